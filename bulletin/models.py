@@ -1,0 +1,188 @@
+"""Typed values that cross the stage boundaries: frozen, validated, and free of audio payloads.
+
+Audio never travels inside a model: models hold paths and timings, and the arrays stay inside
+``synthesise.py`` and ``master.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Article",
+    "BuildReport",
+    "Chapter",
+    "Cue",
+    "Episode",
+    "InputReport",
+    "MasteredAudio",
+    "RawArticle",
+    "Script",
+    "ScriptSegment",
+    "SegmentAudio",
+    "SegmentKind",
+    "SpeechSegment",
+    "StoryReport",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class RawArticle(_Model):
+    """One input as it came in, before cleaning."""
+
+    origin: str
+    """Where it came from: a file path or a URL."""
+    name: str
+    """A short name to report it by (the file name)."""
+    kind: Literal["text", "html"]
+    """``text``: a whole-page text dump; ``html``: an HTML page."""
+    content: str
+    """The page's text or HTML, decoded."""
+
+
+class Article(_Model):
+    """A clean article: what a newsreader may read, and the facts about it."""
+
+    article_id: str
+    """Stable id derived from the origin, so re-runs overwrite rather than duplicate."""
+    origin: str
+    """The file path or URL it was read from."""
+    title: str
+    published: dt.date | None = None
+    """Publication date, when the page gives one."""
+    source: str | None = None
+    """The site or agency the story comes from (``Kazinform``, ``Qazaq TV``)."""
+    byline: str | None = None
+    body: list[str]
+    """Body paragraphs in order, without boilerplate."""
+
+
+SegmentKind = Literal["intro", "headlines", "story", "outro"]
+
+
+class ScriptSegment(_Model):
+    """One part of the programme, written form."""
+
+    kind: SegmentKind
+    title: str
+    """Chapter title: the story's headline, or ``Intro``/``Headlines``/``Outro``."""
+    sentences: list[str]
+    """The written sentences, in reading order."""
+    article_id: str | None = None
+    """The story's article, for ``story`` segments."""
+
+
+class Script(_Model):
+    """The whole bulletin as written, before normalisation for speech."""
+
+    title: str
+    """Programme name."""
+    edition: str
+    date: dt.date
+    segments: list[ScriptSegment]
+
+
+class SpeechSegment(_Model):
+    """A script segment as it will be spoken."""
+
+    kind: SegmentKind
+    title: str
+    written: list[str]
+    """The written sentences (for transcripts)."""
+    spoken: list[str]
+    """What the voice says for each written sentence, same length as ``written``."""
+    article_id: str | None = None
+
+
+class SegmentAudio(_Model):
+    """A spoken segment rendered to a WAV file."""
+
+    segment: SpeechSegment
+    wav_path: Path
+    duration_ms: int
+    sample_rate_hz: int
+    sentence_spans_ms: list[tuple[int, int]]
+    """Start and end of each spoken sentence, relative to the start of the segment."""
+
+
+class Chapter(_Model):
+    """A named stretch of the bulletin (intro, a story, outro)."""
+
+    title: str
+    start_ms: int
+    end_ms: int
+    kind: SegmentKind
+
+
+class Cue(_Model):
+    """A transcript cue: one sentence and when it is heard."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+
+
+class MasteredAudio(_Model):
+    """The whole bulletin as one WAV file, with where each part lies in it."""
+
+    wav_path: Path
+    duration_ms: int
+    sample_rate_hz: int
+    chapters: list[Chapter]
+    cues: list[Cue]
+
+
+class Episode(_Model):
+    """A finished, published bulletin."""
+
+    edition: str
+    title: str
+    date: dt.date
+    mp3_path: Path
+    size_bytes: int
+    duration_ms: int
+    chapters: list[Chapter]
+
+
+class InputReport(_Model):
+    """What became of one input."""
+
+    origin: str
+    status: Literal["used", "skipped"]
+    reason: str | None = None
+
+
+class StoryReport(_Model):
+    """One story as it went on air."""
+
+    title: str
+    article_id: str
+    origin: str
+    source: str | None
+    published: dt.date | None
+    start_ms: int
+    duration_ms: int
+
+
+class BuildReport(_Model):
+    """The manifest of one edition: what went in, what came out, and with what."""
+
+    edition: str
+    title: str
+    created: dt.datetime
+    mp3_path: Path
+    size_bytes: int
+    duration_ms: int
+    voice: str
+    inputs: list[InputReport]
+    stories: list[StoryReport]
+    chapters: list[Chapter]
+    versions: dict[str, str] = Field(default_factory=dict)
+    """Versions of bulletin and the engines it ran with."""

