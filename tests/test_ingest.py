@@ -1,0 +1,66 @@
+"""Ingest: every kind of input is read or reported by name, never silently lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bulletin.errors import InputError
+from bulletin.ingest import article_id_for, load_inputs, load_raw_article
+
+
+def test_text_dump_and_html_are_told_apart(tmp_path: Path, seed_path: Path) -> None:
+    html = tmp_path / "page.dat"
+    html.write_text("<!DOCTYPE html><html><body><p>Hi</p></body></html>", encoding="utf-8")
+    assert load_raw_article(seed_path).kind == "text"
+    assert load_raw_article(html).kind == "html"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty file"),
+        (b"  \n\t\n", "empty file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary file"),
+        (bytes(range(1, 32)) * 50 + b"\xff\xfe", "binary file"),
+    ],
+    ids=["empty", "blank", "png", "control-bytes"],
+)
+def test_bad_files_raise_with_their_name(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message) as info:
+        load_raw_article(path)
+    assert "bad.txt" in str(info.value)
+
+
+def test_missing_and_folder_inputs_raise(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot be read"):
+        load_raw_article(tmp_path / "nope.txt")
+    with pytest.raises(InputError, match="is a folder"):
+        load_raw_article(tmp_path)
+
+
+def test_legacy_encoding_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "latin.txt"
+    path.write_bytes("Caf\xe9 owners protest new rules in the city centre.".encode("cp1252"))
+    assert "Café" in load_raw_article(path).content
+
+
+def test_load_inputs_keeps_the_good_and_reports_the_bad(tmp_path: Path, seed_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    raws, reports = load_inputs([empty, seed_path, tmp_path / "missing.html"])
+    assert [r.origin for r in raws] == [str(seed_path)]
+    assert [(r.origin, r.status) for r in reports] == [
+        (str(empty), "skipped"),
+        (str(tmp_path / "missing.html"), "skipped"),
+    ]
+    assert all(r.reason for r in reports)
+
+
+def test_article_ids_are_stable_and_distinct() -> None:
+    assert article_id_for("a/story.txt") == article_id_for("a/story.txt")
+    assert article_id_for("a/story.txt") != article_id_for("b/story.txt")
+    assert article_id_for("https://example.com/news/big-story/").startswith("big-story-")

