@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import unicodedata
 from collections import Counter
 from typing import Any
 
+from ._textdump import DumpArticle, extract_dump, filter_paragraphs, split_dateline
 from .ingest import article_id_for
 from .models import Article, RawArticle
 
@@ -16,147 +16,133 @@ __all__ = ["clean_article"]
 
 logger = logging.getLogger(__name__)
 
-_MIN_BODY_WORDS = 8
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1
-    )
+# trafilatura, tuned for precision: a listener would rather miss a caption than hear a menu.
+# Tables stay in (score tables, tour dates); readers' comments are never part of the article.
+_TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "favor_precision": True,
+    "include_comments": False,
+    "include_tables": True,
+    "with_metadata": True,
 }
-_DATE_DMY = re.compile(r"\b(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})\b")
-_DATE_MDY = re.compile(r"\b([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})\b")
-_DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-# A wire dateline that opens the body: "ASTANA. KAZINFORM ", "LONDON (Reuters) - ".
-_DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z .'-]{1,40}?)"
-    r"(?:\.\s+(?P<agency>[A-Z][A-Z-]{2,})\s+"
-    r"|\s*\((?P<agency2>[A-Za-z .-]{2,30})\)\s*[-\u2013\u2014]\s*)"
-)
-_PLACEHOLDER = re.compile(r"^(?:photo|image|video|picture)s?\b.{0,60}$", re.IGNORECASE)
-_STOP_HEADINGS = re.compile(
-    r"^(?:related(?: news| stories| articles)?|read (?:also|more)|see also|popular|most read|"
-    r"latest(?: news)?|more from|tags?|news partners?|partners)\s*:?$",
-    re.IGNORECASE,
-)
 
-
-def _is_latin_text(line: str) -> bool:
-    """True unless most letters of the line are in a script other than Latin."""
-    letters = [c for c in line if c.isalpha()]
-    if not letters:
-        return True
-    latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
-    return latin * 2 >= len(letters)
-
-
-def _parse_date(text: str) -> dt.date | None:
-    for pattern, order in ((_DATE_DMY, "dmy"), (_DATE_MDY, "mdy"), (_DATE_ISO, "ymd")):
-        for m in pattern.finditer(text):
-            try:
-                if order == "dmy":
-                    month = _MONTHS.get(m.group(2).lower()[:3])
-                    if month:
-                        return dt.date(int(m.group(3)), month, int(m.group(1)))
-                elif order == "mdy":
-                    month = _MONTHS.get(m.group(1).lower()[:3])
-                    if month:
-                        return dt.date(int(m.group(3)), month, int(m.group(2)))
-                else:
-                    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                continue
-    return None
-
-
-def _split_dateline(paragraph: str) -> tuple[str, str | None]:
-    """Take a wire dateline off a body's first paragraph; returns (text, agency)."""
-    m = _DATELINE.match(paragraph)
-    if not m:
-        return paragraph, None
-    agency = m.group("agency") or m.group("agency2")
-    rest = paragraph[m.end() :].lstrip()
-    if not rest or not rest[0].isalnum():
-        return paragraph, None
-    return rest, agency.strip().title() if agency and agency.isupper() else agency
-
-
-def _is_body_line(line: str) -> bool:
-    words = line.split()
-    return len(words) >= _MIN_BODY_WORDS and line.rstrip()[-1:] in ".!?\"'»”)"
-
-
-def _clean_text_dump(raw: RawArticle) -> Article | None:
-    lines = [ln.strip() for ln in raw.content.splitlines()]
-    lines = [ln for ln in lines if ln and _is_latin_text(ln)]
-    if not lines:
-        return None
-    counts = Counter(lines)
-    # The body runs from the first body-like line to the first list of other stories after it.
-    first = next((i for i, ln in enumerate(lines) if _is_body_line(ln)), None)
-    if first is None:
-        return None
-    body: list[str] = []
-    for ln in lines[first:]:
-        if _STOP_HEADINGS.match(ln):
-            break
-        if _PLACEHOLDER.match(ln) or not _is_body_line(ln):
-            continue
-        body.append(ln)
-    header = lines[:first]
-    # The headline: a header line the page repeats, else the last longish header line.
-    repeated = [ln for ln in header if counts[ln] > 1 and len(ln.split()) >= 3]
-    candidates = [ln for ln in header if len(ln.split()) >= 3 and ">" not in ln]
-    title = (repeated or candidates or [body[0].split(".")[0]])[-1]
-    published = _parse_date(" ".join(header))
-    body[0], source = _split_dateline(body[0])
-    return Article(
-        article_id=article_id_for(raw.origin),
-        origin=raw.origin,
-        title=title,
-        published=published,
-        source=source,
-        body=body,
-    )
-
-
-def _clean_html(raw: RawArticle) -> Article | None:
-    import trafilatura
-
-    doc: Any = trafilatura.bare_extraction(
-        raw.content, favor_precision=True, include_comments=False, with_metadata=True
-    )
-    text = getattr(doc, "text", None) if doc is not None else None
-    if not text:
-        fallback = RawArticle(origin=raw.origin, name=raw.name, kind="text", content=raw.content)
-        return _clean_text_dump(fallback)
-    body = [p.strip() for p in text.split("\n") if p.strip()]
-    if not body:
-        return None
-    published = None
-    if doc.date:
-        try:
-            published = dt.date.fromisoformat(doc.date[:10])
-        except ValueError:
-            published = None
-    body[0], agency = _split_dateline(body[0])
-    return Article(
-        article_id=article_id_for(raw.origin),
-        origin=raw.origin,
-        title=doc.title or body[0].split(".")[0],
-        published=published,
-        source=agency or doc.sitename,
-        byline=doc.author,
-        body=body,
-    )
+# When trafilatura keeps less than this share of what the text-dump cleaner finds on the same
+# page, and what it keeps lies inside that, it has dropped part of the article (it does so on
+# pages that split the body over several containers, as Wired's do): the dump cleaner wins.
+_SHORT_SHARE = 0.6
+_INSIDE_SHARE = 0.8
+# Below this share trafilatura found something else altogether (a paywall notice, a promo).
+_TINY_SHARE = 0.25
+_MIN_BODY_WORDS = 25
+_MIN_UNCONFIRMED_WORDS = 80
+_WORD = re.compile(r"\w+")
 
 
 def clean_article(raw: RawArticle) -> Article | None:
-    """Find the article in a page.
+    """Find the article in a page and drop everything a newsreader should not read out.
+
+    Args:
+        raw: The page as read by ingest: a whole-page text dump or an HTML page.
 
     Returns:
-        The clean article, or None when the page holds no article (an index or error page).
+        The clean article, or None when the page holds no article (an index page, an error
+        page, a cookie wall); the caller reports it by name and skips it.
     """
-    article = _clean_html(raw) if raw.kind == "html" else _clean_text_dump(raw)
+    article = _clean_html(raw) if raw.kind == "html" else _clean_text(raw)
     if article is None:
         logger.info("no article found in %s", raw.name)
+    else:
+        logger.debug("%s: %d paragraphs, %r", raw.name, len(article.body), article.title)
     return article
+
+
+def _clean_text(raw: RawArticle) -> Article | None:
+    found = extract_dump(raw.content)
+    if found is None or not _enough(found.body):
+        return None
+    return _article(raw, found.body, found.title, found.published, found.source, found.byline)
+
+
+def _clean_html(raw: RawArticle) -> Article | None:
+    import html_text
+    import trafilatura
+
+    doc: Any = trafilatura.bare_extraction(raw.content, **_TRAFILATURA_OPTIONS)
+    dump = extract_dump(html_text.extract_text(raw.content, guess_layout=True))
+    title = _text_attr(doc, "title") or (dump.title if dump else None)
+    extracted = _text_attr(doc, "text")
+    body = filter_paragraphs(extracted.split("\n"), title) if extracted else []
+    body = _prefer_dump(body, dump)
+    if not _enough(body):
+        return None
+    return _article(
+        raw,
+        body,
+        title,
+        _parse_iso_date(_text_attr(doc, "date")) or (dump.published if dump else None),
+        _text_attr(doc, "sitename") or (dump.source if dump else None),
+        _text_attr(doc, "author") or (dump.byline if dump else None),
+    )
+
+
+def _prefer_dump(body: list[str], dump: DumpArticle | None) -> list[str]:
+    """trafilatura's paragraphs, unless the text-dump cleaner clearly found more of the article.
+
+    When the text-dump cleaner finds no article at all, the page is most likely an index or a
+    notice, where trafilatura picks one teaser: its find must then be a story's length.
+    """
+    if dump is None:
+        return body if sum(len(p.split()) for p in body) >= _MIN_UNCONFIRMED_WORDS else []
+    ours = Counter(_WORD.findall(" ".join(body).lower()))
+    theirs = Counter(_WORD.findall(" ".join(dump.body).lower()))
+    n_ours, n_theirs = sum(ours.values()), sum(theirs.values())
+    if n_ours < _TINY_SHARE * n_theirs:
+        return dump.body
+    inside = sum((ours & theirs).values()) / max(1, n_ours)
+    if n_ours < _SHORT_SHARE * n_theirs and inside >= _INSIDE_SHARE:
+        return dump.body
+    return body
+
+
+def _article(
+    raw: RawArticle,
+    body: list[str],
+    title: str | None,
+    published: dt.date | None,
+    source: str | None,
+    byline: str | None,
+) -> Article:
+    body = list(body)
+    body[0], agency = split_dateline(body[0])
+    return Article(
+        article_id=article_id_for(raw.origin),
+        origin=raw.origin,
+        title=title or _first_words(body[0]),
+        published=published,
+        source=agency or source,
+        byline=byline,
+        body=body,
+    )
+
+
+def _enough(body: list[str]) -> bool:
+    """An article has at least a paragraph's worth of words; a stray line is not one."""
+    return sum(len(p.split()) for p in body) >= _MIN_BODY_WORDS
+
+
+def _text_attr(doc: Any, name: str) -> str | None:
+    value = getattr(doc, name, None) if doc is not None else None
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _parse_iso_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _first_words(paragraph: str, limit: int = 12) -> str:
+    words = paragraph.split()
+    return " ".join(words[:limit]) + ("..." if len(words) > limit else "")

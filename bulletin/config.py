@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+import urllib.parse
+import uuid
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .errors import ConfigError
 
 __all__ = [
     "AudioConfig",
+    "EditionConfig",
+    "FeedConfig",
+    "IngestConfig",
+    "LLMConfig",
+    "NightlyConfig",
     "ScriptConfig",
     "Settings",
+    "SourceConfig",
     "VoiceConfig",
     "load_config",
 ]
@@ -22,15 +39,47 @@ class _Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
 
+class LLMConfig(_Section):
+    """Optional LLM writer: an OpenAI-compatible chat endpoint that rewrites stories for radio."""
+
+    url: str | None = None
+    """Endpoint base URL (``http://127.0.0.1:11434/v1`` for Ollama); None: extractive only."""
+    model: str = "llama3.2"
+    """Model name sent with each request."""
+    api_key_env: str = "BULLETIN_LLM_API_KEY"
+    """Environment variable holding the API key (never put the key in the config file)."""
+    timeout_s: float = Field(default=30.0, gt=0)
+    """Longest wait for one story, in seconds; then the extractive summary is read."""
+    temperature: float = Field(default=0.2, ge=0, le=2)
+
+
 class ScriptConfig(_Section):
     """How the bulletin script is written."""
 
     programme: str = "The Bulletin"
     """Programme name, said in the intro and outro and used as the episode title."""
     sentences_per_story: int = Field(default=3, ge=1, le=20)
-    """How many sentences of each story are read."""
+    """How many sentences of each story are read (the starting point when a target is set)."""
     max_stories: int = Field(default=8, ge=1)
     """At most this many stories in one bulletin."""
+    target_duration_s: float | None = Field(default=300.0, gt=0)
+    """Aimed-for length of the spoken bulletin, in seconds: stories and sentence counts are
+    chosen to fill it. None: every story (up to ``max_stories``) at ``sentences_per_story``."""
+    max_sentences_per_story: int = Field(default=8, ge=1, le=30)
+    """At most this many sentences of one story when filling the target."""
+    words_per_minute: float = Field(default=152.0, gt=0)
+    """Speaking rate of the voice in written words per minute, pauses included (measured for
+    the bundled ``joe`` voice with the default gaps)."""
+    intro: list[str] = ["This is {programme} for {day}.", "Here are the headlines."]
+    """Intro sentences; ``{programme}`` and ``{day}`` (``Friday, 10 March 2023``) are filled in."""
+    outro: list[str] = ["That was {programme} for {day}.", "Thank you for listening."]
+    """Outro sentences, with the same placeholders as ``intro``."""
+    transitions: list[str] = ["In other news, ", "Meanwhile, ", "Also today, ", "Elsewhere, "]
+    """Said before the first sentence of the second and later stories, in turn."""
+    final_transition: str = "And finally, "
+    """Said before the last story (when there are three or more); empty for none."""
+    llm: LLMConfig = LLMConfig()
+    """The optional LLM writer (``[script.llm]``)."""
 
 
 class VoiceConfig(_Section):
@@ -42,10 +91,43 @@ class VoiceConfig(_Section):
     """Folder searched for extra voices (``NAME.onnx`` + ``NAME.onnx.json``)."""
     length_scale: float | None = Field(default=None, gt=0.2, lt=4.0)
     """Speaking rate: above 1 is slower, below 1 faster; None keeps the voice's own."""
-    sentence_gap_ms: int = Field(default=250, ge=0)
+    sentence_gap_ms: int = Field(default=350, ge=0)
     """Silence between sentences of one segment."""
-    segment_gap_ms: int = Field(default=800, ge=0)
-    """Silence between segments (intro, stories, outro)."""
+    segment_gap_ms: int = Field(default=700, ge=0)
+    """Silence between paragraphs: intro, headlines and outro."""
+    story_gap_ms: int = Field(default=450, ge=0)
+    """Silence either side of the transition between stories."""
+    workers: int = Field(default=0, ge=0)
+    """Synthesis worker processes; 0 means one per core."""
+    cache: bool = True
+    """Reuse speech synthesised before for the same text, voice and settings."""
+    cache_dir: Path | None = None
+    """Synthesis cache; None means ``$XDG_CACHE_HOME/bulletin`` (``~/.cache/bulletin``)."""
+
+
+class ProductionConfig(_Section):
+    """Stings, music bed and loudness: how the spoken bulletin becomes a programme."""
+
+    stings: bool = True
+    """Play an intro and outro sting and a transition between stories."""
+    intro_sting: Path | None = None
+    """Your own intro sound file (any format ffmpeg reads); None uses the generated chime."""
+    outro_sting: Path | None = None
+    """Your own outro sound file; None uses the generated chime."""
+    transition: Path | None = None
+    """Your own sound between stories; None uses the generated soft transition."""
+    music_bed: Path | None = None
+    """Music under the intro and headlines, ducked under the voice; None for no bed."""
+    music_bed_db: float = Field(default=-14.0, le=0)
+    """Bed level relative to the voice where nobody speaks, in LU."""
+    duck_db: float = Field(default=-14.0, le=0)
+    """Extra bed attenuation under the voice, in dB."""
+    preset: Literal["podcast", "alexa", "broadcast"] = "podcast"
+    """Loudness target: ``podcast`` -16 LUFS/-1 dBTP, ``alexa`` -14/-2, ``broadcast`` -23/-1."""
+    target_lufs: float | None = Field(default=None, ge=-40, le=-5)
+    """Integrated loudness of the MP3; None takes the preset's."""
+    true_peak_dbtp: float | None = Field(default=None, ge=-10, le=0)
+    """True-peak ceiling of the MP3; None takes the preset's."""
 
 
 class AudioConfig(_Section):
@@ -54,6 +136,144 @@ class AudioConfig(_Section):
     sample_rate_hz: int = 44100
     bitrate_kbps: int = Field(default=96, ge=32, le=320)
     channels: int = Field(default=1, ge=1, le=2)
+    cover: Path | None = None
+    """Cover art (PNG or JPEG, square, 1400 px or more); None uses the shipped cover."""
+
+
+class FeedConfig(_Section):
+    """The podcast feed (``OUT/feed.xml``) and which editions stay published."""
+
+    base_url: str | None = None
+    """Public URL of the output folder (``http://192.168.1.20:8000/``): makes every feed link
+    absolute, as podcast apps need. None: relative links, fine only for local checks."""
+    title: str | None = None
+    """Podcast title; None: the programme name (``[script] programme``)."""
+    description: str = "A spoken news bulletin, made from the day's articles by bulletin."
+    author: str = "bulletin"
+    owner_name: str | None = None
+    """``itunes:owner`` name; None: the author."""
+    owner_email: str | None = None
+    """``itunes:owner`` email: directories such as Apple Podcasts mail it to verify ownership."""
+    language: str = "en"
+    """Language of the bulletin, as a BCP 47 tag (``en``, ``en-GB``)."""
+    category: str = "News"
+    """Apple Podcasts category."""
+    subcategory: str | None = "Daily News"
+    explicit: bool = False
+    image: Path | None = None
+    """Square cover, PNG or JPEG, 1400-3000 px; copied to ``OUT/cover.EXT``. None: the newest
+    edition's cover if it has one, else the cover shipped with bulletin."""
+    guid: uuid.UUID | None = None
+    """Channel ``podcast:guid``; None: derived from the feed URL (or, with no ``base_url``, the
+    title). Set it to keep the podcast's identity when its URL or title changes."""
+    keep_last: int | None = Field(default=30, ge=1)
+    """Keep the newest this many editions; older edition folders and items are deleted.
+    None keeps every edition."""
+    flash_briefing: bool = True
+    """Also write ``OUT/flash-briefing.json`` (Alexa Flash Briefing: newest editions)."""
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urllib.parse.urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an http:// or https:// URL, e.g. http://192.168.1.20:8000/")
+        return value if value.endswith("/") else value + "/"
+
+
+class IngestConfig(_Section):
+    """How sources are fetched over HTTP (``bulletin run``)."""
+
+    user_agent: str = "bulletin/0.1 (+https://github.com/bulletin-news/bulletin; news bulletin)"
+    """Sent with every request; ``robots.txt`` rules are matched against its first word."""
+    timeout_s: float = Field(default=10.0, gt=0)
+    """Connect and read timeout of one request, in seconds."""
+    total_timeout_s: float = Field(default=30.0, gt=0)
+    """Longest one response may take to arrive in full (a trickling server is cut off)."""
+    retries: int = Field(default=2, ge=0, le=10)
+    """Further attempts after a timeout, a dropped connection or an HTTP 429/5xx."""
+    backoff_s: float = Field(default=1.0, ge=0)
+    """Wait before the first retry; doubled before each next one."""
+    max_bytes: int = Field(default=5_000_000, ge=1024)
+    """Largest response accepted, in bytes; a bigger one is cut off and the source reported."""
+    respect_robots: bool = True
+    """Check each site's ``robots.txt`` before fetching an article page from it."""
+    max_items_per_feed: int = Field(default=20, ge=1)
+    """Read at most this many (newest) entries of each feed."""
+
+
+class SourceConfig(_Section):
+    """One source of an edition: exactly one of ``folder``, ``urls`` or ``feed``."""
+
+    folder: Path | None = None
+    """A folder of article files (``.txt`` page dumps, ``.html`` pages)."""
+    urls: list[str] | None = None
+    """Article page URLs."""
+    feed: str | None = None
+    """An RSS or Atom feed URL; each entry's page is fetched."""
+    name: str | None = None
+    """Name in logs and reports; None: the folder or the feed's host."""
+    weight: float = Field(default=1.0, gt=0)
+    """Importance of this source's stories relative to others (2.0: twice as important)."""
+
+    @field_validator("urls")
+    @classmethod
+    def _check_urls(cls, value: list[str] | None) -> list[str] | None:
+        for url in value or []:
+            _check_http_url(url)
+        return value
+
+    @field_validator("feed")
+    @classmethod
+    def _check_feed(cls, value: str | None) -> str | None:
+        return None if value is None else _check_http_url(value)
+
+    @model_validator(mode="after")
+    def _check_one_kind(self) -> SourceConfig:
+        given = [k for k in ("folder", "urls", "feed") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of folder, urls or feed (got {given or 'none'})")
+        return self
+
+
+def _check_http_url(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{url!r} is not an http:// or https:// URL")
+    return url
+
+
+class EditionConfig(_Section):
+    """One edition made by ``bulletin run``: its sources and how it sounds."""
+
+    sources: list[SourceConfig] = Field(min_length=1)
+    title: str | None = None
+    """Programme name said in the intro and outro; None: ``[script] programme``."""
+    voice: str | None = None
+    """Voice name; None: ``[voice] name``."""
+    target_minutes: float = Field(default=5.0, gt=0, le=120)
+    """Aimed-for length: stories are picked, most important first, until it is filled."""
+    out: Path | None = None
+    """Output folder (one podcast feed); None: ``[nightly] out``."""
+    feed: FeedConfig | None = None
+    """Feed settings that differ from ``[feed]`` (only the keys given here)."""
+
+
+class NightlyConfig(_Section):
+    """Unattended runs (``bulletin run``): where, how often a story may repeat, locking."""
+
+    out: Path = Path("output")
+    """Output folder; each run makes ``OUT/DATE-EDITION/`` and updates ``OUT/feed.xml``."""
+    lock_wait_s: float = Field(default=60.0, ge=0)
+    """How long a run waits for another run on the same folder before giving up (exit 1)."""
+    repeat_after_days: int = Field(default=7, ge=0)
+    """A story read in the last this many days is skipped unless its text changed; 0: never."""
+    duplicate_similarity: float = Field(default=0.5, gt=0, le=1)
+    """Stories whose title and lead overlap this much (word-shingle Jaccard) are one story."""
+    keep_logs: int = Field(default=60, ge=1)
+    """Run logs kept in ``OUT/logs/``."""
 
 
 class Settings(_Section):
@@ -61,7 +281,21 @@ class Settings(_Section):
 
     script: ScriptConfig = ScriptConfig()
     voice: VoiceConfig = VoiceConfig()
+    production: ProductionConfig = ProductionConfig()
     audio: AudioConfig = AudioConfig()
+    feed: FeedConfig = FeedConfig()
+    ingest: IngestConfig = IngestConfig()
+    nightly: NightlyConfig = NightlyConfig()
+    editions: dict[str, EditionConfig] = {}
+    """Editions for ``bulletin run``, by name (``[editions.morning]``)."""
+
+    @field_validator("editions")
+    @classmethod
+    def _check_edition_names(cls, value: dict[str, EditionConfig]) -> dict[str, EditionConfig]:
+        for name in value:
+            if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
+                raise ValueError(f"edition name {name!r}: use lower-case letters, digits, - and _")
+        return value
 
 
 def load_config(path: Path | None) -> Settings:

@@ -5,10 +5,12 @@ Every one of them is a ``BulletinError``, so the CLI (and a nightly runner) catc
     BulletinError          base: what went wrong, which item, what to do next
      +- ConfigError        a bad or missing setting or config file
      +- InputError         an input that cannot be read or holds no article
+     |   +- IngestError    a source (folder, page, feed) that cannot be fetched
      +- ScriptError        nothing usable to put in the bulletin
      +- SynthesisError     a voice that is missing or cannot be loaded or run
      +- AudioError         ffmpeg missing, or decoding/encoding failed
      +- PublishError       the feed or an edition's files could not be written
+     +- LockError          another run holds the output folder's lock
 
 Item-level misses (one bad article among many) are not exceptions: they are reported and
 skipped, and only a stage left with nothing to work on raises.
@@ -20,7 +22,9 @@ __all__ = [
     "AudioError",
     "BulletinError",
     "ConfigError",
+    "IngestError",
     "InputError",
+    "LockError",
     "PublishError",
     "ScriptError",
     "SynthesisError",
@@ -39,6 +43,10 @@ class InputError(BulletinError):
     """An input cannot be read, or holds no article."""
 
 
+class IngestError(InputError):
+    """A source (a folder, a page, a feed) could not be fetched; the message names it."""
+
+
 class ScriptError(BulletinError):
     """Nothing usable was left to write a bulletin script from."""
 
@@ -53,3 +61,7 @@ class AudioError(BulletinError):
 
 class PublishError(BulletinError):
     """An edition's files or the feed could not be written."""
+
+
+class LockError(BulletinError):
+    """Another run holds the output folder's lock; the message names the lock file."""

@@ -1,25 +1,144 @@
-"""Export: encode the mastered bulletin as a tagged MP3."""
+"""Export: encode the mastered bulletin as a tagged MP3 with chapters, and its transcript.
+
+The MP3 is checked after encoding: its loudness and true peak are measured from the encoded
+stream itself (decoded by a second ffmpeg as the first one encodes) and, if encoding moved them
+off target, the WAV is mastered again and re-encoded. Tags are
+ID3v2.4 with a cover, and one ``CHAP`` per chapter under a ``CTOC``. ``build_webvtt`` and
+``build_chapters_json`` are pure builders for the files written beside the MP3.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
+import subprocess
+import textwrap
+from dataclasses import asdict, dataclass
+from importlib import resources
 from pathlib import Path
 
-from mutagen.id3 import ID3, TALB, TCON, TDRC, TIT2, TPE1, TSSE
+from mutagen.id3 import (
+    APIC,
+    CHAP,
+    COMM,
+    CTOC,
+    ID3,
+    TALB,
+    TCON,
+    TDRC,
+    TIT2,
+    TPE1,
+    TSSE,
+    CTOCFlags,
+    ID3NoHeaderError,
+)
+from mutagen.mp3 import MP3, HeaderNotFoundError
 
-from ._audio import AudioSegment
+from ._audio import FFMPEG
+from ._cache import cache_file, digest, fetch, store
 from .config import AudioConfig
 from .errors import AudioError
-from .models import Episode, MasteredAudio
+from .master import EBUR128_ARGS, Loudness, correct_loudness, measure_loudness, parse_ebur128
+from .models import Chapter, Cue, Episode, MasteredAudio
 
-__all__ = ["export_episode"]
+__all__ = [
+    "Inspection",
+    "build_chapters_json",
+    "build_webvtt",
+    "default_cover",
+    "export_episode",
+    "inspect_mp3",
+]
 
 logger = logging.getLogger(__name__)
 
+MAX_LINE_CHARS = 65
+"""A transcript line holds at most this many characters (a subtitle line's usual limit)."""
+_LOUDNESS_TOLERANCE_LU = 0.3
+"""Re-master when the MP3 misses the target by more than this (the promise is 0.5 LU)."""
+_ENCODE_ATTEMPTS = 3
+_ENCODER_LOSS_DB = 0.4
+"""LAME, as ffmpeg drives it, plays everything about 0.4 dB quieter than it was given (a 1 kHz
+sine comes back 0.41 dB down, at any bitrate); made up before encoding so that the first encode
+lands on target. The measurement after encoding still corrects whatever else an encoder does."""
+_EXPORT_FORMAT = 2
+"""Bump when encoding changes (the cache key covers the master and the MP3 settings)."""
 
-def _write_tags(mp3_path: Path, title: str, programme: str, date: dt.date) -> None:
+
+def default_cover() -> bytes:
+    """The shipped cover: a 1400x1400 PNG made by ``scripts/make_cover.py``."""
+    return resources.files("bulletin").joinpath("data/cover.png").read_bytes()
+
+
+def _cover(cfg: AudioConfig) -> tuple[bytes, str]:
+    if cfg.cover is None:
+        return default_cover(), "image/png"
+    try:
+        data = cfg.cover.read_bytes()
+    except OSError as exc:
+        raise AudioError(f"cover {cfg.cover} cannot be read: {exc.strerror or exc}") from exc
+    if data.startswith(b"\x89PNG"):
+        return data, "image/png"
+    if data.startswith(b"\xff\xd8"):
+        return data, "image/jpeg"
+    raise AudioError(f"cover {cfg.cover} is neither PNG nor JPEG")
+
+
+def _tee_name(name: str) -> str:
+    """A file name as ffmpeg's tee muxer reads it (its separators escaped)."""
+    return "".join(f"\\{c}" if c in "\\'|[]:" else c for c in name)
+
+
+def _encode_and_measure(wav_path: Path, mp3_path: Path, cfg: AudioConfig) -> Loudness:
+    """Encode the MP3 and measure it at once: the encoder writes the file and, through a pipe,
+    the same MP3 stream to a second ffmpeg that decodes and measures it, on the other core.
+
+    Raises:
+        AudioError: either ffmpeg failed.
+    """
+    slave = "[f=mp3:id3v2_version=0]"
+    encode = [FFMPEG, "-hide_banner", "-loglevel", "error", "-y", "-i", str(wav_path.resolve())]
+    encode += ["-ac", str(cfg.channels), "-ar", str(cfg.sample_rate_hz)]
+    encode += ["-af", f"volume={_ENCODER_LOSS_DB}dB", "-map", "0:a", "-map_metadata", "-1"]
+    encode += ["-codec:a", "libmp3lame", "-b:a", f"{cfg.bitrate_kbps}k", "-f", "tee"]
+    encode += [f"{slave}{_tee_name(mp3_path.name)}|{slave}pipe\\:1"]
+    measure = [FFMPEG, "-hide_banner", "-nostats", "-f", "mp3", "-i", "pipe:0", *EBUR128_ARGS]
+    with subprocess.Popen(
+        encode, cwd=mp3_path.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as encoder:
+        assert encoder.stdout is not None
+        with subprocess.Popen(
+            measure, stdin=encoder.stdout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        ) as meter:
+            encoder.stdout.close()  # the meter holds the pipe now: if it dies, the encoder stops
+            meter_err = meter.communicate()[1].decode(errors="replace")
+        errors = encoder.communicate()[1].decode(errors="replace")
+    if encoder.returncode != 0:
+        raise AudioError(f"ffmpeg could not encode {mp3_path.name}: {errors.strip()}")
+    return parse_ebur128(meter_err, meter.returncode, mp3_path.name)
+
+
+def _on_target(mastered: MasteredAudio, measured: Loudness) -> bool:
+    if mastered.target_lufs is None or mastered.true_peak_dbtp is None:
+        return True
+    return (
+        abs(measured.integrated_lufs - mastered.target_lufs) <= _LOUDNESS_TOLERANCE_LU
+        and measured.true_peak_dbtp <= mastered.true_peak_dbtp - 0.1
+    )
+
+
+def _write_tags(
+    mp3_path: Path,
+    *,
+    title: str,
+    programme: str,
+    date: dt.date,
+    comment: str,
+    chapters: list[Chapter],
+    cover: tuple[bytes, str],
+) -> None:
     tags = ID3()
     tags.add(TIT2(encoding=3, text=title))
     tags.add(TPE1(encoding=3, text=programme))
@@ -27,6 +146,26 @@ def _write_tags(mp3_path: Path, title: str, programme: str, date: dt.date) -> No
     tags.add(TDRC(encoding=3, text=date.isoformat()))
     tags.add(TCON(encoding=3, text="Podcast"))
     tags.add(TSSE(encoding=3, text="bulletin"))
+    tags.add(COMM(encoding=3, lang="eng", desc="", text=comment))
+    tags.add(APIC(encoding=3, mime=cover[1], type=3, desc="Cover", data=cover[0]))
+    ids = [f"chp{i}" for i in range(len(chapters))]
+    tags.add(
+        CTOC(
+            element_id="toc",
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=ids,
+            sub_frames=[TIT2(encoding=3, text="Chapters")],
+        )
+    )
+    for element_id, chapter in zip(ids, chapters, strict=True):
+        tags.add(
+            CHAP(
+                element_id=element_id,
+                start_time=chapter.start_ms,
+                end_time=chapter.end_ms,
+                sub_frames=[TIT2(encoding=3, text=chapter.title)],
+            )
+        )
     tags.save(str(mp3_path), v2_version=4)
 
 
@@ -39,29 +178,212 @@ def export_episode(
     title: str,
     programme: str,
     date: dt.date,
+    comment: str = "",
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
 ) -> Episode:
-    """Encode ``mastered`` to ``mp3_path`` (written beside it first, then renamed into place).
+    """Encode ``mastered`` to ``mp3_path``, check its loudness, tag it, then move it into place.
+
+    Args:
+        mastered: the mastered WAV with its chapters and loudness targets.
+        cfg: bitrate, sample rate, channels and cover.
+        mp3_path: where the MP3 goes (written beside it first, then renamed into place).
+        edition: the edition's name.
+        title: the episode title (``TIT2``).
+        programme: artist and album (``TPE1``, ``TALB``).
+        date: the recording date (``TDRC``).
+        comment: the ``COMM`` text (what the episode holds, where it came from).
+        cache_dir: the cache root (None: the default); the encoded, checked MP3 is kept there
+            under ``mastered.cache_key`` and reused when the same programme is exported again.
+        use_cache: False neither reads nor writes the cache.
 
     Raises:
-        AudioError: ffmpeg failed to encode.
+        AudioError: ffmpeg failed to encode or measure, or the cover cannot be read.
     """
-    sound = AudioSegment.from_wav(str(mastered.wav_path))
-    sound = sound.set_frame_rate(cfg.sample_rate_hz).set_channels(cfg.channels)
+    cover = _cover(cfg)
+    mp3_path.parent.mkdir(parents=True, exist_ok=True)
     partial = mp3_path.with_name(f".{mp3_path.name}.partial")
+    cached = None
+    if use_cache and mastered.cache_key:
+        settings = cfg.model_dump(mode="json", exclude={"cover"})
+        key = digest(_EXPORT_FORMAT, mastered.cache_key, settings)
+        cached = cache_file(cache_dir, "mp3", key, ".mp3")
     try:
-        sound.export(str(partial), format="mp3", bitrate=f"{cfg.bitrate_kbps}k")
-        _write_tags(partial, title, programme, date)
+        measured = _from_cache(cached, partial)
+        if measured is None:
+            measured = _encode_checked(mastered, cfg, partial)
+            if cached is not None:
+                store(partial, cached)
+                _write_json(cached.with_suffix(".json"), asdict(measured))
+        _write_tags(
+            partial,
+            title=title,
+            programme=programme,
+            date=date,
+            comment=comment,
+            chapters=mastered.chapters,
+            cover=cover,
+        )
         os.replace(partial, mp3_path)
-    except Exception as exc:
+    except BaseException:
         partial.unlink(missing_ok=True)
-        raise AudioError(f"could not encode {mp3_path.name}: {exc}") from exc
-    logger.info("export: %s, %d bytes", mp3_path, mp3_path.stat().st_size)
+        raise
+    size = mp3_path.stat().st_size
+    logger.info(
+        "export: %s, %d bytes, %.1f LUFS, %.1f dBTP",
+        mp3_path.name,
+        size,
+        measured.integrated_lufs,
+        measured.true_peak_dbtp,
+    )
     return Episode(
         edition=edition,
         title=title,
         date=date,
         mp3_path=mp3_path,
-        size_bytes=mp3_path.stat().st_size,
+        size_bytes=size,
         duration_ms=mastered.duration_ms,
         chapters=mastered.chapters,
+        loudness_lufs=round(measured.integrated_lufs, 2),
+        true_peak_dbtp=round(measured.true_peak_dbtp, 2),
+    )
+
+
+def _encode_checked(mastered: MasteredAudio, cfg: AudioConfig, mp3_path: Path) -> Loudness:
+    """Encode, measure the MP3, and master again until it is on target (or out of tries)."""
+    for attempt in range(1, _ENCODE_ATTEMPTS + 1):
+        measured = _encode_and_measure(mastered.wav_path, mp3_path, cfg)
+        logger.debug(
+            "export: attempt %d, %.2f LUFS, %.2f dBTP",
+            attempt,
+            measured.integrated_lufs,
+            measured.true_peak_dbtp,
+        )
+        if _on_target(mastered, measured):
+            break
+        if attempt == _ENCODE_ATTEMPTS:
+            logger.warning(
+                "export: %.1f LUFS, %.1f dBTP after %d tries (target %s LUFS, %s dBTP)",
+                measured.integrated_lufs,
+                measured.true_peak_dbtp,
+                attempt,
+                mastered.target_lufs,
+                mastered.true_peak_dbtp,
+            )
+            break
+        correct_loudness(mastered, measured, margin_db=0.15 * (attempt - 1))
+    return measured
+
+
+def _from_cache(cached: Path | None, target: Path) -> Loudness | None:
+    if cached is None:
+        return None
+    try:
+        measured = Loudness(**json.loads(cached.with_suffix(".json").read_text("utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+    return measured if fetch(cached, target) else None
+
+
+def _write_json(path: Path, data: dict[str, object]) -> None:
+    try:
+        path.write_text(json.dumps(data), encoding="utf-8")
+    except OSError:
+        logger.warning("cache %s not writable", path.parent)
+
+
+# --- files beside the MP3 ---------------------------------------------------------------------
+
+
+def _timestamp(ms: int) -> str:
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def build_webvtt(cues: list[Cue]) -> str:
+    """A WebVTT transcript: one cue per sentence, lines of at most ``MAX_LINE_CHARS``."""
+    blocks = ["WEBVTT"]
+    for number, cue in enumerate(cues, start=1):
+        text = " ".join(cue.text.replace("-->", "->").split())
+        lines = textwrap.wrap(text, MAX_LINE_CHARS, break_on_hyphens=False) or ["..."]
+        timing = f"{_timestamp(cue.start_ms)} --> {_timestamp(cue.end_ms)}"
+        blocks.append("\n".join([str(number), timing, *lines]))
+    return "\n\n".join(blocks) + "\n"
+
+
+def build_chapters_json(chapters: list[Chapter], *, title: str | None = None) -> str:
+    """Podcasting 2.0 JSON chapters (version 1.2.0): ``startTime``/``endTime`` in seconds."""
+    document: dict[str, object] = {"version": "1.2.0"}
+    if title:
+        document["title"] = title
+    document["chapters"] = [
+        {"startTime": c.start_ms / 1000, "endTime": c.end_ms / 1000, "title": c.title}
+        for c in chapters
+    ]
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- inspect ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What ``bulletin inspect`` shows about an MP3."""
+
+    path: Path
+    duration_ms: int
+    bitrate_kbps: int
+    sample_rate_hz: int
+    channels: int
+    loudness: Loudness
+    tags: dict[str, str]
+    """Text frames by ID3 frame id (``TIT2``, ``TPE1``, ...), plus ``APIC`` as a summary."""
+    chapters: list[tuple[str, int, int]]
+    """(title, start ms, end ms) of each ``CHAP``, in table-of-contents order."""
+
+
+def inspect_mp3(path: Path) -> Inspection:
+    """Read an MP3's stream facts, tags and chapters, and measure its loudness.
+
+    Raises:
+        AudioError: the file is missing or not an MP3.
+    """
+    try:
+        audio = MP3(str(path))
+    except (OSError, HeaderNotFoundError) as exc:
+        raise AudioError(f"{path}: not a readable MP3 ({exc})") from exc
+    try:
+        tags = ID3(str(path))
+    except ID3NoHeaderError:
+        tags = ID3()
+    text: dict[str, str] = {}
+    for frame in tags.values():
+        if frame.FrameID in ("CHAP", "CTOC"):
+            continue
+        if frame.FrameID == "APIC":
+            text["APIC"] = f"{frame.mime}, {len(frame.data)} bytes"
+        elif hasattr(frame, "text"):
+            text.setdefault(frame.FrameID, "; ".join(str(t) for t in frame.text))
+    chapters = []
+    toc = next((f for f in tags.getall("CTOC") if f.flags & CTOCFlags.TOP_LEVEL), None)
+    by_id = {f.element_id: f for f in tags.getall("CHAP")}
+    order = list(toc.child_element_ids) if toc else sorted(by_id, key=lambda i: by_id[i].start_time)
+    for element_id in order:
+        chap = by_id.get(element_id)
+        if chap is None:
+            continue
+        titles = chap.sub_frames.getall("TIT2")
+        title = str(titles[0].text[0]) if titles else element_id
+        chapters.append((title, int(chap.start_time), int(chap.end_time)))
+    return Inspection(
+        path=path,
+        duration_ms=round(audio.info.length * 1000),
+        bitrate_kbps=audio.info.bitrate // 1000,
+        sample_rate_hz=audio.info.sample_rate,
+        channels=audio.info.channels,
+        loudness=measure_loudness(path),
+        tags=text,
+        chapters=chapters,
     )

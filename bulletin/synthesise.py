@@ -1,17 +1,37 @@
-"""Synthesise: speak each segment with a Piper voice into a WAV file (the only piper importer)."""
+"""Synthesise: speak each segment with a Piper voice into a WAV file (the only piper importer).
+
+Every spoken sentence is one job. Jobs already in the synthesis cache are read back; the rest
+are spread over worker processes, each holding the voice in a single-threaded ONNX session
+(one process per core beats one process with a multi-threaded session on short sentences).
+The cache is content-addressed: a file's name is the hash of the text, the voice (its model and
+config) and every synthesis setting, so a changed sentence or setting misses and nothing stale
+is ever read. It lives in ``$XDG_CACHE_HOME/bulletin/speech`` (``~/.cache/bulletin/speech``)
+unless ``[voice] cache_dir`` says otherwise (the layout is in ``bulletin/_cache.py``);
+``bulletin cache prune`` keeps it small.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
+import sys
 import time
+import warnings
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
+from importlib import metadata
+from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from ._cache import cache_file, default_cache_dir, digest
 from .config import VoiceConfig
 from .errors import SynthesisError
 from .models import SegmentAudio, SpeechSegment
@@ -21,6 +41,13 @@ __all__ = ["Voice", "list_voices", "load_voice", "resolve_voice", "synthesise_se
 logger = logging.getLogger(__name__)
 
 DEFAULT_VOICE = "joe"
+
+_CACHE_FORMAT = 1
+"""Bump when the cached audio changes meaning (the key covers everything else)."""
+_SILENCE_THRESHOLD = 0.004
+"""Samples below this (about -48 dBFS) at either end of a sentence are trimmed as silence."""
+_KEEP_LEAD_MS = 10
+_KEEP_TAIL_MS = 30
 
 
 @dataclass(frozen=True)
@@ -35,8 +62,28 @@ class Voice:
 
     @property
     def sample_rate_hz(self) -> int:
-        config = json.loads(self.config_path.read_text(encoding="utf-8"))
-        return int(config["audio"]["sample_rate"])
+        return int(self._config["audio"]["sample_rate"])
+
+    @cached_property
+    def _config(self) -> dict[str, Any]:
+        config: dict[str, Any] = json.loads(self.config_path.read_text(encoding="utf-8"))
+        return config
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A hash of what makes this voice sound as it does: its config and its model.
+
+        The model is identified by its size and its first and last megabyte, which is enough to
+        tell voices and model revisions apart without reading 60 MB on every run.
+        """
+        hasher = hashlib.sha256(self.config_path.read_bytes())
+        size = self.model_path.stat().st_size
+        hasher.update(str(size).encode())
+        with self.model_path.open("rb") as fh:
+            hasher.update(fh.read(1 << 20))
+            fh.seek(max(0, size - (1 << 20)))
+            hasher.update(fh.read())
+        return hasher.hexdigest()
 
 
 def _bundled_voices() -> list[Voice]:
@@ -88,12 +135,30 @@ def resolve_voice(name: str, voices_dir: Path) -> Voice:
     )
 
 
-def load_voice(voice: Voice) -> object:
-    """Load a voice's Piper model (an onnxruntime session)."""
-    from piper import PiperVoice
+def load_voice(voice: Voice, *, threads: int = 0) -> object:
+    """Load a voice's Piper model into an onnxruntime session.
 
+    Args:
+        voice: the voice to load.
+        threads: onnxruntime intra- and inter-op threads; 0 lets onnxruntime choose (all cores).
+
+    Raises:
+        SynthesisError: the model or its config cannot be loaded.
+    """
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+
+    # PiperVoice.load builds its session with default options (a thread per core); a worker
+    # process must use one thread or the workers fight over the cores.
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = threads
     try:
-        return PiperVoice.load(voice.model_path, config_path=voice.config_path)
+        session = onnxruntime.InferenceSession(
+            str(voice.model_path), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        return PiperVoice(config=PiperConfig.from_dict(voice._config), session=session)
     except Exception as exc:  # onnxruntime raises several unrelated types
         raise SynthesisError(f"voice {voice.name!r} could not be loaded: {exc}") from exc
 
@@ -112,25 +177,230 @@ def _speak(piper_voice: object, text: str, length_scale: float | None) -> np.nda
     return np.concatenate(chunks).astype(np.int16)
 
 
+# --- worker processes -------------------------------------------------------------------------
+
+_WORKER_VOICE: object | None = None
+
+
+def _init_worker(voice: Voice) -> None:
+    global _WORKER_VOICE
+    _WORKER_VOICE = load_voice(voice, threads=1)
+
+
+def _worker_speak(text: str, length_scale: float | None) -> np.ndarray:
+    assert _WORKER_VOICE is not None, "worker used before its voice was loaded"
+    return _speak(_WORKER_VOICE, text, length_scale)
+
+
+def _process_context() -> Any:
+    # fork starts a worker in milliseconds where forkserver and spawn take seconds (a fresh
+    # interpreter importing numpy and piper). The parent holds no onnxruntime session a child
+    # could inherit mid-call: workers load their own voice. Elsewhere (macOS, Windows) fork is
+    # unsafe or missing, so those use the platform's default.
+    if sys.platform == "linux":
+        return get_context("fork")
+    return get_context()
+
+
+def _worker_count(cfg: VoiceConfig, jobs: int) -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    wanted = cfg.workers or cores or 1
+    return max(1, min(wanted, jobs))
+
+
+# --- cache ------------------------------------------------------------------------------------
+
+
+def _speech_root(cfg: VoiceConfig) -> Path:
+    return cfg.cache_dir or default_cache_dir()
+
+
+def _cache_key(text: str, voice: Voice, cfg: VoiceConfig) -> str:
+    try:
+        piper_version = metadata.version("piper-tts")
+    except metadata.PackageNotFoundError:  # pragma: no cover - piper is a dependency
+        piper_version = "unknown"
+    settings = {
+        "format": _CACHE_FORMAT,
+        "piper": piper_version,
+        "voice": voice.fingerprint,
+        "length_scale": cfg.length_scale,
+    }
+    return digest(settings, text)
+
+
+def _read_wav(path: Path) -> np.ndarray:
+    with wave.open(str(path), "rb") as wav:
+        if wav.getsampwidth() != 2 or wav.getnchannels() != 1:
+            raise ValueError(f"{path} is not 16-bit mono")
+        return np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
+
+
+def _write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
+    """Write a mono 16-bit WAV atomically (a reader never sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    with wave.open(str(partial), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(samples.astype("<i2").tobytes())
+    os.replace(partial, path)
+
+
+def _cache_get(path: Path) -> np.ndarray | None:
+    try:
+        samples = _read_wav(path)
+    except (OSError, EOFError, ValueError, wave.Error):
+        return None
+    try:
+        os.utime(path)  # last use, for prune_cache
+    except OSError:
+        pass
+    return samples
+
+
+# --- synthesis --------------------------------------------------------------------------------
+
+
+def _trim(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Cut the silence Piper leaves at either end, so our pauses are the only pauses and a
+    sentence's span starts at its first audible sample."""
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > _SILENCE_THRESHOLD * 32767)
+    if loud.size == 0:
+        return samples[:0]
+    start = max(0, int(loud[0]) - rate * _KEEP_LEAD_MS // 1000)
+    end = min(samples.size, int(loud[-1]) + 1 + rate * _KEEP_TAIL_MS // 1000)
+    return samples[start:end]
+
+
+def _synthesise_texts(
+    texts: list[str],
+    voice: Voice,
+    cfg: VoiceConfig,
+    *,
+    use_cache: bool,
+    done: Callable[[str], None],
+) -> dict[str, np.ndarray]:
+    """Audio for every distinct text: from the cache where it can, else from Piper."""
+    rate = voice.sample_rate_hz
+    root = _speech_root(cfg)
+    keys = {text: _cache_key(text, voice, cfg) for text in texts} if use_cache else {}
+    audio: dict[str, np.ndarray] = {}
+    missing: list[str] = []
+    for text in texts:
+        cached = _cache_get(cache_file(root, "speech", keys[text], ".wav")) if use_cache else None
+        if cached is None:
+            missing.append(text)
+        else:
+            audio[text] = cached
+            done(text)
+    logger.debug("synthesise: %d cached, %d to speak", len(audio), len(missing))
+
+    def keep(text: str, samples: np.ndarray) -> None:
+        audio[text] = samples
+        if use_cache:
+            try:
+                _write_wav(cache_file(root, "speech", keys[text], ".wav"), samples, rate)
+            except OSError as exc:
+                logger.warning("synthesis cache %s not writable: %s", root, exc)
+        done(text)
+
+    def failed(text: str, exc: BaseException) -> SynthesisError:
+        return SynthesisError(f"voice {voice.name!r} failed on {text[:60]!r}: {exc}")
+
+    workers = _worker_count(cfg, len(missing))
+    if workers == 1:
+        if missing:
+            piper_voice = load_voice(voice)
+            for text in missing:
+                try:
+                    keep(text, _speak(piper_voice, text, cfg.length_scale))
+                except Exception as exc:
+                    raise failed(text, exc) from exc
+        return audio
+
+    # Longest first, so no worker is left with a long sentence when the others are done.
+    missing.sort(key=len, reverse=True)
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_process_context(),
+        initializer=_init_worker,
+        initargs=(voice,),
+    ) as pool:
+        with warnings.catch_warnings():
+            # Python 3.12+ warns on fork when any thread runs; here that is OpenBLAS's idle pool
+            # (started by importing numpy), which a child never touches.
+            warnings.filterwarnings(
+                "ignore", "This process .* is multi-threaded", DeprecationWarning
+            )
+            futures: dict[Future[np.ndarray], str] = {
+                pool.submit(_worker_speak, text, cfg.length_scale): text for text in missing
+            }
+        for future, text in _as_completed(futures):
+            try:
+                keep(text, future.result())
+            except Exception as exc:
+                for other in futures:
+                    other.cancel()
+                raise failed(text, exc) from exc
+    return audio
+
+
+def _as_completed(
+    futures: dict[Future[np.ndarray], str],
+) -> Iterator[tuple[Future[np.ndarray], str]]:
+    from concurrent.futures import as_completed
+
+    for future in as_completed(futures):
+        yield future, futures[future]
+
+
 def synthesise_segments(
     segments: list[SpeechSegment],
     voice: Voice,
     cfg: VoiceConfig,
     out_dir: Path,
     *,
+    use_cache: bool | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[SegmentAudio]:
     """Speak every segment, one WAV file per segment in ``out_dir``.
 
-    Sentences are spoken one at a time and joined with ``cfg.sentence_gap_ms`` of silence, so
-    each sentence's span inside its segment is known exactly (for transcripts).
+    Each sentence is spoken on its own (in parallel, or read from the cache), trimmed of
+    Piper's leading and trailing silence, and joined to the next with ``cfg.sentence_gap_ms``
+    of silence, so each sentence's span inside its segment is known exactly (for transcripts).
+
+    Args:
+        segments: what to say.
+        voice: who says it.
+        cfg: speaking rate, pauses, workers and cache.
+        out_dir: where the segment WAVs go.
+        use_cache: override ``cfg.cache`` (``bulletin build --no-cache``).
+        progress: called with (segments done, segments) as segments complete.
 
     Raises:
         SynthesisError: the voice cannot be loaded or fails to speak.
     """
     started = time.perf_counter()
-    piper_voice = load_voice(voice)
     rate = voice.sample_rate_hz
+    texts = list(dict.fromkeys(s for seg in segments for s in seg.spoken if s.strip()))
+    waiting = [{s for s in seg.spoken if s.strip()} for seg in segments]
+    finished = sum(1 for w in waiting if not w)
+
+    def done(text: str) -> None:
+        nonlocal finished
+        for pending in waiting:
+            if text in pending:
+                pending.discard(text)
+                if not pending:
+                    finished += 1
+                    if progress:
+                        progress(finished, len(segments))
+
+    spoken = _synthesise_texts(
+        texts, voice, cfg, use_cache=cfg.cache if use_cache is None else use_cache, done=done
+    )
     gap = np.zeros(rate * cfg.sentence_gap_ms // 1000, dtype=np.int16)
     out_dir.mkdir(parents=True, exist_ok=True)
     results: list[SegmentAudio] = []
@@ -139,12 +409,7 @@ def synthesise_segments(
         spans: list[tuple[int, int]] = []
         position = 0
         for sentence in segment.spoken:
-            try:
-                samples = _speak(piper_voice, sentence, cfg.length_scale) if sentence else None
-            except Exception as exc:
-                raise SynthesisError(
-                    f"voice {voice.name!r} failed on {sentence[:60]!r}: {exc}"
-                ) from exc
+            samples = _trim(spoken[sentence], rate) if sentence.strip() else None
             if samples is None or samples.size == 0:
                 spans.append((position * 1000 // rate, position * 1000 // rate))
                 continue
@@ -156,11 +421,7 @@ def synthesise_segments(
             position += samples.size
         audio = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int16)
         wav_path = out_dir / f"segment-{index:03d}.wav"
-        with wave.open(str(wav_path), "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(rate)
-            wav.writeframes(audio.tobytes())
+        _write_wav(wav_path, audio, rate)
         results.append(
             SegmentAudio(
                 segment=segment,
@@ -170,11 +431,10 @@ def synthesise_segments(
                 sentence_spans_ms=spans,
             )
         )
-        if progress:
-            progress(index + 1, len(segments))
     logger.info(
-        "synthesise: %d segments with %s, %.1f s",
+        "synthesise: %d segments, %d sentences with %s, %.1f s",
         len(results),
+        len(texts),
         voice.name,
         time.perf_counter() - started,
     )

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bulletin.config import Settings
-from bulletin.models import BuildReport
+from bulletin.config import Settings, VoiceConfig
+from bulletin.models import BuildReport, SegmentAudio, SegmentKind, SpeechSegment
 from bulletin.pipeline import build_bulletin
+from bulletin.synthesise import Voice, resolve_voice, synthesise_segments
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 SEED = EXAMPLES / "qazaqtv-un-election-monitoring.txt"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_speech_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test session speaks for real: a cache of its own, never the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +36,48 @@ def seed_edition(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
     """The seed page made into a bulletin by the real pipeline (Piper, ffmpeg), once."""
     out = tmp_path_factory.mktemp("seed-out")
     return build_bulletin([SEED], Settings(), out, edition="seed", date=dt.date(2023, 3, 10))
+
+
+@pytest.fixture(scope="session")
+def voice() -> Voice:
+    """The bundled voice."""
+    return resolve_voice("joe", REPO / "voices")
+
+
+def _segment(kind: SegmentKind, title: str, *sentences: str) -> SpeechSegment:
+    return SpeechSegment(
+        kind=kind,
+        title=title,
+        written=list(sentences),
+        spoken=list(sentences),
+        article_id=f"id-{title}" if kind == "story" else None,
+    )
+
+
+TINY_PROGRAMME = [
+    _segment("intro", "Intro", "This is the test bulletin."),
+    _segment("story", "Rain", "Rain is falling in the north.", "It will stop by noon."),
+    _segment("story", "Trains", "The trains are running late today."),
+    _segment("outro", "Outro", "That was the news."),
+]
+
+
+@pytest.fixture(scope="session")
+def tiny_programme() -> list[SpeechSegment]:
+    """What ``speech`` says."""
+    return TINY_PROGRAMME
+
+
+@pytest.fixture(scope="session")
+def speech_cfg(tmp_path_factory: pytest.TempPathFactory) -> VoiceConfig:
+    """Voice settings with a cache of the test session's own, and two workers."""
+    return VoiceConfig(cache_dir=tmp_path_factory.mktemp("cache"), workers=2)
+
+
+@pytest.fixture(scope="session")
+def speech(
+    tmp_path_factory: pytest.TempPathFactory, voice: Voice, speech_cfg: VoiceConfig
+) -> list[SegmentAudio]:
+    """A tiny programme (intro, two stories, outro) spoken by the real voice, once."""
+    out = tmp_path_factory.mktemp("speech")
+    return synthesise_segments(TINY_PROGRAMME, voice, speech_cfg, out)

@@ -88,7 +88,7 @@ def test_clean_json_has_the_article_fields(seed_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "spoken"),
-    [("The UN met.", "U N"), ("It cost $5.", "five dollars")],
+    [("The UN met.", "U.N"), ("It cost $5.", "five dollars")],
 )
 def test_normalise_reads_lines_from_stdin(text: str, spoken: str) -> None:
     result = runner.invoke(app, ["normalise", "-"], input=text + "\n")

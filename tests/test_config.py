@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import types
 from pathlib import Path
 
 import pytest
@@ -48,9 +47,10 @@ def test_missing_file_is_named(tmp_path: Path) -> None:
 def test_public_api_is_exact() -> None:
     import bulletin
 
-    exported = {
-        name
-        for name, value in vars(bulletin).items()
-        if not name.startswith("_") and not isinstance(value, types.ModuleType)
-    }
-    assert set(bulletin.__all__) == exported
+    for name in bulletin.__all__:
+        value = getattr(bulletin, name)
+        assert getattr(value, "__module__", "").startswith("bulletin."), name
+    assert dir(bulletin) == sorted(bulletin.__all__)
+    assert set(bulletin.__all__) == set(bulletin._EXPORTS)
+    with pytest.raises(AttributeError):
+        _ = bulletin.no_such_thing  # type: ignore[attr-defined]

@@ -1,0 +1,292 @@
+"""Crash-safe file handling for the output folder: atomic writes, directory swaps, one lock.
+
+A run may be killed at any instant (SIGKILL, power loss). Every file a listener or the next run
+reads is therefore written to a temporary name, flushed to disk and renamed into place; an
+edition folder is swapped in with one ``renameat2(RENAME_EXCHANGE)`` where the kernel has it;
+and one run at a time holds ``OUT/.bulletin.lock`` (``fcntl.flock``: the kernel drops it when
+the holder dies, so a killed run never leaves a stale lock behind; the file itself may stay).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import LockError
+
+__all__ = [
+    "LOCK_NAME",
+    "STATE_DIR",
+    "fsync_dir",
+    "lock_output",
+    "publish_dir",
+    "recover_output",
+    "withdraw_edition",
+    "write_atomic",
+]
+
+logger = logging.getLogger(__name__)
+
+LOCK_NAME = ".bulletin.lock"
+STATE_DIR = ".bulletin"
+"""Hidden folder in ``OUT`` for the ledger and the HTTP state (the feed ignores it)."""
+_MANIFEST = "manifest.json"
+_WITHDRAWN = ".manifest.json.withdrawn"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_POLL_S = 0.2
+
+# Locks this process holds, by lock path: a nightly run holds the lock and calls
+# build_bulletin, which takes it again. flock() locks belong to an open file, so a second
+# open() in the same process would wait for itself; a count makes the lock re-entrant.
+_held: dict[Path, tuple[int, int]] = {}
+_held_guard = threading.Lock()
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a folder's entries (a rename in it) to disk."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write a file so that readers see the old content or the new, never a part.
+
+    The data goes to a temporary file beside ``path``, is flushed to disk, and is renamed over
+    ``path``; the folder is flushed too so the rename survives a power cut.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".tmp-{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def _fsync_tree(root: Path) -> None:
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        fsync_dir(Path(folder))
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2``); False where that is not available."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), ctypes.c_uint(_RENAME_EXCHANGE)
+    )
+    if result == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def publish_dir(staging: Path, target: Path) -> None:
+    """Move a finished folder into place, replacing an older one of the same name.
+
+    Every file is flushed to disk first. An existing ``target`` is exchanged with ``staging``
+    in one step, so ``target`` never goes missing, even for a moment, and then deleted.
+    """
+    _fsync_tree(staging)
+    # mkdtemp makes 0700 folders; a web server running as another user must read editions.
+    os.chmod(staging, 0o755)
+    if target.exists():
+        old = target.with_name(f".old-{target.name}-{os.getpid()}")
+        if _exchange(staging, target):
+            os.replace(staging, old)
+        else:  # no RENAME_EXCHANGE: a short window where target is missing, mended by recovery
+            os.replace(target, old)
+            os.replace(staging, target)
+        fsync_dir(target.parent)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(staging, target)
+        fsync_dir(target.parent)
+
+
+def withdraw_edition(folder: Path) -> bool:
+    """Hide an edition from the feed builder while its files stay where they are.
+
+    The feed lists the folders that hold ``manifest.json``; renaming it away withdraws the
+    edition from the next feed written. Replacing an edition is then: withdraw, write the feed,
+    swap the folder, write the feed; a feed on disk never lists a file whose size has changed.
+
+    Returns:
+        Whether there was an edition to withdraw.
+    """
+    manifest = folder / _MANIFEST
+    if not manifest.is_file():
+        return False
+    os.replace(manifest, folder / _WITHDRAWN)
+    fsync_dir(folder)
+    return True
+
+
+def recover_output(out_dir: Path) -> list[str]:
+    """Tidy what a killed run left in ``out_dir``; call it only while holding the lock.
+
+    Half-built staging folders and temporary files are deleted; an edition whose swap was cut
+    short (``.old-NAME-PID`` present, ``NAME`` missing) is put back, and one withdrawn from the
+    feed for a replacement that never came (``withdraw_edition``) is restored.
+
+    Returns:
+        What was done, one line per item, for the log.
+    """
+    done: list[str] = []
+    if not out_dir.is_dir():
+        return done
+    for entry in sorted(out_dir.iterdir()):
+        name = entry.name
+        if name.startswith(".old-"):
+            original = out_dir / name[len(".old-") :].rsplit("-", 1)[0]
+            if not original.exists():
+                os.replace(entry, original)
+                done.append(f"restored {original.name} from an interrupted swap")
+                continue
+        leftover = name.startswith((".staging-", ".old-", ".expired-", ".tmp-"))
+        if leftover or (name.startswith(".") and name.endswith(".tmp") and entry.is_file()):
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            done.append(f"removed {name} left by an interrupted run")
+    for tmp in sorted((out_dir / STATE_DIR).glob("**/.tmp-*")):
+        tmp.unlink(missing_ok=True)
+        done.append(f"removed {tmp.relative_to(out_dir)} left by an interrupted run")
+    for entry in sorted(out_dir.iterdir()):
+        withdrawn = entry / _WITHDRAWN
+        if not entry.name.startswith(".") and withdrawn.is_file():
+            if (entry / _MANIFEST).exists():
+                withdrawn.unlink()
+            else:
+                os.replace(withdrawn, entry / _MANIFEST)
+                done.append(f"restored {entry.name}'s manifest (its replacement never came)")
+    return done
+
+
+def _holder(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+    return f" ({text})" if text else ""
+
+
+@contextmanager
+def lock_output(out_dir: Path, *, wait_s: float = 0.0, purpose: str = "run") -> Iterator[Path]:
+    """Hold ``out_dir/.bulletin.lock`` for the duration: one run at a time per output folder.
+
+    Re-entrant within a process. The lock is released when the block ends or the process
+    dies; on the first acquisition, what a killed run left behind is tidied up.
+
+    Args:
+        out_dir: the output folder (created if missing).
+        wait_s: how long to wait for another run to finish before giving up.
+        purpose: recorded in the lock file so a waiting run can say who holds it.
+
+    Raises:
+        LockError: another process held the lock for longer than ``wait_s``.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = (out_dir / LOCK_NAME).resolve()
+    with _held_guard:
+        if path in _held:
+            fd, count = _held[path]
+            _held[path] = (fd, count + 1)
+            reentered = True
+        else:
+            reentered = False
+    if reentered:
+        try:
+            yield path
+        finally:
+            with _held_guard:
+                fd, count = _held[path]
+                _held[path] = (fd, count - 1)
+        return
+    deadline = time.monotonic() + wait_s
+    announced = False
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if _same_file(fd, path):
+                    break
+                # The holder deleted the file as it let go: lock the one that is there now.
+                os.close(fd)
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+                continue
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockError(
+                        f"another bulletin run holds the lock {path}{_holder(path)}; "
+                        f"gave up after {wait_s:g} s. Try again when it has finished"
+                    ) from None
+                if not announced:
+                    logger.warning(
+                        "waiting up to %g s for the lock %s%s", wait_s, path, _holder(path)
+                    )
+                    announced = True
+                time.sleep(_POLL_S)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}, {purpose} since {stamp}\n".encode(), 0)
+        with _held_guard:
+            _held[path] = (fd, 1)
+        for line in recover_output(out_dir):
+            logger.warning("recover: %s", line)
+        try:
+            yield path
+        finally:
+            with _held_guard:
+                del _held[path]
+            # Deleted while still held, so a failed first run leaves no trace; a run waiting
+            # on this file notices (_same_file) and locks the next one.
+            path.unlink(missing_ok=True)
+    finally:
+        os.close(fd)  # closing the only descriptor releases the flock
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        on_disk = os.stat(path)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (mine.st_dev, mine.st_ino) == (on_disk.st_dev, on_disk.st_ino)

@@ -1,0 +1,515 @@
+"""Find the article in a whole-page text dump (a browser's select-all, or HTML rendered as text).
+
+The dump has no markup left, so everything here works from the *shape* of the lines:
+
+1. Each line gets a score: prose (long, sentence-shaped, full of function words) counts for
+   its length; headline-like, menu-like and link-like lines count against.
+2. The article is the stretch of lines with the highest total score (a maximum-sum run, as in
+   Finn et al.'s Body Text Extraction), less a standfirst set above the byline, and cut short
+   where readers' comments or the author's bio begin.
+3. Inside that stretch, boilerplate is dropped by shape: runs of short headline-like lines
+   (related / popular / read-also lists, whatever their heading says), numbered lists of
+   headlines, link-like lines, captions and photo credits, repeated titles, and prompts.
+4. The title, date, source and byline come from the lines around the body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from ._patterns import (
+    AGENCY_CREDIT,
+    ARTICLE_END,
+    BOILERPLATE,
+    BOILERPLATE_MAX_WORDS,
+    BYLINE,
+    COMMENTS_START,
+    CREDIT,
+    CROSSLINK,
+    LINKISH,
+    META,
+    NOTICE,
+    PROMPT,
+    STOPWORDS,
+)
+
+__all__ = ["DumpArticle", "extract_dump", "filter_paragraphs", "parse_date", "split_dateline"]
+
+_MIN_PROSE_WORDS = 25
+# An end marker (a bio, a copyright line) counts once this share of the prose lies before it.
+_END_SHARE = 0.75
+# A standfirst is one paragraph, found within the first few lines.
+_DECK_LINES = 8
+_DECK_WORDS = 60
+_BULLETS = ("- ", "* ", "• ")
+_NUMBERING = re.compile(r"^\d{1,2}[.)]?\s+")
+_DATA_SEPARATORS = (":", "–", "—", " - ", "@", "|", "(", "%", "$")
+_SENTENCE_END = tuple(".!?:;\"'”’»)")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1
+    )
+}
+_DATE_DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
+_DATE_MDY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
+_DATE_ISO = re.compile(r"\b(\d{4})[-/](\d{2})[-/](\d{2})(?!\d)")
+
+# A wire dateline opening the body: "ASTANA. KAZINFORM ", "LONDON (Reuters) - ",
+# "BUFFALO, N.Y. — ". The place is in capitals, so a voice would read it as a shout.
+_DATELINE = re.compile(
+    r"^(?:(?P<place>[A-Z][A-Z.'’-]*(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,4}?)"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?"  # "MOSCOW, Nov 19 (Reuters) -"
+    r"(?:\.\s+(?P<agency>[A-Z][A-Z-]{2,})\s+(?=\S)"
+    r"|,?\s*\((?P<agency2>[A-Za-z .-]{2,30})\)\s*[-\u2013\u2014]+\s*"
+    r"|\s+[-\u2013\u2014]{1,2}\s+)"
+    r"|\((?P<agency3>[A-Z][A-Za-z .-]{1,20})\)\s+)"  # "(CNN) President ..."
+)
+
+
+@dataclass(frozen=True)
+class DumpArticle:
+    """What the text-dump cleaner found: the body and the facts around it."""
+
+    title: str | None
+    published: dt.date | None
+    source: str | None
+    byline: str | None
+    body: list[str]
+
+
+@dataclass
+class _Line:
+    text: str
+    gap_before: bool
+    """A blank line comes before it: it starts a block, it is not the next item of a list."""
+    words: int
+    prose: bool
+    listy: bool = False
+    """Part of a run of short headline-like lines (a list of other stories, a menu)."""
+
+
+# --- line shapes -------------------------------------------------------------------------------
+
+
+def _is_latin_text(line: str) -> bool:
+    """True unless most letters of the line are in a script other than Latin."""
+    letters = [c for c in line if c.isalpha()]
+    if not letters:
+        return True
+    latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
+    return latin * 2 >= len(letters)
+
+
+def _stopword_share(text: str) -> float:
+    words = [w.lower() for w in _WORD.findall(text)]
+    return sum(w in STOPWORDS for w in words) / len(words) if words else 0.0
+
+
+def _capital_share(text: str) -> float:
+    """Share of words that start with a capital: high in headlines and names, low in prose."""
+    words = [w for w in _WORD.findall(text) if len(w) > 3]
+    return sum(w[0].isupper() for w in words) / len(words) if words else 0.0
+
+
+def _is_shouting(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+
+
+def _is_prose(text: str, words: int) -> bool:
+    """A line that reads like a paragraph: long enough, sentence-shaped, full of function words."""
+    if words < 6 or (words < 15 and LINKISH.search(text)) or _is_shouting(text):
+        return False
+    ends = text.rstrip().endswith(_SENTENCE_END)
+    share = _stopword_share(text)
+    if words >= 20 and share >= 0.15:
+        return ends or words >= 35
+    return ends and share >= 0.12 and _capital_share(text) < 0.6
+
+
+def _is_headline_like(line: _Line) -> bool:
+    """Short, not a sentence: a menu entry, a headline, a heading."""
+    return not line.prose and line.words <= 25
+
+
+def _parse_lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    gap = True
+    for raw in text.splitlines():
+        clean = " ".join(raw.replace("\u00a0", " ").split())
+        if not clean:
+            gap = True
+            continue
+        if _is_latin_text(clean):
+            words = len(clean.split())
+            lines.append(_Line(clean, gap, words, _is_prose(clean, words)))
+        gap = False
+    return lines
+
+
+def _mark_lists(lines: list[_Line]) -> None:
+    """Mark the lists of other stories (and menus), found by their shape, not their heading.
+
+    Such lists are whatever their heading says ("Related", "Popular", "Read also", "Теги:"):
+    blocks of short headline-like lines with no blank line between them, numbered or not;
+    the heading just before a block goes with it. Runs of headlines set one per block, and
+    grids of headline-and-summary teasers, are marked too.
+    """
+    i = 0
+    while i < len(lines):
+        j = i + 1
+        while j < len(lines) and not lines[j].gap_before:
+            j += 1
+        if _is_story_list(lines[i:j]):
+            for ln in lines[i:j]:
+                ln.listy = True
+            if i > 0 and _is_headline_like(lines[i - 1]) and lines[i - 1].words <= 6:
+                lines[i - 1].listy = True
+        i = j
+    _mark_headline_runs(lines)
+    _mark_teasers(lines)
+
+
+def _is_story_list(block: list[_Line]) -> bool:
+    # Bulleted points and rows of data belong to the article; story lists are neither.
+    if sum(ln.text.startswith(_BULLETS) for ln in block) * 2 > len(block) or _is_data(block):
+        return False
+    if len(block) == 2:
+        return all(_is_headline(ln) for ln in block)
+    heads = sum(_is_headline_like(ln) for ln in block)
+    numbered = sum(bool(_NUMBERING.match(ln.text)) and not ln.prose for ln in block)
+    return len(block) >= 3 and (heads >= 0.75 * len(block) or numbered >= 3)
+
+
+def _is_data(block: list[_Line]) -> bool:
+    """Rows of data (tour dates, results, a table): numbers in each, and one separator shared.
+
+    Such a list is part of the story it sits in; a list of other stories is not built so.
+    """
+    with_digits = sum(any(c.isdigit() for c in ln.text) for ln in block)
+    shared = max(sum(sep in ln.text for ln in block) for sep in _DATA_SEPARATORS)
+    return with_digits >= 0.75 * len(block) and shared >= 0.75 * len(block)
+
+
+def _is_headline(line: _Line) -> bool:
+    """A headline of another story: a few words, capitalised, not a finished sentence."""
+    text = _NUMBERING.sub("", line.text).lstrip("'\"‘“«([") or line.text
+    return (
+        not line.prose
+        and 5 <= line.words <= 25
+        and text[0].isupper()
+        and not text.endswith((".", ":", ";", ","))
+    )
+
+
+def _mark_headline_runs(lines: list[_Line]) -> None:
+    """Mark three or more headlines in a row, each its own block (a grid of story links).
+
+    Labels of one to three words between them ("Video", "2h ago") go with the run.
+    """
+    run: list[int] = []
+    for i, ln in enumerate([*lines, None]):
+        if ln is not None and not ln.prose and ln.words <= 3 and run:
+            run.append(i)
+        elif ln is not None and _is_headline(ln):
+            run.append(i)
+        else:
+            while run and not _is_headline(lines[run[-1]]):
+                run.pop()
+            heads = [lines[k] for k in run if _is_headline(lines[k])]
+            if len(heads) >= 3 and not _is_data(heads):
+                for k in run:
+                    lines[k].listy = True
+            run = []
+
+
+# Teasers of other stories: a headline (and a label or two) then a one-sentence summary,
+# three times or more in a row. An article's paragraphs are longer, and come in runs. With a
+# time stamp ("2 hours ago") in each, even long summaries are teasers: articles have none.
+_TEASER_RUN = re.compile(r"(?:[ht]{1,3}p){3,}[ht]*|(?:(?:h{0,2}t[ht]{0,2}[pP]|h{1,3}[pP]t)){3,}")
+_TEASER_MAX_WORDS = 32
+_TIME_LABEL = re.compile(
+    r"^(?:\d+\s*(?:s|m|h|d|sec|min|mins|hr|hrs|hours?|minutes?|days?|weeks?)\s+ago|"
+    r"\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+\w+)?|yesterday|today|just now)$",
+    re.IGNORECASE,
+)
+
+
+def _shape(line: _Line) -> str:
+    if line.prose:
+        return "p" if line.words < _TEASER_MAX_WORDS else "P"
+    if _TIME_LABEL.match(line.text) or (line.words <= 6 and parse_date(line.text)):
+        return "t"
+    return "h"
+
+
+def _mark_teasers(lines: list[_Line]) -> None:
+    shape = "".join(_shape(ln) for ln in lines)
+    for m in _TEASER_RUN.finditer(shape):
+        for ln in lines[m.start() : m.end()]:
+            ln.listy = True
+
+
+def _score(line: _Line, counts: Counter[str]) -> float:
+    """How much a line argues for being inside the article."""
+    if line.listy or (counts[line.text] > 1 and not line.prose):
+        return -6.0
+    # A long cookie notice or "page not found" message must not pass for the article.
+    if line.prose and NOTICE.search(line.text):
+        return -6.0
+    if line.prose:
+        return float(line.words)
+    return -1.0 - min(line.words, 12) / 3
+
+
+def _article_end(lines: list[_Line], start: int, end: int) -> int:
+    """Where the article stops inside the best run: comments, an author's bio, a copyright line.
+
+    Readers' comments and bios are prose too, so the scores alone carry the run past them. An
+    end marker counts only once most of the run's prose lies before it: a body sentence may
+    happen to read like one.
+    """
+    total = sum(ln.words for ln in lines[start:end] if ln.prose)
+    seen = 0
+    for i in range(start + 1, end):
+        text = lines[i].text
+        seen += lines[i - 1].words if lines[i - 1].prose else 0
+        if COMMENTS_START.match(text) or (ARTICLE_END.match(text) and seen >= _END_SHARE * total):
+            return i
+    return end
+
+
+def _is_meta(line: _Line) -> bool:
+    """A byline or dateline of the page: "By Jane Doe", "Updated 11:34 PM EST Nov 19, 2019"."""
+    text = line.text
+    if line.prose and line.words > 16:
+        return False
+    return bool(BYLINE.match(text) or META.match(text) or (parse_date(text) and line.words <= 12))
+
+
+def _after_deck(lines: list[_Line], start: int, end: int) -> int:
+    """Skip the standfirst: a summary paragraph set above the byline and date, not the body."""
+    prose_words = 0
+    for i in range(start, min(end, start + _DECK_LINES)):
+        if _is_meta(lines[i]) and i > start:
+            rest = sum(ln.words for ln in lines[i + 1 : end] if ln.prose)
+            if 0 < prose_words <= _DECK_WORDS and rest >= 2 * _MIN_PROSE_WORDS:
+                return i + 1
+        prose_words += lines[i].words if lines[i].prose else 0
+    return start
+
+
+def _best_run(scores: list[float]) -> tuple[int, int]:
+    """The half-open range [start, end) with the highest sum (Kadane's algorithm)."""
+    best, best_range = float("-inf"), (0, 0)
+    total, start = 0.0, 0
+    for i, s in enumerate(scores):
+        if total <= 0:
+            total, start = 0.0, i
+        total += s
+        if total > best:
+            best, best_range = total, (start, i + 1)
+    return best_range
+
+
+# --- keeping and dropping ----------------------------------------------------------------------
+
+
+def _is_caption_or_credit(line: _Line, next_line: _Line | None) -> bool:
+    text = line.text
+    if CREDIT.search(text) and (line.words <= 40 or text.rstrip().endswith(")")):
+        return True
+    # A short credit with no sentence in it: "Jason Cipriani/ZDNet", "Michael Conroy, AP".
+    if line.words <= 6 and ("/" in text or AGENCY_CREDIT.search(text)):
+        return not text.endswith(_SENTENCE_END)
+    # A caption is a line followed, in the same block, by a bare credit line.
+    return (
+        next_line is not None
+        and not next_line.gap_before
+        and next_line.words <= 8
+        and bool(CREDIT.search(next_line.text) or AGENCY_CREDIT.search(next_line.text))
+    )
+
+
+def _is_boilerplate(
+    line: _Line, counts: Counter[str], title: str | None, *, lenient: bool = False
+) -> bool:
+    text = line.text
+    if line.listy or CROSSLINK.match(text) or NOTICE.search(text):
+        return True
+    if line.words <= BOILERPLATE_MAX_WORDS and BOILERPLATE.match(text):
+        return True
+    # A line the page repeats is its headline or a teaser; a long one may be a pull quote,
+    # which _keep says once.
+    if (title and _same_words(text, title)) or (counts[text] > 1 and line.words < 15):
+        return True
+    if line.prose:
+        return bool(PROMPT.search(text)) and line.words < 40
+    # Below: short lines, kept only when they look like part of the story (a subheading, a
+    # one-line paragraph), not like a headline in capitals, a prompt, a byline or a date.
+    if _is_shouting(text) or PROMPT.search(text) or BYLINE.match(text):
+        return True
+    if parse_date(text) and line.words <= 20:
+        return True
+    # Another extractor already chose these lines: a short one is more likely a subheading or
+    # a "Really." than a link, so only a page's own lines are held to the stricter test.
+    return not lenient and (line.words < 2 or bool(LINKISH.search(text)))
+
+
+def _same_words(a: str, b: str) -> bool:
+    return _WORD.findall(a.lower()) == _WORD.findall(b.lower())
+
+
+# --- metadata ----------------------------------------------------------------------------------
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first calendar date written in the text ("10 March 2023", "Nov. 19, 2019", ISO)."""
+    found: list[tuple[int, dt.date]] = []
+    for pattern, order in ((_DATE_DMY, "dmy"), (_DATE_MDY, "mdy"), (_DATE_ISO, "ymd")):
+        for m in pattern.finditer(text):
+            try:
+                if order == "ymd":
+                    date = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                else:
+                    day, month_name = (
+                        (m.group(1), m.group(2)) if order == "dmy" else (m.group(2), m.group(1))
+                    )
+                    month = _MONTHS.get(month_name.lower()[:3])
+                    if month is None:
+                        continue
+                    date = dt.date(int(m.group(3)), month, int(day))
+            except ValueError:
+                continue
+            found.append((m.start(), date))
+    return min(found)[1] if found else None
+
+
+def split_dateline(paragraph: str) -> tuple[str, str | None]:
+    """Take a wire dateline off a body's first paragraph; returns (text, agency or None)."""
+    m = _DATELINE.match(paragraph)
+    if not m:
+        return paragraph, None
+    place = m.group("place") or ""
+    agency = m.group("agency") or m.group("agency2") or m.group("agency3")
+    # A dateline's place is written in capitals ("BUFFALO, N.Y."); "The" or "I" are not places.
+    if not (place[:2].isupper() and len(place) >= 3) and not agency:
+        return paragraph, None
+    rest = paragraph[m.end() :].lstrip()
+    if len(rest.split()) < 4 or not rest[0].isalnum():
+        return paragraph, None
+    if agency:
+        agency = agency.strip()
+        agency = agency.title() if agency.isupper() and len(agency) > 3 else agency
+    return rest, agency
+
+
+def _title_from(lines: list[_Line], start: int) -> str | None:
+    """The headline: a heading the page repeats, else one the <title> line contains."""
+    header = [ln.text for ln in lines[:start] if 3 <= ln.words <= 30 and not ln.prose]
+    if not header:
+        return None
+    counts = Counter(header)
+    repeated = [t for t in header if counts[t] > 1 and not BOILERPLATE.match(t)]
+    if repeated:
+        return repeated[-1]
+    first = lines[0].text.lower()
+    inside = [t for t in header[1:] if t.lower() in first and not BOILERPLATE.match(t)]
+    if inside:
+        return max(inside, key=len)
+    # The page title itself, less the site name after " - " or " | ".
+    return re.split(r"\s+[|\u2013\u2014-]\s+", header[0])[0] or None
+
+
+def _source_from(lines: list[_Line]) -> str | None:
+    """The site name after the headline in the page's <title> ("... - The New York Times")."""
+    if not lines:
+        return None
+    parts = re.split(r"\s+[|\u2013\u2014-]\s+", lines[0].text)
+    if len(parts) > 1 and 1 <= len(parts[-1].split()) <= 5:
+        return parts[-1].strip()
+    return None
+
+
+def _byline_from(lines: list[_Line]) -> str | None:
+    for ln in lines:
+        m = BYLINE.match(ln.text)
+        if m and ln.words <= 16:
+            name = re.split(r"\s+(?:and|&)\s*$|\s*[|,]", m.group("name"))[0].strip()
+            return name or None
+    return None
+
+
+# --- the whole ---------------------------------------------------------------------------------
+
+
+def extract_dump(text: str) -> DumpArticle | None:
+    """Find the article in a page's text; None when there is no article body in it."""
+    lines = _parse_lines(text)
+    if not lines:
+        return None
+    _mark_lists(lines)
+    counts = Counter(ln.text for ln in lines)
+    start, end = _best_run([_score(ln, counts) for ln in lines])
+    end = _article_end(lines, start, end)
+    start = _after_deck(lines, start, end)
+    if sum(ln.words for ln in lines[start:end] if ln.prose) < _MIN_PROSE_WORDS:
+        return None
+    title = _title_from(lines, start)
+    body = _keep(lines[start:end], counts, title)
+    if not body:
+        return None
+    around = lines[max(0, start - 15) : start + 3]
+    published = parse_date(" ".join(ln.text for ln in around)) or parse_date(
+        " ".join(ln.text for ln in lines[:start])
+    )
+    return DumpArticle(
+        title=title,
+        published=published,
+        source=_source_from(lines),
+        byline=_byline_from(lines[max(0, start - 15) : start + 2]),
+        body=body,
+    )
+
+
+def filter_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
+    """Drop the boilerplate from paragraphs another extractor chose (trafilatura's leaks).
+
+    Each paragraph is a block of its own, so lists of other stories are found as runs of
+    headlines; bulleted items (``- item``) are trusted, as trafilatura keeps only lists that sit
+    inside the article.
+    """
+    lines = _parse_lines("\n\n".join(p for p in paragraphs if p.strip()))
+    _mark_lists(lines)
+    end = _article_end(lines, 0, len(lines))
+    return _keep(lines[:end], Counter(ln.text for ln in lines), title, lenient=True)
+
+
+def _keep(
+    region: list[_Line], counts: Counter[str], title: str | None, *, lenient: bool = False
+) -> list[str]:
+    body: list[str] = []
+    seen: set[str] = set()
+    for i, ln in enumerate(region):
+        following = region[i + 1] if i + 1 < len(region) else None
+        # A pull quote or a gallery caption repeats a line: say it once.
+        if ln.text in seen or _is_boilerplate(ln, counts, title, lenient=lenient):
+            continue
+        seen.add(ln.text)
+        if _is_caption_or_credit(ln, following):
+            continue
+        body.append(ln.text)
+    # Short lines at either end are the headline, a deck or the label of what follows, unless
+    # another extractor vouches for the end of the article (a table or list can close it).
+    while body and not lenient and not _is_prose(body[-1], len(body[-1].split())):
+        body.pop()
+    while body and not _is_prose(body[0], len(body[0].split())):
+        body.pop(0)
+    return body

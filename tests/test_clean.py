@@ -1,0 +1,292 @@
+"""Cleaning: the article found in whole-page text dumps and HTML pages, boilerplate dropped.
+
+The pages in ``data/pages/`` are small made-up pages built the way real ones are (site chrome,
+breadcrumbs, captions, lists of other stories, prompts); ``examples/`` holds real captured pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bulletin._textdump import parse_date, split_dateline
+from bulletin.clean import clean_article
+from bulletin.cli import app
+from bulletin.ingest import load_raw_article
+from bulletin.models import Article
+
+REPO = Path(__file__).resolve().parent.parent
+PAGES = Path(__file__).resolve().parent / "data" / "pages"
+
+SEED_BODY_STARTS = [
+    "1st Deputy Foreign Minister of Kazakhstan Kairat Umarov invited the UN representatives",
+    "«Last year President of Kazakhstan Kassym-Jomart Tokayev announced",
+    "Earlier the CEC accredited 157 international observers",
+    "The early Majilis and maslikhat elections will be held in Kazakhstan on March 19.",
+]
+
+
+def _clean(path: Path) -> Article:
+    article = clean_article(load_raw_article(path))
+    assert article is not None, f"no article found in {path.name}"
+    return article
+
+
+def _spoken(article: Article) -> str:
+    return "\n".join(article.body)
+
+
+def test_seed_is_exactly_its_four_paragraphs(seed_path: Path) -> None:
+    article = _clean(seed_path)
+    assert len(article.body) == len(SEED_BODY_STARTS)
+    for paragraph, start in zip(article.body, SEED_BODY_STARTS, strict=True):
+        assert paragraph.startswith(start)
+    assert article.body[1].endswith("Umarov told the meeting in the Kazakh capital.")
+    assert article.title == "Kazakhstan calls UN to actively participate in election monitoring"
+    assert article.published == dt.date(2023, 3, 10)
+    assert article.source == "Kazinform"
+
+
+def test_seed_drops_the_dateline_chrome_and_other_stories(seed_path: Path) -> None:
+    text = _spoken(_clean(seed_path))
+    for boilerplate in (
+        "ASTANA",
+        "KAZINFORM 1st",
+        "photo",
+        "Main Page",
+        "Related news",
+        "Read also",
+        "Popular",
+        "Теги",
+        "Телерадиокомпания",
+        "PM tasks Cabinet to raise salaries",  # a "Read also" headline
+        "Almaty becomes SCO cultural",  # a numbered "Popular" headline
+    ):
+        assert boilerplate not in text
+
+
+def test_text_dump_keeps_the_facts_and_drops_every_kind_of_boilerplate() -> None:
+    article = _clean(PAGES / "harbour-wind-farm.txt")
+    assert article.title == "Harbour wind farm approved despite fishing objections"
+    assert article.published == dt.date(2024, 3, 12)
+    assert article.source == "Reuters"  # from the dateline, which leaves the body
+    assert article.byline == "Marta Lindqvist"
+    assert article.body == [
+        "Regional planners on Monday approved a 40-turbine wind farm off the west coast, "
+        "overruling objections from fishing crews who say the towers will close their best "
+        "grounds for a decade.",
+        "The Coastline Post was told that the project, backed by two pension funds, will supply "
+        "power to around 300,000 homes once the last turbine is connected in 2028.",
+        '"We were promised a say, and we got a form letter," said Anna Berg, who chairs the '
+        'local fishing association. "Nobody from the company has been out on a boat with us."',
+        "The planning board said the developer must fund a study of fish stocks and pay into a "
+        "compensation scheme for crews that can show lost income.",
+        "Construction of the foundations is due to start next spring, weather permitting, and "
+        "the board will review the compensation scheme after two years.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "boilerplate",
+    [
+        "Skip to main content",  # site chrome
+        "Environment",  # breadcrumb trail
+        "GOTHENBURG",  # wire dateline
+        "photo",  # image placeholder
+        "Erik Holm/AFP",  # caption and credit
+        "Fishing crews protest",
+        "Read also",  # a link to another story set in the text
+        "Advertisement",
+        "Share",
+        "Ferry fares",  # related list, numbered most-read list
+        "Storm warning",
+        "wind power",  # tags
+        "newsletter",  # subscribe prompt
+        "All rights reserved",
+    ],
+)
+def test_text_dump_boilerplate_is_gone(boilerplate: str) -> None:
+    assert boilerplate not in _spoken(_clean(PAGES / "harbour-wind-farm.txt"))
+
+
+def test_lists_of_other_stories_are_found_by_shape_not_by_their_heading() -> None:
+    article = _clean(PAGES / "library-reopens.txt")
+    text = _spoken(article)
+    # "Más noticias" is no English heading, and the teaser grid after it has none at all.
+    for other_story in ("Council tax", "Cyclists call", "Theatre group", "Market hall"):
+        assert other_story not in text
+    # Lines in another script (the Cyrillic list and site motto) are not read by an English voice.
+    assert not any("\u0400" <= c <= "\u04ff" for c in text)
+
+
+def test_captions_deck_comments_and_cookie_prompt_are_dropped() -> None:
+    article = _clean(PAGES / "library-reopens.txt")
+    assert article.title == "Weston library reopens after two-year refit"
+    assert article.published == dt.date(2024, 4, 4)
+    assert article.byline == "Daniel Okafor"
+    assert article.body[0].startswith("Weston's public library reopened on Saturday")
+    assert article.body[-1] == (
+        "Opening hours will be extended to eight in the evening on weekdays from next month, "
+        "the council said."
+    )
+    assert len(article.body) == 5
+    text = _spoken(article)
+    for boilerplate in (
+        "The old reading room has been restored",  # the standfirst above the byline
+        "Image:",
+        "Video 02:31",
+        "her granddaughter Zoe",  # caption, with its credit line below
+        "Daniel Okafor/Valley Courier",
+        "Great to have it back",  # a reader's comment
+        "cookies",
+        "Follow us",
+    ):
+        assert boilerplate not in text
+
+
+def test_image_and_media_labels_share_bars_and_call_outs_are_dropped() -> None:
+    article = _clean(PAGES / "storm-rail.txt")
+    assert article.title == "Storm Ciara: Rail services cancelled as winds reach 90mph"
+    assert article.published == dt.date(2020, 2, 9)
+    assert article.source == "BBC News"
+    assert len(article.body) == 5
+    assert article.body[0].startswith("Rail passengers have been told not to travel")
+    assert article.body[-1].startswith("\"It's a very dangerous day")
+    text = _spoken(article)
+    for boilerplate in (
+        "Image copyright",
+        "Image caption",
+        "Waves crashed",
+        "Media playback",
+        "Drone footage",
+        "Messenger",
+        "external links",
+        "Share your pictures",
+        "What we know so far",  # "More on this story", dates between the headlines
+        "Oscars",
+    ):
+        assert boilerplate not in text
+
+
+def test_html_page_uses_trafilatura_and_fixes_its_leaks() -> None:
+    article = _clean(PAGES / "bakery-closes.html")
+    assert article.title == "Family bakery closes after 90 years on the high street"
+    assert article.published == dt.date(2024, 2, 9)
+    assert article.source == "Northfield Gazette"
+    assert article.byline == "Priya Natarajan"
+    assert article.body[0].startswith("A bakery that has sold bread on Market Street since 1934")
+    assert article.body[-1].startswith("The couple said they hoped another baker")
+    assert len(article.body) == 5
+    text = _spoken(article)
+    for leak in ("Breaking News", "Flood warning", "Recommended", "Read more", "Share this"):
+        assert leak not in text
+
+
+def test_real_html_page(tmp_path: Path) -> None:
+    article = _clean(REPO / "examples" / "therepublic-drug-arrests.html")
+    assert article.title == "CPD arrests six in drug investigation"
+    assert article.published == dt.date(2019, 11, 20)
+    assert article.body[0] == (
+        "Police arrested six people Monday during a narcotics investigation involving drug "
+        "activity at a local home."
+    )
+    assert "Story continues below gallery" not in article.body
+
+
+def test_html_falls_back_to_the_text_dump_cleaner_when_trafilatura_finds_nothing(
+    tmp_path: Path,
+) -> None:
+    # trafilatura discards <aside>, so it finds nothing in a page that wraps its story in one.
+    dump = (PAGES / "harbour-wind-farm.txt").read_text(encoding="utf-8")
+    blocks = "".join(
+        "<p>{}</p>\n".format(block.replace("\n", "<br>")) for block in dump.split("\n\n")
+    )
+    page = tmp_path / "aside.html"
+    page.write_text(f"<!DOCTYPE html><html><body><aside>{blocks}</aside></body></html>")
+    article = _clean(page)
+    assert article.body == _clean(PAGES / "harbour-wind-farm.txt").body
+
+
+def test_html_leaks_are_dropped_when_trafilatura_keeps_the_whole_page(tmp_path: Path) -> None:
+    # With no markup to go by, trafilatura keeps every line; the shape rules still apply.
+    dump = (PAGES / "harbour-wind-farm.txt").read_text(encoding="utf-8")
+    blocks = "".join(f"<span>{block}</span><br><br>\n" for block in dump.split("\n\n"))
+    page = tmp_path / "bare.html"
+    page.write_text(f"<!DOCTYPE html><html><body>{blocks}</body></html>", encoding="utf-8")
+    text = _spoken(_clean(page))
+    assert text.startswith("Regional planners on Monday approved")
+    for boilerplate in ("Ferry fares", "Storm warning", "Advertisement", "newsletter", "photo"):
+        assert boilerplate not in text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "index-page.txt",
+        "index-page-long-teasers.txt",  # summaries as long as paragraphs, each with a time
+        "index-page.html",  # trafilatura alone takes the first teaser for the article
+        "error-page.txt",
+        "cookie-wall.html",
+    ],
+)
+def test_page_without_an_article_gives_none(name: str) -> None:
+    assert clean_article(load_raw_article(PAGES / name)) is None
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "text", "agency"),
+    [
+        ("ASTANA. KAZINFORM 1st Deputy Foreign Minister spoke.", "1st Deputy ...", "Kazinform"),
+        ("LONDON (Reuters) - Oil prices fell on Tuesday again.", "Oil prices ...", "Reuters"),
+        ("MOSCOW, Nov 19 (Reuters) - Russia said it would respond.", "Russia said ...", "Reuters"),
+        ("WASHINGTON (AP) — Ambassador Sondland is likely to testify.", "Ambassador ...", "AP"),
+        ("(CNN) President Trump made an unscheduled trip.", "President ...", "CNN"),
+        ("BERLIN -- The European Space Agency says so today.", "The European ...", None),
+        # Not datelines: an ordinary capitalised start, an aside in brackets.
+        ("NASA announced Nov. 18 that it was adding five companies.", None, None),
+        ("The NATO summit opened in London with a row over spending.", None, None),
+        ("(I know, radical statement, right?) But it is true.", None, None),
+    ],
+)
+def test_wire_dateline_is_taken_off(paragraph: str, text: str | None, agency: str | None) -> None:
+    rest, found = split_dateline(paragraph)
+    if text is None:
+        assert rest == paragraph
+    else:
+        assert rest.startswith(text.removesuffix(" ..."))
+    assert found == agency
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("10 March 2023, 14:20", dt.date(2023, 3, 10)),
+        ("Published 11:34 PM EST Nov 19, 2019", dt.date(2019, 11, 19)),
+        ("November 19th, 2019 at 8:40 AM", dt.date(2019, 11, 19)),
+        ("2019-11-19T08:57:40+01:00", dt.date(2019, 11, 19)),
+        ("no date here", None),
+    ],
+)
+def test_dates_are_parsed(text: str, date: dt.date | None) -> None:
+    assert parse_date(text) == date
+
+
+def test_cli_clean_json_keeps_its_shape(seed_path: Path) -> None:
+    result = CliRunner().invoke(app, ["clean", "--json", str(seed_path)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert set(record) == {"title", "published", "source", "byline", "body"}
+    assert record["published"] == "2023-03-10"
+    assert record["source"] == "Kazinform"
+    assert [p[:20] for p in record["body"]] == [s[:20] for s in SEED_BODY_STARTS]
+
+
+def test_cli_clean_reports_a_page_without_an_article() -> None:
+    result = CliRunner().invoke(app, ["clean", str(PAGES / "index-page.txt")])
+    assert result.exit_code == 1
+    assert "index-page.txt" in result.output
+    assert "no article" in result.output

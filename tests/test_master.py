@@ -1,0 +1,184 @@
+"""Mastering with real speech: loudness on target, chapters where the words start, stings, bed."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+import pyloudnorm
+import pytest
+
+from bulletin.config import ProductionConfig, VoiceConfig
+from bulletin.errors import AudioError
+from bulletin.master import (
+    MIX_RATE_HZ,
+    _k_weighted,
+    _loudness,
+    _normalise,
+    loudness_target,
+    master_bulletin,
+    measure_loudness,
+)
+from bulletin.models import MasteredAudio, SegmentAudio
+
+pytestmark = pytest.mark.voice
+
+AUDIBLE = 10 ** (-45 / 20)
+
+
+def _read(path: Path) -> np.ndarray:
+    with wave.open(str(path), "rb") as wav:
+        assert (wav.getframerate(), wav.getnchannels()) == (MIX_RATE_HZ, 1)
+        raw = wav.readframes(wav.getnframes())
+    return np.frombuffer(raw, dtype="<i2") / 32768.0
+
+
+def _write(path: Path, samples: np.ndarray) -> Path:
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(MIX_RATE_HZ)
+        wav.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+def _no_cache() -> VoiceConfig:
+    return VoiceConfig(cache=False)
+
+
+@pytest.fixture(scope="module")
+def mastered(speech: list[SegmentAudio], tmp_path_factory: pytest.TempPathFactory) -> MasteredAudio:
+    out = tmp_path_factory.mktemp("master") / "bulletin.wav"
+    return master_bulletin(speech, _no_cache(), ProductionConfig(), out)
+
+
+def test_podcast_loudness_and_true_peak_on_target(mastered: MasteredAudio) -> None:
+    measured = measure_loudness(mastered.wav_path)
+    assert abs(measured.integrated_lufs - -16.0) <= 0.5
+    assert measured.true_peak_dbtp <= -1.0
+    assert (mastered.target_lufs, mastered.true_peak_dbtp) == (-16.0, -1.0)
+
+
+@pytest.mark.parametrize(
+    ("preset", "lufs", "peak"), [("alexa", -14.0, -2.0), ("broadcast", -23.0, -1.0)]
+)
+def test_presets(
+    speech: list[SegmentAudio], tmp_path: Path, preset: str, lufs: float, peak: float
+) -> None:
+    cfg = ProductionConfig(preset=preset)  # type: ignore[arg-type]
+    assert loudness_target(cfg) == (lufs, peak)
+    result = master_bulletin(speech, _no_cache(), cfg, tmp_path / "b.wav")
+    measured = measure_loudness(result.wav_path)
+    assert abs(measured.integrated_lufs - lufs) <= 0.5
+    assert measured.true_peak_dbtp <= peak
+
+
+def test_chapters_cover_the_programme_and_start_on_the_first_word(
+    mastered: MasteredAudio, speech: list[SegmentAudio]
+) -> None:
+    chapters = mastered.chapters
+    assert [c.title for c in chapters] == [a.segment.title for a in speech]
+    assert chapters[0].start_ms == 0
+    assert chapters[-1].end_ms == mastered.duration_ms
+    for before, after in zip(chapters, chapters[1:], strict=False):
+        assert before.end_ms == after.start_ms
+    samples = _read(mastered.wav_path)
+    for chapter in chapters[1:]:
+        start = chapter.start_ms * MIX_RATE_HZ // 1000
+        first = (
+            start
+            - MIX_RATE_HZ // 10
+            + int(np.argmax(np.abs(samples[start - MIX_RATE_HZ // 10 :]) > AUDIBLE))
+        )
+        # Silence just before, speech within 50 ms after.
+        assert 0 <= (first - start) * 1000 / MIX_RATE_HZ <= 50, chapter.title
+
+
+def test_cues_follow_the_sentences(mastered: MasteredAudio, speech: list[SegmentAudio]) -> None:
+    assert [c.text for c in mastered.cues] == [s for a in speech for s in a.segment.written]
+    for cue, following in zip(mastered.cues, mastered.cues[1:], strict=False):
+        assert cue.start_ms < cue.end_ms <= following.start_ms
+    samples = _read(mastered.wav_path)
+    for cue in mastered.cues[1:]:  # the first is spoken over the intro sting
+        window = samples[cue.start_ms * MIX_RATE_HZ // 1000 :][: MIX_RATE_HZ // 20]
+        assert np.abs(window).max() > AUDIBLE, cue.text
+
+
+def test_stings_make_the_programme_longer_and_can_be_turned_off(
+    speech: list[SegmentAudio], mastered: MasteredAudio, tmp_path: Path
+) -> None:
+    plain = master_bulletin(
+        speech, _no_cache(), ProductionConfig(stings=False), tmp_path / "plain.wav"
+    )
+    assert plain.duration_ms < mastered.duration_ms - 4000
+    assert plain.chapters[1].start_ms < mastered.chapters[1].start_ms
+
+
+def _level_at(samples: np.ndarray, freq_hz: float, start_ms: int, length_ms: int = 200) -> float:
+    """Amplitude of one frequency in a stretch of audio (a lock-in measurement)."""
+    first = start_ms * MIX_RATE_HZ // 1000
+    part = samples[first : first + length_ms * MIX_RATE_HZ // 1000]
+    t = np.arange(part.size) / MIX_RATE_HZ
+    return float(abs(np.sum(part * np.exp(-2j * np.pi * freq_hz * t))) * 2 / part.size)
+
+
+def test_own_sounds_and_a_ducked_music_bed(speech: list[SegmentAudio], tmp_path: Path) -> None:
+    t = np.arange(MIX_RATE_HZ * 2) / MIX_RATE_HZ
+    tone = _write(tmp_path / "tone.wav", 0.5 * np.sin(2 * np.pi * 440 * t))
+    hum = _write(tmp_path / "hum.wav", 0.3 * np.sin(2 * np.pi * 60 * t))
+    cfg = ProductionConfig(intro_sting=tone, outro_sting=tone, transition=tone, music_bed=hum)
+    result = master_bulletin(speech, _no_cache(), cfg, tmp_path / "b.wav")
+    measured = measure_loudness(result.wav_path)
+    assert abs(measured.integrated_lufs - -16.0) <= 0.5
+    samples = _read(result.wav_path)
+    intro = result.cues[0]
+    under_voice = _level_at(samples, 60, (intro.start_ms + intro.end_ms) // 2 - 100)
+    after_voice = _level_at(samples, 60, intro.end_ms + 500)
+    assert under_voice > 0 and after_voice > 2.5 * under_voice, "the bed ducks under the voice"
+    late = result.chapters[-2].start_ms
+    assert _level_at(samples, 60, late) < 0.05 * after_voice, "the bed is gone by the last story"
+
+
+def test_a_missing_sound_file_is_an_audio_error(speech: list[SegmentAudio], tmp_path: Path) -> None:
+    cfg = ProductionConfig(intro_sting=tmp_path / "nope.wav")
+    with pytest.raises(AudioError, match="nope.wav"):
+        master_bulletin(speech, _no_cache(), cfg, tmp_path / "b.wav")
+
+
+def test_the_fast_loudness_meter_agrees_with_pyloudnorm() -> None:
+    rng = np.random.default_rng(7)
+    noise = rng.standard_normal(MIX_RATE_HZ * 6) * np.linspace(0.01, 0.2, MIX_RATE_HZ * 6)
+    expected = pyloudnorm.Meter(MIX_RATE_HZ).integrated_loudness(noise)
+    assert abs(_loudness(noise) - expected) < 0.05
+    assert _k_weighted(noise).shape == noise.shape
+
+
+def test_the_limiter_holds_the_ceiling_between_samples(tmp_path: Path) -> None:
+    # A tone near a quarter of the sample rate peaks well above its samples (issue 6).
+    t = np.arange(MIX_RATE_HZ * 4) / MIX_RATE_HZ
+    loud = np.sin(2 * np.pi * 11025.5 * t + 0.7) * np.where(t % 1 < 0.5, 1.0, 0.1)
+    limited = _normalise(loud, -10.0, -3.0)
+    path = tmp_path / "limited.wav"
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(4)
+        wav.setframerate(MIX_RATE_HZ)
+        wav.writeframes(np.round(limited * 2**31).astype("<i4").tobytes())
+    assert measure_loudness(path).true_peak_dbtp <= -2.9
+
+
+def test_mastering_nothing_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(AudioError):
+        master_bulletin([], _no_cache(), ProductionConfig(), tmp_path / "b.wav")
+
+
+def test_a_cached_master_is_reused(speech: list[SegmentAudio], tmp_path: Path) -> None:
+    cfg = VoiceConfig(cache_dir=tmp_path / "cache")
+    first = master_bulletin(speech, cfg, ProductionConfig(), tmp_path / "a.wav")
+    second = master_bulletin(speech, cfg, ProductionConfig(), tmp_path / "b.wav")
+    assert second.cache_key == first.cache_key is not None
+    assert second.chapters == first.chapters
+    assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes()
+    louder = master_bulletin(speech, cfg, ProductionConfig(preset="alexa"), tmp_path / "c.wav")
+    assert louder.cache_key != first.cache_key

@@ -1,0 +1,574 @@
+"""Nightly runs: config, selection, the lock, crash recovery, and whole runs from a local server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from newsserver import NewsServer
+from typer.testing import CliRunner
+
+from bulletin._files import (
+    LOCK_NAME,
+    lock_output,
+    publish_dir,
+    recover_output,
+    withdraw_edition,
+)
+from bulletin.cli import app
+from bulletin.config import (
+    IngestConfig,
+    NightlyConfig,
+    ScriptConfig,
+    Settings,
+    load_config,
+)
+from bulletin.errors import ConfigError, LockError
+from bulletin.ingest import FetchedArticle
+from bulletin.models import Article, RawArticle
+from bulletin.nightly import edition_folder, run_editions, select_stories
+from bulletin.pipeline import build_bulletin
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = dt.datetime(2026, 11, 28, 5, 0, tzinfo=dt.UTC)
+FAST = IngestConfig(timeout_s=0.5, total_timeout_s=3.0, retries=1, backoff_s=0.05)
+
+# --- config ------------------------------------------------------------------------------------
+
+
+def test_the_example_config_loads() -> None:
+    settings = load_config(REPO / "bulletin.example.toml")
+    morning = settings.editions["morning"]
+    assert morning.sources[0].folder == Path("examples")
+    assert settings.nightly.out == Path("output")
+
+
+def test_the_example_configs_commented_settings_load_too(tmp_path: Path) -> None:
+    # A "#" directly before a setting marks one to switch on: they must stay valid.
+    text = (REPO / "bulletin.example.toml").read_text(encoding="utf-8")
+    switched_on = re.sub(r"(?m)^(\s*)#(?=[^\s#])", r"\1", text)
+    assert switched_on != text
+    path = tmp_path / "bulletin.toml"
+    path.write_text(switched_on, encoding="utf-8")
+    settings = load_config(path)
+    assert set(settings.editions) == {"morning", "sport"}
+    assert len(settings.editions["morning"].sources) == 3
+    assert settings.editions["sport"].feed is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[editions.morning]\nsources = [{ fodler = 'x' }]\n", "editions.morning.sources.0.fodler"),
+        (
+            "[editions.morning]\nsources = [{ folder = 'x', feed = 'http://a.example/' }]\n",
+            "exactly one of folder, urls or feed",
+        ),
+        ("[editions.morning]\nsources = [{ feed = 'ftp://a.example/' }]\n", "not an http"),
+        ("[editions.Morning]\nsources = [{ folder = 'x' }]\n", "lower-case"),
+        ("[editions.morning]\ntitel = 'x'\nsources = []\n", "editions.morning.titel"),
+        ("[nightly]\nlock_wait = 3\n", "nightly.lock_wait"),
+    ],
+    ids=["source-key", "two-kinds", "bad-url", "edition-name", "edition-key", "nightly-key"],
+)
+def test_config_mistakes_name_the_file_and_key(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "bulletin.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(message)) as info:
+        load_config(path)
+    assert str(path) in str(info.value)
+
+
+def test_no_editions_is_a_clear_error() -> None:
+    with pytest.raises(ConfigError, match=r"no editions configured"):
+        run_editions(Settings())
+
+
+def test_editions_sharing_a_feed_must_agree_on_it(tmp_path: Path) -> None:
+    settings = Settings.model_validate(
+        {
+            "nightly": {"out": str(tmp_path)},
+            "editions": {
+                "morning": {"sources": [{"folder": "x"}], "feed": {"title": "Morning"}},
+                "sport": {"sources": [{"folder": "x"}], "feed": {"title": "Sport"}},
+            },
+        }
+    )
+    with pytest.raises(ConfigError, match="share the output folder"):
+        run_editions(settings)
+
+
+def test_edition_folders_are_stable_per_day_and_edition() -> None:
+    assert edition_folder("morning", dt.date(2026, 11, 28)) == "2026-11-28-morning"
+
+
+# --- selection ---------------------------------------------------------------------------------
+
+
+def _story(
+    slug: str,
+    title: str,
+    body: list[str],
+    *,
+    hours_old: float = 1.0,
+    position: int = 0,
+    weight: float = 1.0,
+    source: str = "site",
+) -> tuple[FetchedArticle, Article]:
+    origin = f"http://{source}.example/{slug}.html"
+    raw = RawArticle(origin=origin, name=f"{slug}.html", kind="html", content="<html></html>")
+    fetched = FetchedArticle(
+        raw=raw,
+        source=source,
+        weight=weight,
+        position=position,
+        published=NOW - dt.timedelta(hours=hours_old),
+        feed_title=title,
+    )
+    article = Article(article_id=f"{slug}-{source}", origin=origin, title=title, body=body)
+    return fetched, article
+
+
+TEACHERS = [
+    "Several thousand teachers wearing red surrounded the Indiana Statehouse on Tuesday to call "
+    "for better pay and more respect from the state government.",
+    "The union-organized rally was the biggest such protest in the state.",
+]
+WEWORK = [
+    "More than a third of WeWork's 12,000 employees will likely receive notice this week that "
+    "they no longer have a job.",
+    "The layoffs are part of an effort to cut costs.",
+]
+UN = [
+    "Kazakhstan invited the United Nations to take an active part in monitoring the upcoming "
+    "elections to the Majilis.",
+    "The elections will be held on March 19.",
+]
+
+
+def _select(
+    candidates: list[tuple[FetchedArticle, Article]],
+    *,
+    ledger: dict[str, dict[str, str]] | None = None,
+    target_s: float = 300,
+    folder: str = "2026-11-28-morning",
+    script: ScriptConfig | None = None,
+) -> tuple[list[str], dict[str, str]]:
+    chosen, choices = select_stories(
+        candidates,
+        folder=folder,
+        target_s=target_s,
+        script=script or ScriptConfig(),
+        cfg=NightlyConfig(),
+        ledger_stories=ledger or {},
+        now=NOW,
+    )
+    return [a.article_id for a in chosen], {c.article_id: c.status for c in choices}
+
+
+def test_newest_and_most_important_first() -> None:
+    chosen, _ = _select(
+        [
+            _story("old", "Old news of the week", WEWORK, hours_old=72),
+            _story("fresh", "Fresh news of the hour", UN, hours_old=1),
+            _story("lead", "The lead story of a heavy source", TEACHERS, hours_old=20, weight=3),
+        ]
+    )
+    assert chosen == ["lead-site", "fresh-site", "old-site"]
+
+
+def test_the_same_story_from_two_sites_is_read_once() -> None:
+    wire = [TEACHERS[0].replace("Several", "INDIANAPOLIS (AP) - Several"), TEACHERS[1]]
+    chosen, fates = _select(
+        [
+            _story("teachers", "Teachers pack Indiana Statehouse", TEACHERS, source="news"),
+            _story("rally", "Teachers pack Indiana Statehouse", wire, source="wire", position=1),
+            _story("wework", "WeWork layoffs begin", WEWORK, source="news", position=2),
+        ]
+    )
+    assert chosen == ["teachers-news", "wework-news"]
+    assert fates["rally-wire"] == "duplicate"
+
+
+def test_stories_read_recently_are_skipped_unless_changed() -> None:
+    stories = [_story("un", "UN asked to monitor elections", UN), _story("we", "WeWork", WEWORK)]
+    first, _ = _select(stories, folder="2026-11-27-morning")
+    assert first == ["un-site", "we-site"]
+    # What yesterday's edition read, as the ledger keeps it.
+    from bulletin.nightly import _candidate, _Ledger
+
+    ledger = _Ledger(Path("unused"))
+    ledger.record(
+        "2026-11-27-morning",
+        "fp",
+        [_candidate(f, a, NOW, ScriptConfig()) for f, a in stories],
+        NOW - dt.timedelta(hours=20),
+        keep_days=7,
+    )
+    again, fates = _select(stories, ledger=ledger.stories)
+    assert again == [] and set(fates.values()) == {"already-read"}
+    changed = _story("un", "UN asked to monitor elections", [*UN, "Observers arrived today."])
+    again, _ = _select([changed, stories[1]], ledger=ledger.stories)
+    assert again == ["un-site"]
+    # The edition's own earlier reading is no repeat: re-running today's edition is allowed.
+    again, _ = _select(stories, ledger=ledger.stories, folder="2026-11-27-morning")
+    assert again == ["un-site", "we-site"]
+
+
+def test_stories_fill_the_target_length_and_no_more() -> None:
+    many = [
+        _story(f"s{i}", f"Story number {i} of the day", [f"Sentence {i} " * 30], position=i)
+        for i in range(6)
+    ]
+    short, fates = _select(many, target_s=60)
+    assert 1 <= len(short) < 6
+    assert "over-length" in fates.values()
+    everything, _ = _select(many, target_s=3600)
+    assert len(everything) == 6
+    capped, _ = _select(many, target_s=3600, script=ScriptConfig(max_stories=2))
+    assert len(capped) == 2
+    tiny, _ = _select(many, target_s=1)
+    assert len(tiny) == 1  # at least one story, whatever the target
+
+
+# --- locking and crash safety ------------------------------------------------------------------
+
+_HOLD = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+os.write(fd, b"pid %d, run morning" % os.getpid())
+print("locked", flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.fixture
+def locked_out(tmp_path: Path) -> Iterator[Path]:
+    """An output folder whose lock another process holds."""
+    out = tmp_path / "out"
+    out.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(out / LOCK_NAME)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        yield out
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
+
+
+def test_a_second_run_is_locked_out_with_the_lock_named(locked_out: Path, tmp_path: Path) -> None:
+    settings = Settings.model_validate(
+        {
+            "nightly": {"out": str(locked_out), "lock_wait_s": 0.3},
+            "editions": {"morning": {"sources": [{"folder": str(tmp_path)}]}},
+        }
+    )
+    started = time.monotonic()
+    result = run_editions(settings)
+    assert 0.3 <= time.monotonic() - started < 5
+    [edition] = result.editions
+    assert edition.status == "failed" and result.exit_code == 1
+    assert str(locked_out / LOCK_NAME) in edition.message and "pid" in edition.message
+    logs = list((locked_out / "logs").glob("*-run.log"))
+    assert logs and "locked out" in logs[0].read_text(encoding="utf-8")
+
+
+def test_bulletin_build_obeys_the_lock_too(locked_out: Path, seed_path: Path) -> None:
+    settings = Settings.model_validate({"nightly": {"lock_wait_s": 0.2}})
+    with pytest.raises(LockError, match="another bulletin run holds the lock"):
+        build_bulletin([seed_path], settings, locked_out, edition="seed")
+    assert not (locked_out / "seed").exists()
+
+
+def test_the_lock_is_reentrant_and_waits_for_its_holder(tmp_path: Path) -> None:
+    with lock_output(tmp_path, wait_s=0), lock_output(tmp_path, wait_s=0):
+        assert (tmp_path / LOCK_NAME).is_file()
+    assert not (tmp_path / LOCK_NAME).exists()  # tidied away by its last holder
+
+
+def test_recovery_tidies_what_a_killed_run_left(tmp_path: Path) -> None:
+    (tmp_path / ".staging-2026-11-28-morning-abc").mkdir()
+    (tmp_path / ".staging-2026-11-28-morning-abc" / "part.mp3").write_bytes(b"half")
+    (tmp_path / ".feed.xml.x1y2.tmp").write_text("<rss", encoding="utf-8")
+    (tmp_path / ".old-2026-11-27-morning-4242").mkdir()  # swap cut short: the edition is gone
+    (tmp_path / ".old-2026-11-27-morning-4242" / "manifest.json").write_text("{}")
+    (tmp_path / "2026-11-26-morning").mkdir()
+    (tmp_path / ".old-2026-11-26-morning-4242").mkdir()  # swap finished: just old files
+    withdrawn = tmp_path / "2026-11-25-morning"  # taken out of the feed for a replacement
+    withdrawn.mkdir()
+    (withdrawn / "manifest.json").write_text("{}", encoding="utf-8")
+    assert withdraw_edition(withdrawn) and not (withdrawn / "manifest.json").exists()
+    done = recover_output(tmp_path)
+    assert len(done) == 5
+    assert (withdrawn / "manifest.json").is_file()  # the replacement never came: put it back
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "2026-11-25-morning",
+        "2026-11-26-morning",
+        "2026-11-27-morning",
+    ]
+    assert (tmp_path / "2026-11-27-morning" / "manifest.json").is_file()
+
+
+def test_publishing_a_folder_swaps_it_in_whole(tmp_path: Path) -> None:
+    target = tmp_path / "2026-11-28-morning"
+    target.mkdir()
+    (target / "old.mp3").write_bytes(b"old")
+    staging = tmp_path / ".staging-x"
+    staging.mkdir()
+    (staging / "new.mp3").write_bytes(b"new")
+    publish_dir(staging, target)
+    assert [p.name for p in target.iterdir()] == ["new.mp3"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-11-28-morning"]
+
+
+# --- whole runs, sources from a local server ---------------------------------------------------
+
+
+@pytest.fixture
+def server() -> Iterator[NewsServer]:
+    with NewsServer(slow_s=2.0) as running:
+        yield running
+
+
+def _settings(out: Path, sources: list[dict[str, object]], **edition: object) -> Settings:
+    return Settings.model_validate(
+        {
+            "ingest": FAST.model_dump(),
+            "nightly": {"out": str(out), "lock_wait_s": 5},
+            "voice": {"cache_dir": str(out.parent / "speech-cache")},
+            "feed": {"keep_last": 10},
+            "editions": {"morning": {"sources": sources, "target_minutes": 1, **edition}},
+        }
+    )
+
+
+def _check_feed(out: Path) -> int:
+    """The feed parses and every enclosure exists at its stated size; returns the item count."""
+    feed = out / "feed.xml"
+    if not feed.exists():
+        return 0
+    root = ET.fromstring(feed.read_bytes())
+    items = root.findall("./channel/item")
+    for item in items:
+        enclosure = item.find("enclosure")
+        assert enclosure is not None
+        path = out / httpx.URL(enclosure.get("url", "")).path.lstrip("/")
+        assert path.is_file(), f"{path} is in the feed but missing"
+        assert path.stat().st_size == int(enclosure.get("length", "-1"))
+    return len(items)
+
+
+@pytest.mark.voice
+@pytest.mark.slow
+def test_an_unchanged_edition_reruns_ten_times_faster(server: NewsServer, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    settings = _settings(out, [{"feed": server.url("/feeds/one.rss")}], target_minutes=3)
+    with httpx.Client() as client:
+        started = time.perf_counter()
+        first = run_editions(settings, date=dt.date(2026, 11, 28), client=client)
+        first_s = time.perf_counter() - started
+        started = time.perf_counter()
+        again = run_editions(settings, date=dt.date(2026, 11, 28), client=client)
+        again_s = time.perf_counter() - started
+        tomorrow = run_editions(settings, date=dt.date(2026, 11, 29), client=client)
+    print(f"first run {first_s:.2f} s, re-run {again_s:.3f} s: {first_s / again_s:.0f}x faster")
+    assert [e.status for e in first.editions] == ["made"] and first.exit_code == 0
+    assert [e.status for e in again.editions] == ["unchanged"] and again.exit_code == 2
+    assert first_s >= 10 * again_s
+    # The re-run asked for the feed once and was told it had not changed.
+    assert server.count("/feeds/one.rss", 200) == 1 and server.count("/feeds/one.rss", 304) == 2
+    assert server.hits["/pages/un-election-monitoring.html"] == 1
+    # Tomorrow the same story is not news: nothing to make.
+    assert tomorrow.editions[0].status == "nothing-new" and tomorrow.exit_code == 2
+    assert _check_feed(out) == 1
+    # A new story today: today's edition is made again and replaces the first, in the feed too.
+    feed = (REPO / "tests/data/feeds/one.rss").read_text(encoding="utf-8")
+    extra = """<item><title>Major WeWork layoffs to begin today</title>
+      <link>{{BASE}}/pages/wework-layoffs.html</link>
+      <pubDate>Fri, 10 Mar 2023 09:00:00 GMT</pubDate></item>
+    </channel>"""
+    server.overrides["/feeds/one.rss"] = (
+        feed.replace("</channel>", extra).replace("{{BASE}}", server.base).encode()
+    )
+    with httpx.Client() as client:
+        replaced = run_editions(settings, date=dt.date(2026, 11, 28), client=client)
+    assert replaced.editions[0].status == "made"
+    assert replaced.editions[0].report is not None
+    assert len(replaced.editions[0].report.stories) == 2
+    assert _check_feed(out) == 1
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "2026-11-28-morning",
+        "cover.png",
+        "feed.xml",
+        "flash-briefing.json",
+        "index.html",
+        "logs",
+    ]
+    # One log per run, one line per stage, each naming the edition.
+    [log] = first.logs
+    lines = log.read_text(encoding="utf-8").splitlines()
+    for stage in ("fetch:", "clean:", "select:", "synthesise:", "export:", "publish:", "run: made"):
+        assert any(stage in line and "[2026-11-28-morning]" in line for line in lines), stage
+    ledger = json.loads((out / ".bulletin" / "ledger.json").read_text(encoding="utf-8"))
+    assert "2026-11-28-morning" in ledger["editions"]
+
+
+@pytest.mark.voice
+@pytest.mark.slow
+def test_failing_sources_are_survived_with_clear_logs(server: NewsServer, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    sources: list[dict[str, object]] = [
+        {"feed": server.url("/feeds/malformed.rss"), "name": "malformed"},
+        {"feed": server.url("/fail/news.rss"), "name": "failing"},
+        {"feed": server.url("/slow/news.rss"), "name": "slow"},
+        {"urls": [server.url("/huge")], "name": "huge"},
+        {"feed": server.url("/feeds/one.rss"), "name": "good"},
+    ]
+    with httpx.Client() as client:
+        result = run_editions(_settings(out, sources), date=dt.date(2026, 11, 28), client=client)
+    [edition] = result.editions
+    assert edition.status == "made" and result.exit_code == 0
+    assert [s.status for s in edition.sources] == ["failed"] * 4 + ["fetched"]
+    log = result.logs[0].read_text(encoding="utf-8")
+    for name, why in [
+        ("malformed", "not a valid RSS or Atom feed"),
+        ("failing", "HTTP 500 after 2 attempts"),
+        ("slow", "timed out"),
+        ("huge", "byte limit"),
+    ]:
+        assert re.search(rf"source {name} failed: .*{re.escape(why)}", log), name
+    manifest = json.loads((out / "2026-11-28-morning" / "manifest.json").read_text("utf-8"))
+    assert [s["origin"] for s in manifest["stories"]] == [
+        server.url("/pages/un-election-monitoring.html")
+    ]
+    skipped = {i["origin"]: i["reason"] for i in manifest["inputs"] if i["status"] == "skipped"}
+    assert {"malformed", "failing", "slow", "huge"} <= set(skipped)
+    assert "HTTP 500" in skipped["failing"]
+
+
+def test_every_source_failing_fails_the_run(server: NewsServer, tmp_path: Path) -> None:
+    settings = _settings(tmp_path / "out", [{"feed": server.url("/fail/news.rss")}])
+    with httpx.Client() as client:
+        result = run_editions(settings, client=client)
+    assert result.editions[0].status == "failed" and result.exit_code == 1
+    assert "every source failed" in result.editions[0].message
+
+
+def test_the_cli_dry_run_shows_what_would_be_read(server: NewsServer, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    config = tmp_path / "bulletin.toml"
+    config.write_text(
+        f"""
+[nightly]
+out = "{out}"
+[ingest]
+retries = 0
+timeout_s = 2
+[editions.morning]
+title = "Morning"
+sources = [
+    {{ feed = "{server.url("/feeds/news.rss")}" }},
+    {{ feed = "{server.url("/feeds/wire.atom")}", name = "wire" }},
+]
+""",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["run", "--config", str(config), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert re.search(r"-morning: planned: would make \S+-morning from \d stories", text)
+    assert "+ Thousands of teachers pack Indiana Statehouse for protest" in text
+    assert "duplicate: same story as" in text  # the wire's copy of the teachers story
+    assert "source wire: fetched, 2 items" in text
+    assert not out.exists() or not any(p for p in out.rglob("*") if p.is_file())
+
+
+@pytest.mark.voice
+@pytest.mark.slow
+def test_sigkill_at_random_moments_never_breaks_the_feed(tmp_path: Path) -> None:
+    import random
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "harbour.txt").write_text(
+        "Harbour reopens after storm repairs\n\n"
+        "The town harbour reopened on Monday after three weeks of repairs to the sea wall "
+        "damaged in last month's storm, the port authority said.\n\n"
+        "Fishing boats returned to their moorings in the afternoon, and the ferry to the "
+        "islands will run its normal timetable from Tuesday morning.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    config = tmp_path / "bulletin.toml"
+    config.write_text(
+        f"""
+[nightly]
+out = "{out}"
+repeat_after_days = 0
+[voice]
+cache_dir = "{tmp_path / "cache"}"
+workers = 1
+[script]
+sentences_per_story = 1
+[editions.morning]
+target_minutes = 0.5
+sources = [{{ folder = "{articles}" }}]
+""",
+        encoding="utf-8",
+    )
+
+    def run(day: int) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bulletin",
+                "run",
+                "-c",
+                str(config),
+                "--date",
+                f"2026-11-{day:02d}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+
+    started = time.monotonic()
+    assert run(1).wait(timeout=300) == 0
+    full_s = time.monotonic() - started
+    assert _check_feed(out) == 1
+    rng = random.Random(8)
+    kills = []
+    for day in range(2, 6):  # a new day each time, so every run has an edition to make
+        delay = rng.uniform(0.2, full_s)
+        proc = run(day)
+        time.sleep(delay)
+        proc.kill()
+        proc.wait()
+        kills.append(round(delay, 2))
+        assert _check_feed(out) >= 1  # well-formed, every enclosure there at its stated size
+    # The next run completes: it makes day 5, or finds that the last "killed" run had made it.
+    assert run(5).wait(timeout=300) in (0, 2)
+    items = _check_feed(out)
+    assert 2 <= items <= 5
+    editions = sorted(p.name for p in out.iterdir() if p.name.startswith("2026-"))
+    assert editions[0] == "2026-11-01-morning" and editions[-1] == "2026-11-05-morning"
+    assert len(editions) == items
+    assert not [p for p in out.iterdir() if p.name.startswith((".staging", ".old", ".tmp"))]
+    print(f"full run {full_s:.1f} s; killed after {kills} s")

@@ -1,0 +1,116 @@
+"""Synthesis with the real voice: audio that adds up, parallel workers, and the cache."""
+
+from __future__ import annotations
+
+import os
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bulletin._cache import prune_cache
+from bulletin.config import VoiceConfig
+from bulletin.models import SegmentAudio, SpeechSegment
+from bulletin.synthesise import Voice, synthesise_segments
+
+pytestmark = pytest.mark.voice
+
+
+def _samples(path: Path) -> np.ndarray:
+    with wave.open(str(path), "rb") as wav:
+        return np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
+
+
+def _cached(cfg: VoiceConfig) -> list[Path]:
+    assert cfg.cache_dir is not None
+    return sorted((cfg.cache_dir / "speech").glob("*/*.wav"))
+
+
+def test_every_segment_is_spoken_and_not_silent(
+    speech: list[SegmentAudio], voice: Voice, tiny_programme: list[SpeechSegment]
+) -> None:
+    assert [a.segment for a in speech] == tiny_programme
+    for piece in speech:
+        samples = _samples(piece.wav_path)
+        assert piece.sample_rate_hz == voice.sample_rate_hz
+        assert abs(piece.duration_ms - samples.size * 1000 // piece.sample_rate_hz) <= 1
+        assert np.abs(samples).max() > 10_000, "speech should be loud, not silence"
+
+
+def test_sentence_spans_add_up_with_the_gaps(speech: list[SegmentAudio]) -> None:
+    gap_ms = VoiceConfig().sentence_gap_ms
+    for piece in speech:
+        spans = piece.sentence_spans_ms
+        assert len(spans) == len(piece.segment.spoken)
+        assert spans[0][0] == 0
+        assert abs(spans[-1][1] - piece.duration_ms) <= 1
+        for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+            assert abs(start - end - gap_ms) <= 1
+
+
+def test_speech_starts_at_once_because_silence_is_trimmed(speech: list[SegmentAudio]) -> None:
+    for piece in speech:
+        samples = _samples(piece.wav_path)
+        first = int(np.flatnonzero(np.abs(samples) > 0.004 * 32767)[0])
+        assert first * 1000 / piece.sample_rate_hz < 15
+
+
+def test_each_sentence_is_cached_once(speech: list[SegmentAudio], speech_cfg: VoiceConfig) -> None:
+    sentences = {s for piece in speech for s in piece.segment.spoken}
+    assert len(_cached(speech_cfg)) == len(sentences)
+
+
+def test_a_rerun_reads_the_cache(
+    speech: list[SegmentAudio],
+    speech_cfg: VoiceConfig,
+    voice: Voice,
+    tiny_programme: list[SpeechSegment],
+    tmp_path: Path,
+) -> None:
+    # Piper draws noise on every run, so identical samples can only have come from the cache.
+    before = {p: p.stat().st_mtime for p in _cached(speech_cfg)}
+    time.sleep(0.01)
+    again = synthesise_segments(tiny_programme, voice, speech_cfg, tmp_path)
+    for old, new in zip(speech, again, strict=True):
+        assert np.array_equal(_samples(old.wav_path), _samples(new.wav_path))
+        assert new.sentence_spans_ms == old.sentence_spans_ms
+    after = {p: p.stat().st_mtime for p in _cached(speech_cfg)}
+    assert after.keys() == before.keys()
+    assert all(after[p] > before[p] for p in before), "a hit refreshes the file's time"
+
+
+def test_no_cache_neither_reads_nor_writes(
+    speech_cfg: VoiceConfig, voice: Voice, tiny_programme: list[SpeechSegment], tmp_path: Path
+) -> None:
+    cfg = speech_cfg.model_copy(update={"cache_dir": tmp_path / "cache", "workers": 1})
+    result = synthesise_segments(tiny_programme[:1], voice, cfg, tmp_path, use_cache=False)
+    assert result[0].duration_ms > 500
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_changed_setting_misses(
+    speech_cfg: VoiceConfig, voice: Voice, tiny_programme: list[SpeechSegment], tmp_path: Path
+) -> None:
+    cfg = speech_cfg.model_copy(update={"cache_dir": tmp_path / "cache", "workers": 1})
+    normal = synthesise_segments(tiny_programme[:1], voice, cfg, tmp_path / "a")
+    slow_cfg = cfg.model_copy(update={"length_scale": 1.6})
+    slow = synthesise_segments(tiny_programme[:1], voice, slow_cfg, tmp_path / "b")
+    assert len(_cached(cfg)) == 2
+    assert slow[0].duration_ms > normal[0].duration_ms * 1.3
+
+
+def test_prune_cache_by_age_and_size(tmp_path: Path) -> None:
+    folder = tmp_path / "speech" / "ab"
+    folder.mkdir(parents=True)
+    old, new = folder / "old.wav", folder / "new.wav"
+    old.write_bytes(b"x" * 1000)
+    new.write_bytes(b"x" * 1000)
+    long_ago = time.time() - 10 * 86400
+    os.utime(old, (long_ago, long_ago))
+    assert prune_cache(tmp_path).files == 2
+    stats = prune_cache(tmp_path, older_than_days=5)
+    assert (stats.removed_files, old.exists(), new.exists()) == (1, False, True)
+    stats = prune_cache(tmp_path, max_size_mb=0)
+    assert stats.removed_files == 1 and not new.exists()
