@@ -47,6 +47,8 @@ REPO = Path(__file__).resolve().parent.parent
 DEV = REPO.parent / "shared" / "corpus" / "cleaning" / "dev"
 RATE = 44100
 CPU_SECONDS = 0.0
+LOAD_BEFORE = 0.0
+"""The 1-minute load average as the last ``run_timed`` started (other work on the machine)."""
 WINDOW = RATE * 5 // 1000
 AUDIBLE = 10 ** (-45 / 20)
 QUIET_WINDOWS = 24  # 120 ms
@@ -95,7 +97,8 @@ def run_timed(command: list[str], env: dict[str, str]) -> tuple[float, tuple[int
     The CPU time it used (its own and its children's) is kept in ``CPU_SECONDS``: on a shared
     machine wall times swing with the load, CPU times much less.
     """
-    global CPU_SECONDS
+    global CPU_SECONDS, LOAD_BEFORE
+    LOAD_BEFORE = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -249,21 +252,22 @@ def main() -> int:
             bare_cmd = [sys.executable, "-c", BARE_PIPER, str(script), str(work / "bare.wav")]
             if run % 2 == 0:  # alternate which goes first: the load drifts
                 cold, cold_peak = run_timed(cold_cmd, env)
-                cold_cpu = CPU_SECONDS
+                cold_cpu, cold_load = CPU_SECONDS, LOAD_BEFORE
                 bare, bare_peak = run_timed(bare_cmd, env)
             else:  # the script of the run before: the same pages make the same script
                 bare, bare_peak = run_timed(bare_cmd, env)
-                bare_cpu = CPU_SECONDS
+                bare_cpu, bare_load = CPU_SECONDS, LOAD_BEFORE
                 cold, cold_peak = run_timed(cold_cmd, env)
-                cold_cpu = CPU_SECONDS
+                cold_cpu, cold_load = CPU_SECONDS, LOAD_BEFORE
             if run % 2 == 0:
-                bare_cpu = CPU_SECONDS
+                bare_cpu, bare_load = CPU_SECONDS, LOAD_BEFORE
             fill, _ = run_timed([*bulletin, str(work / "warm"), "--edition", "bench"], env)
             warm, warm_peak = run_timed([*bulletin, str(work / "warm"), "--edition", "bench"], env)
             ratios.append(cold / bare)
             print(
-                f"run {run + 1}: cold --no-cache {cold:.2f} s ({cold_cpu:.1f} s CPU), bare piper "
-                f"{bare:.2f} s ({bare_cpu:.1f} s CPU), ratio {cold / bare:.2f} (target <= 1.0); "
+                f"run {run + 1}: cold --no-cache {cold:.2f} s ({cold_cpu:.1f} s CPU, load "
+                f"{cold_load:.2f} at start), bare piper {bare:.2f} s ({bare_cpu:.1f} s CPU, load "
+                f"{bare_load:.2f}), ratio {cold / bare:.2f} (target <= 1.0); "
                 f"cache fill {fill:.2f} s; warm {warm:.2f} s, warm/cold {warm / cold:.3f} "
                 f"(target <= 0.1); load {os.getloadavg()[0]:.2f}"
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import inspect
@@ -20,12 +21,12 @@ from .config import Settings
 from .errors import InputError, PublishError
 from .export import build_chapters_json, build_webvtt, export_episode
 from .ingest import load_inputs
-from .master import master_bulletin
+from .master import SpokenTrack, master_bulletin
 from .models import Article, BuildReport, InputReport, SpeechSegment, StoryReport
 from .normalise import load_lexicon, normalise_script
 from .publish import publish_site
 from .summarise import write_script
-from .synthesise import resolve_voice, synthesise_segments
+from .synthesise import resolve_voice, start_workers, synthesise_segments
 
 __all__ = ["build_bulletin", "clean_inputs", "spoken_text"]
 
@@ -75,11 +76,6 @@ def spoken_text(segments: list[SpeechSegment]) -> str:
     return "\n\n".join("\n".join(s for s in seg.spoken if s) for seg in segments) + "\n"
 
 
-def _publish_dir(staging: Path, target: Path) -> None:
-    """Move a finished edition into place (flushed to disk, swapped in one step; issue 8)."""
-    publish_dir(staging, target)
-
-
 def _holding_lock(build: Callable[_P, BuildReport]) -> Callable[_P, BuildReport]:
     """Run a build holding ``OUT/.bulletin.lock``: one run at a time per output folder."""
     signature = inspect.signature(build)
@@ -124,19 +120,29 @@ def build_bulletin(
     date = date or dt.date.today()
     edition = edition or date.isoformat()
     voice = resolve_voice(settings.voice.name, settings.voice.voices_dir)
-    if articles is None:
-        articles, input_reports = clean_inputs(inputs)
-    elif input_reports is None:
-        input_reports = [InputReport(origin=a.origin, status="used") for a in articles]
-    script = write_script(articles, settings.script, edition=edition, date=date)
-    lexicon = load_lexicon(settings.voice.voices_dir, settings.voice.name)
-    segments = normalise_script(script, lexicon)
-
+    caching = settings.voice.cache if use_cache is None else use_cache
+    # Without the cache every sentence is spoken: the workers start now and load the voice
+    # while the script is written (with the cache most runs speak little or nothing).
+    workers = None if caching else start_workers(voice, settings.voice)
+    speaking = contextlib.ExitStack()
+    if workers is not None:
+        speaking.callback(workers.shutdown, cancel_futures=True)
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".staging-{edition}-", dir=out_dir))
-    except OSError as exc:
-        raise PublishError(f"cannot write to {out_dir}: {exc.strerror or exc}") from exc
+        if articles is None:
+            articles, input_reports = clean_inputs(inputs)
+        elif input_reports is None:
+            input_reports = [InputReport(origin=a.origin, status="used") for a in articles]
+        script = write_script(articles, settings.script, edition=edition, date=date)
+        lexicon = load_lexicon(settings.voice.voices_dir, settings.voice.name)
+        segments = normalise_script(script, lexicon)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".staging-{edition}-", dir=out_dir))
+        except OSError as exc:
+            raise PublishError(f"cannot write to {out_dir}: {exc.strerror or exc}") from exc
+    except BaseException:
+        speaking.close()
+        raise
     try:
         work = staging / ".work"
 
@@ -144,11 +150,27 @@ def build_bulletin(
             if progress:
                 progress("synthesise", done, total)
 
-        audio = synthesise_segments(
-            segments, voice, settings.voice, work, use_cache=use_cache, progress=tick
-        )
+        # Without the cache the programme will be mastered afresh: each segment is made ready
+        # for mixing as soon as it is spoken, while the workers speak the rest.
+        track = None if caching else SpokenTrack()
+        with speaking:  # the workers stop (and give their memory back) before mastering
+            audio = synthesise_segments(
+                segments,
+                voice,
+                settings.voice,
+                work,
+                use_cache=use_cache,
+                progress=tick,
+                workers=workers,
+                on_segment=None if track is None else lambda _, piece: track.add(piece),
+            )
         mastered = master_bulletin(
-            audio, settings.voice, settings.production, work / "bulletin.wav", use_cache=use_cache
+            audio,
+            settings.voice,
+            settings.production,
+            work / "bulletin.wav",
+            use_cache=use_cache,
+            track=track,
         )
         programme = settings.script.programme
         episode = export_episode(
@@ -212,7 +234,7 @@ def build_bulletin(
             # Out of the feed before its files change, so that a feed on disk never lists a
             # file at a size it no longer has, even if the run dies here (issue 8).
             publish_site(out_dir, settings.feed, programme=settings.script.programme)
-        _publish_dir(staging, target)
+        publish_dir(staging, target)  # flushed, swapped in one step
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -12,6 +12,7 @@ unless ``[voice] cache_dir`` says otherwise (the layout is in ``bulletin/_cache.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -36,7 +37,14 @@ from .config import VoiceConfig
 from .errors import SynthesisError
 from .models import SegmentAudio, SpeechSegment
 
-__all__ = ["Voice", "list_voices", "load_voice", "resolve_voice", "synthesise_segments"]
+__all__ = [
+    "Voice",
+    "list_voices",
+    "load_voice",
+    "resolve_voice",
+    "start_workers",
+    "synthesise_segments",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +200,10 @@ def _worker_speak(text: str, length_scale: float | None) -> np.ndarray:
     return _speak(_WORKER_VOICE, text, length_scale)
 
 
+def _worker_ready() -> None:
+    """A job that does nothing: submitted so that the workers start (and load the voice) now."""
+
+
 def _process_context() -> Any:
     # fork starts a worker in milliseconds where forkserver and spawn take seconds (a fresh
     # interpreter importing numpy and piper). The parent holds no onnxruntime session a child
@@ -206,6 +218,40 @@ def _worker_count(cfg: VoiceConfig, jobs: int) -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     wanted = cfg.workers or cores or 1
     return max(1, min(wanted, jobs))
+
+
+def _new_pool(voice: Voice, workers: int) -> ProcessPoolExecutor:
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_process_context(),
+        initializer=_init_worker,
+        initargs=(voice,),
+    )
+    with warnings.catch_warnings():
+        # Python 3.12+ warns on fork when any thread runs; here that is OpenBLAS's idle pool
+        # (started by importing numpy), which a child never touches.
+        warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+        # The first job starts every worker (all of them at once under fork; one a job
+        # otherwise), so a no-op per worker has them loading the voice from now on.
+        for _ in range(workers):
+            pool.submit(_worker_ready)
+    return pool
+
+
+def start_workers(voice: Voice, cfg: VoiceConfig) -> ProcessPoolExecutor | None:
+    """Start the synthesis workers now, each loading the voice, for ``synthesise_segments``.
+
+    Starting a worker (importing onnxruntime and piper, loading the model) takes about half a
+    second of a core; started before the script is written, that overlaps with cleaning and
+    summarising instead of delaying the first sentence. The caller owns the pool and shuts it
+    down. Worth it only when every sentence will be spoken (no cache): a run that finds its
+    sentences in the cache would start workers for nothing.
+
+    Returns:
+        The pool, or None when ``cfg`` asks for a single worker (spoken in-process).
+    """
+    workers = _worker_count(cfg, jobs=sys.maxsize)
+    return _new_pool(voice, workers) if workers > 1 else None
 
 
 # --- cache ------------------------------------------------------------------------------------
@@ -280,7 +326,8 @@ def _synthesise_texts(
     cfg: VoiceConfig,
     *,
     use_cache: bool,
-    done: Callable[[str], None],
+    done: Callable[[str, np.ndarray], None],
+    pool: ProcessPoolExecutor | None = None,
 ) -> dict[str, np.ndarray]:
     """Audio for every distinct text: from the cache where it can, else from Piper."""
     rate = voice.sample_rate_hz
@@ -294,7 +341,7 @@ def _synthesise_texts(
             missing.append(text)
         else:
             audio[text] = cached
-            done(text)
+            done(text, cached)
     logger.debug("synthesise: %d cached, %d to speak", len(audio), len(missing))
 
     def keep(text: str, samples: np.ndarray) -> None:
@@ -304,46 +351,43 @@ def _synthesise_texts(
                 _write_wav(cache_file(root, "speech", keys[text], ".wav"), samples, rate)
             except OSError as exc:
                 logger.warning("synthesis cache %s not writable: %s", root, exc)
-        done(text)
+        done(text, samples)
 
     def failed(text: str, exc: BaseException) -> SynthesisError:
         return SynthesisError(f"voice {voice.name!r} failed on {text[:60]!r}: {exc}")
 
-    workers = _worker_count(cfg, len(missing))
-    if workers == 1:
-        if missing:
-            piper_voice = load_voice(voice)
-            for text in missing:
-                try:
-                    keep(text, _speak(piper_voice, text, cfg.length_scale))
-                except Exception as exc:
-                    raise failed(text, exc) from exc
+    if not missing:
+        return audio
+    if pool is None and _worker_count(cfg, len(missing)) == 1:
+        piper_voice = load_voice(voice)
+        for text in missing:
+            try:
+                samples = _speak(piper_voice, text, cfg.length_scale)
+            except Exception as exc:
+                raise failed(text, exc) from exc
+            keep(text, samples)
         return audio
 
-    # Longest first, so no worker is left with a long sentence when the others are done.
-    missing.sort(key=len, reverse=True)
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=_process_context(),
-        initializer=_init_worker,
-        initargs=(voice,),
-    ) as pool:
-        with warnings.catch_warnings():
-            # Python 3.12+ warns on fork when any thread runs; here that is OpenBLAS's idle pool
-            # (started by importing numpy), which a child never touches.
-            warnings.filterwarnings(
-                "ignore", "This process .* is multi-threaded", DeprecationWarning
-            )
-            futures: dict[Future[np.ndarray], str] = {
-                pool.submit(_worker_speak, text, cfg.length_scale): text for text in missing
-            }
-        for future, text in _as_completed(futures):
-            try:
-                keep(text, future.result())
-            except Exception as exc:
-                for other in futures:
-                    other.cancel()
-                raise failed(text, exc) from exc
+    # In programme order, so that segments are finished (and handed to ``on_segment``) one
+    # after another while the rest is spoken; at the end one worker may wait for the other's
+    # last sentence, but the parent has that segment's work to do on the idle core meanwhile.
+    with contextlib.ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(_new_pool(voice, _worker_count(cfg, len(missing))))
+        futures: dict[Future[np.ndarray], str] = {
+            pool.submit(_worker_speak, text, cfg.length_scale): text for text in missing
+        }
+        try:
+            for future, text in _as_completed(futures):
+                try:
+                    samples = future.result()
+                except Exception as exc:
+                    raise failed(text, exc) from exc
+                keep(text, samples)  # outside the try: its errors are not the voice's
+        except BaseException:
+            for other in futures:  # nothing more to speak (a pool stops when its jobs do)
+                other.cancel()
+            raise
     return audio
 
 
@@ -356,6 +400,28 @@ def _as_completed(
         yield future, futures[future]
 
 
+def _join_sentences(
+    segment: SpeechSegment, spoken: dict[str, np.ndarray], rate: int, gap: np.ndarray
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """A segment's sentences, trimmed and joined by ``gap``, with each one's span in ms."""
+    pieces: list[np.ndarray] = []
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for sentence in segment.spoken:
+        samples = _trim(spoken[sentence], rate) if sentence.strip() else None
+        if samples is None or samples.size == 0:
+            spans.append((position * 1000 // rate, position * 1000 // rate))
+            continue
+        if pieces:
+            pieces.append(gap)
+            position += gap.size
+        spans.append((position * 1000 // rate, (position + samples.size) * 1000 // rate))
+        pieces.append(samples)
+        position += samples.size
+    audio = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int16)
+    return audio, spans
+
+
 def synthesise_segments(
     segments: list[SpeechSegment],
     voice: Voice,
@@ -364,12 +430,15 @@ def synthesise_segments(
     *,
     use_cache: bool | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: ProcessPoolExecutor | None = None,
+    on_segment: Callable[[int, SegmentAudio], None] | None = None,
 ) -> list[SegmentAudio]:
     """Speak every segment, one WAV file per segment in ``out_dir``.
 
     Each sentence is spoken on its own (in parallel, or read from the cache), trimmed of
     Piper's leading and trailing silence, and joined to the next with ``cfg.sentence_gap_ms``
     of silence, so each sentence's span inside its segment is known exactly (for transcripts).
+    A segment's WAV is written as soon as its last sentence is spoken.
 
     Args:
         segments: what to say.
@@ -378,6 +447,10 @@ def synthesise_segments(
         out_dir: where the segment WAVs go.
         use_cache: override ``cfg.cache`` (``bulletin build --no-cache``).
         progress: called with (segments done, segments) as segments complete.
+        workers: a pool from ``start_workers`` to speak with (left running); None starts
+            one when there is more than one sentence to speak, and stops it after.
+        on_segment: called with (index, audio) as each segment's WAV is written, while the
+            rest is still being spoken (mastering reads it then: ``bulletin.master``).
 
     Raises:
         SynthesisError: the voice cannot be loaded or fails to speak.
@@ -386,51 +459,47 @@ def synthesise_segments(
     rate = voice.sample_rate_hz
     texts = list(dict.fromkeys(s for seg in segments for s in seg.spoken if s.strip()))
     waiting = [{s for s in seg.spoken if s.strip()} for seg in segments]
-    finished = sum(1 for w in waiting if not w)
+    spoken: dict[str, np.ndarray] = {}
+    gap = np.zeros(rate * cfg.sentence_gap_ms // 1000, dtype=np.int16)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results: dict[int, SegmentAudio] = {}
 
-    def done(text: str) -> None:
-        nonlocal finished
-        for pending in waiting:
+    def finish(index: int) -> None:
+        segment = segments[index]
+        audio, spans = _join_sentences(segment, spoken, rate, gap)
+        wav_path = out_dir / f"segment-{index:03d}.wav"
+        _write_wav(wav_path, audio, rate)
+        results[index] = SegmentAudio(
+            segment=segment,
+            wav_path=wav_path,
+            duration_ms=audio.size * 1000 // rate,
+            sample_rate_hz=rate,
+            sentence_spans_ms=spans,
+        )
+        if progress:
+            progress(len(results), len(segments))
+        if on_segment:
+            on_segment(index, results[index])
+
+    def done(text: str, samples: np.ndarray) -> None:
+        spoken[text] = samples
+        for index, pending in enumerate(waiting):
             if text in pending:
                 pending.discard(text)
                 if not pending:
-                    finished += 1
-                    if progress:
-                        progress(finished, len(segments))
+                    finish(index)
 
-    spoken = _synthesise_texts(
-        texts, voice, cfg, use_cache=cfg.cache if use_cache is None else use_cache, done=done
+    for index, pending in enumerate(waiting):
+        if not pending:  # nothing to say (no sentence with a letter in it)
+            finish(index)
+    _synthesise_texts(
+        texts,
+        voice,
+        cfg,
+        use_cache=cfg.cache if use_cache is None else use_cache,
+        done=done,
+        pool=workers,
     )
-    gap = np.zeros(rate * cfg.sentence_gap_ms // 1000, dtype=np.int16)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    results: list[SegmentAudio] = []
-    for index, segment in enumerate(segments):
-        pieces: list[np.ndarray] = []
-        spans: list[tuple[int, int]] = []
-        position = 0
-        for sentence in segment.spoken:
-            samples = _trim(spoken[sentence], rate) if sentence.strip() else None
-            if samples is None or samples.size == 0:
-                spans.append((position * 1000 // rate, position * 1000 // rate))
-                continue
-            if pieces:
-                pieces.append(gap)
-                position += gap.size
-            spans.append((position * 1000 // rate, (position + samples.size) * 1000 // rate))
-            pieces.append(samples)
-            position += samples.size
-        audio = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int16)
-        wav_path = out_dir / f"segment-{index:03d}.wav"
-        _write_wav(wav_path, audio, rate)
-        results.append(
-            SegmentAudio(
-                segment=segment,
-                wav_path=wav_path,
-                duration_ms=audio.size * 1000 // rate,
-                sample_rate_hz=rate,
-                sentence_spans_ms=spans,
-            )
-        )
     logger.info(
         "synthesise: %d segments, %d sentences with %s, %.1f s",
         len(results),
@@ -438,4 +507,4 @@ def synthesise_segments(
         voice.name,
         time.perf_counter() - started,
     )
-    return results
+    return [results[index] for index in range(len(segments))]

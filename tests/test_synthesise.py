@@ -13,7 +13,7 @@ import pytest
 from bulletin._cache import prune_cache
 from bulletin.config import VoiceConfig
 from bulletin.models import SegmentAudio, SpeechSegment
-from bulletin.synthesise import Voice, synthesise_segments
+from bulletin.synthesise import Voice, start_workers, synthesise_segments
 
 pytestmark = pytest.mark.voice
 
@@ -99,6 +99,29 @@ def test_a_changed_setting_misses(
     slow = synthesise_segments(tiny_programme[:1], voice, slow_cfg, tmp_path / "b")
     assert len(_cached(cfg)) == 2
     assert slow[0].duration_ms > normal[0].duration_ms * 1.3
+
+
+def test_segments_are_handed_over_as_they_are_spoken_by_started_workers(
+    speech_cfg: VoiceConfig, voice: Voice, tiny_programme: list[SpeechSegment], tmp_path: Path
+) -> None:
+    handed: list[tuple[int, SegmentAudio]] = []
+    workers = start_workers(voice, speech_cfg)
+    assert workers is not None
+    with workers:
+        result = synthesise_segments(
+            tiny_programme,
+            voice,
+            speech_cfg,
+            tmp_path,
+            use_cache=False,
+            workers=workers,
+            on_segment=lambda index, piece: handed.append((index, piece)),
+        )
+        # The caller's workers are left running, for the caller to stop.
+        assert workers.submit(int, "7").result() == 7
+    assert sorted(handed, key=lambda pair: pair[0]) == list(enumerate(result))
+    for _, piece in handed:
+        assert piece.wav_path.is_file() and piece.duration_ms > 500
 
 
 def test_prune_cache_by_age_and_size(tmp_path: Path) -> None:
