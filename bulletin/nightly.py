@@ -34,8 +34,6 @@ from .config import EditionConfig, NightlyConfig, ScriptConfig, Settings
 from .errors import BulletinError, ConfigError, LockError
 from .ingest import FetchedArticle, HttpClient, SourceReport, fetch_articles
 from .models import Article, BuildReport, InputReport
-from .pipeline import build_bulletin
-from .publish import publish_site
 from .summarise import summarise_article
 
 __all__ = [
@@ -597,6 +595,8 @@ def _make_edition(
     manifest = out_dir / folder / "manifest.json"
     if ledger.editions.get(folder, {}).get("fingerprint") == fingerprint and manifest.is_file():
         if not dry_run and not _feed_lists(out_dir, folder):
+            from .publish import publish_site
+
             # Made, but a run died before the feed was rewritten: publish it now.
             publish_site(out_dir, effective.feed, programme=effective.script.programme)
         return outcome(
@@ -627,6 +627,10 @@ def _make_edition(
             for c in choices
         ),
     ]
+    # Imported here: an unchanged edition (the common nightly re-run) never loads the speech
+    # and audio stack, so it costs a fraction of a second.
+    from .pipeline import build_bulletin
+
     script_cfg = effective.script.model_copy(update={"max_stories": len(chosen)})
     report = build_bulletin(
         [],

@@ -13,10 +13,12 @@ unless ``[voice] cache_dir`` says otherwise (the layout is in ``bulletin/_cache.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import json
 import logging
 import os
+import signal
 import sys
 import time
 import warnings
@@ -45,6 +47,8 @@ __all__ = [
     "start_workers",
     "synthesise_segments",
 ]
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 logger = logging.getLogger(__name__)
 
@@ -190,8 +194,26 @@ def _speak(piper_voice: object, text: str, length_scale: float | None) -> np.nda
 _WORKER_VOICE: object | None = None
 
 
-def _init_worker(voice: Voice) -> None:
+def _die_with_parent(parent_pid: int) -> None:
+    """On Linux, have the kernel kill this worker when the run that started it dies.
+
+    A forked worker inherits the run's open files, the output folder's lock among them: an
+    orphan left by a run killed with SIGKILL would hold that lock (and a core) and lock the
+    next run out (issue 8).
+    """
+    if sys.platform != "linux":
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent_pid:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _init_worker(voice: Voice, parent_pid: int) -> None:
     global _WORKER_VOICE
+    _die_with_parent(parent_pid)
     _WORKER_VOICE = load_voice(voice, threads=1)
 
 
@@ -225,7 +247,7 @@ def _new_pool(voice: Voice, workers: int) -> ProcessPoolExecutor:
         max_workers=workers,
         mp_context=_process_context(),
         initializer=_init_worker,
-        initargs=(voice,),
+        initargs=(voice, os.getpid()),
     )
     with warnings.catch_warnings():
         # Python 3.12+ warns on fork when any thread runs; here that is OpenBLAS's idle pool

@@ -137,3 +137,56 @@ def test_prune_cache_by_age_and_size(tmp_path: Path) -> None:
     assert (stats.removed_files, old.exists(), new.exists()) == (1, False, True)
     stats = prune_cache(tmp_path, max_size_mb=0)
     assert stats.removed_files == 1 and not new.exists()
+
+
+_HOLD_WORKERS = """
+import time
+from pathlib import Path
+from bulletin.config import VoiceConfig
+from bulletin.synthesise import resolve_voice, start_workers
+pool = start_workers(resolve_voice("joe", Path("voices")), VoiceConfig(workers=2))
+print("started", flush=True)
+time.sleep(60)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting to be reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found |= {int(child) for child in task.read_text().split()}
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_workers_die_with_a_killed_run() -> None:
+    # A forked worker holds the run's output lock; an orphan would lock the next run out.
+    import signal
+    import subprocess
+    import sys
+
+    run = subprocess.Popen([sys.executable, "-c", _HOLD_WORKERS], stdout=subprocess.PIPE, text=True)
+    try:
+        assert run.stdout is not None and run.stdout.readline().strip() == "started"
+        deadline = time.monotonic() + 30
+        while len(workers := _children(run.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(workers) == 2
+    finally:
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+        assert run.stdout is not None
+        run.stdout.close()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = [pid for pid in workers if _alive(pid)]
+    assert not alive, f"orphaned workers {alive} outlived the killed run"
