@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
@@ -19,6 +17,7 @@ from pydantic import (
 )
 
 from .errors import ConfigError
+from .models import FrozenModel
 
 __all__ = [
     "AudioConfig",
@@ -35,8 +34,8 @@ __all__ = [
 ]
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+class _Section(FrozenModel):
+    """A settings section: unknown keys are errors, so typos in a config file fail loudly."""
 
 
 class LLMConfig(_Section):

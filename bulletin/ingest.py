@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict
 from ._files import write_atomic
 from .config import IngestConfig, SourceConfig
 from .errors import IngestError, InputError
-from .models import InputReport, RawArticle
+from .models import FrozenModel, InputReport, RawArticle
 
 __all__ = [
     "FetchResult",
@@ -118,10 +118,8 @@ def load_inputs(paths: list[Path]) -> tuple[list[RawArticle], list[InputReport]]
 # --- sources for nightly runs: folders, article URLs, RSS/Atom feeds ---------------------------
 
 
-class FetchedArticle(BaseModel):
+class FetchedArticle(FrozenModel):
     """An article page as fetched from a source, with what selection needs to rank it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     raw: RawArticle
     source: str
@@ -136,10 +134,8 @@ class FetchedArticle(BaseModel):
     """The entry's title in the feed, when it came from one."""
 
 
-class SourceReport(BaseModel):
+class SourceReport(FrozenModel):
     """What became of one source."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     source: str
     status: Literal["fetched", "unchanged", "failed"]
@@ -148,10 +144,8 @@ class SourceReport(BaseModel):
     reason: str | None = None
 
 
-class FetchResult(BaseModel):
+class FetchResult(FrozenModel):
     """Everything the sources gave, and what did not come."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     articles: list[FetchedArticle]
     inputs: list[InputReport]

@@ -18,6 +18,7 @@ __all__ = [
     "Chapter",
     "Cue",
     "Episode",
+    "FrozenModel",
     "InputReport",
     "MasteredAudio",
     "RawArticle",
@@ -30,11 +31,13 @@ __all__ = [
 ]
 
 
-class _Model(BaseModel):
+class FrozenModel(BaseModel):
+    """Base of every model that crosses a boundary: immutable, and typos in fields fail."""
+
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
 
-class RawArticle(_Model):
+class RawArticle(FrozenModel):
     """One input as it came in, before cleaning."""
 
     origin: str
@@ -47,7 +50,7 @@ class RawArticle(_Model):
     """The page's text or HTML, decoded."""
 
 
-class Article(_Model):
+class Article(FrozenModel):
     """A clean article: what a newsreader may read, and the facts about it."""
 
     article_id: str
@@ -67,7 +70,7 @@ class Article(_Model):
 SegmentKind = Literal["intro", "headlines", "story", "outro"]
 
 
-class ScriptSegment(_Model):
+class ScriptSegment(FrozenModel):
     """One part of the programme, written form."""
 
     kind: SegmentKind
@@ -79,7 +82,7 @@ class ScriptSegment(_Model):
     """The story's article, for ``story`` segments."""
 
 
-class Script(_Model):
+class Script(FrozenModel):
     """The whole bulletin as written, before normalisation for speech."""
 
     title: str
@@ -89,7 +92,7 @@ class Script(_Model):
     segments: list[ScriptSegment]
 
 
-class SpeechSegment(_Model):
+class SpeechSegment(FrozenModel):
     """A script segment as it will be spoken."""
 
     kind: SegmentKind
@@ -101,7 +104,7 @@ class SpeechSegment(_Model):
     article_id: str | None = None
 
 
-class SegmentAudio(_Model):
+class SegmentAudio(FrozenModel):
     """A spoken segment rendered to a WAV file."""
 
     segment: SpeechSegment
@@ -112,7 +115,7 @@ class SegmentAudio(_Model):
     """Start and end of each spoken sentence, relative to the start of the segment."""
 
 
-class Chapter(_Model):
+class Chapter(FrozenModel):
     """A named stretch of the bulletin (intro, a story, outro)."""
 
     title: str
@@ -121,7 +124,7 @@ class Chapter(_Model):
     kind: SegmentKind
 
 
-class Cue(_Model):
+class Cue(FrozenModel):
     """A transcript cue: one sentence and when it is heard."""
 
     start_ms: int
@@ -129,7 +132,7 @@ class Cue(_Model):
     text: str
 
 
-class MasteredAudio(_Model):
+class MasteredAudio(FrozenModel):
     """The whole bulletin as one WAV file, with where each part lies in it."""
 
     wav_path: Path
@@ -145,7 +148,7 @@ class MasteredAudio(_Model):
     """Hash of everything it was made from; export caches its MP3 under it. None: no cache."""
 
 
-class Episode(_Model):
+class Episode(FrozenModel):
     """A finished, published bulletin."""
 
     edition: str
@@ -161,7 +164,7 @@ class Episode(_Model):
     """True peak measured from the MP3."""
 
 
-class InputReport(_Model):
+class InputReport(FrozenModel):
     """What became of one input."""
 
     origin: str
@@ -169,7 +172,7 @@ class InputReport(_Model):
     reason: str | None = None
 
 
-class StoryReport(_Model):
+class StoryReport(FrozenModel):
     """One story as it went on air."""
 
     title: str
@@ -181,7 +184,7 @@ class StoryReport(_Model):
     duration_ms: int
 
 
-class BuildReport(_Model):
+class BuildReport(FrozenModel):
     """The manifest of one edition: what went in, what came out, and with what."""
 
     edition: str

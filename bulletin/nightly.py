@@ -26,14 +26,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from ._files import STATE_DIR, lock_output, write_atomic
 from .clean import clean_article
 from .config import EditionConfig, NightlyConfig, ScriptConfig, Settings
 from .errors import BulletinError, ConfigError, LockError
 from .ingest import FetchedArticle, HttpClient, SourceReport, fetch_articles
-from .models import Article, BuildReport, InputReport
+from .models import Article, BuildReport, FrozenModel, InputReport
 from .summarise import summarise_article
 
 __all__ = [
@@ -62,10 +60,8 @@ _SHINGLE = 3
 _edition_var: contextvars.ContextVar[str] = contextvars.ContextVar("edition", default="-")
 
 
-class StoryChoice(BaseModel):
+class StoryChoice(FrozenModel):
     """One candidate story and what selection made of it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     article_id: str
     title: str
@@ -77,10 +73,8 @@ class StoryChoice(BaseModel):
     reason: str | None = None
 
 
-class EditionOutcome(BaseModel):
+class EditionOutcome(FrozenModel):
     """What one edition's run came to."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     name: str
     """The edition's name in the config (``morning``)."""
@@ -96,10 +90,8 @@ class EditionOutcome(BaseModel):
     elapsed_s: float = 0.0
 
 
-class RunOutcome(BaseModel):
+class RunOutcome(FrozenModel):
     """What one ``bulletin run`` did, edition by edition."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     editions: list[EditionOutcome]
     logs: list[Path] = []

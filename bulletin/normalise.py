@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from ._spoken_numbers import (
     say_cardinal,
@@ -38,7 +38,7 @@ from ._spoken_numbers import (
     say_year,
 )
 from .errors import ConfigError
-from .models import Script, SpeechSegment
+from .models import FrozenModel, Script, SpeechSegment
 
 __all__ = ["Lexicon", "load_lexicon", "normalise_script", "normalise_text"]
 
@@ -646,13 +646,11 @@ _RULES: list[tuple[re.Pattern[str], str | _Handler]] = [
 # --- the user's pronunciation lexicon -----------------------------------------------------------
 
 
-class Lexicon(BaseModel):
+class Lexicon(FrozenModel):
     """A user's pronunciation lexicon: how particular words are said, applied before the rules.
 
     A key in lower case matches the word in any case; any other key matches as written.
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     replace: dict[str, str] = Field(default_factory=dict)
     """Words said as other words: ``Tokayev = "Toka-yev"``. The rules then read the result."""

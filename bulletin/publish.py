@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from ._files import fsync_dir, lock_output, write_atomic
 from .config import FeedConfig
 from .errors import PublishError
-from .models import Chapter
+from .models import Chapter, FrozenModel
 
 __all__ = [
     "PublishReport",
@@ -56,11 +56,7 @@ _COVER_MIN_PX, _COVER_MAX_PX = 1400, 3000
 _FLASH_ITEMS = 5
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
-
-
-class TranscriptLine(_Model):
+class TranscriptLine(FrozenModel):
     """One line of an edition's transcript, as the home page shows it."""
 
     start_ms: int | None
@@ -68,7 +64,7 @@ class TranscriptLine(_Model):
     text: str
 
 
-class PublishedEdition(_Model):
+class PublishedEdition(FrozenModel):
     """One edition as the feed lists it; paths are POSIX, relative to the output folder."""
 
     edition: str
@@ -95,7 +91,7 @@ class PublishedEdition(_Model):
     transcript: list[TranscriptLine] = []
 
 
-class PublishReport(_Model):
+class PublishReport(FrozenModel):
     """What one publishing run left in the output folder."""
 
     feed_path: Path
