@@ -1,9 +1,13 @@
-"""Benchmark the cleaner: bag-of-words F1 against the gold bodies, for text dumps and HTML.
+"""Benchmark the cleaner: F1 against the gold bodies and titles, for text dumps and HTML.
 
 Cleans every page of a corpus folder (NAME.txt, NAME.html, NAME.gold.json) with
 ``bulletin.clean.clean_article``, writes the bodies to a scratch folder, scores them with the
 shared scorer (``shared/tools/clean_score.py``, the same metric as ``--cmd 'bulletin clean
 {input}'`` but without starting one process per page) and prints the table.
+
+Titles are scored here against the gold ``title``: exact match once quotes, dashes, case and
+whitespace are normalised, and token F1 (the headline is spoken and shown, so a menu line or
+a site name in it counts against). ``--per-page`` lists the titles that miss.
 
 Usage::
 
@@ -16,10 +20,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +47,45 @@ def _shared() -> Path:
     raise SystemExit("cannot find shared/tools/clean_score.py; pass --scorer")
 
 
-def _predict(corpus: Path, kind: str, out: Path) -> float:
-    """Clean every page of one kind into OUT/NAME.txt; returns the seconds it took."""
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"'})
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_TOKEN = re.compile(r"\w+")
+
+
+def _unmangle(text: str) -> str:
+    """Undo UTF-8 read as Latin-1 ("Delhiâ\x80\x99s"), as some gold titles were stored."""
+    for codec in ("latin-1", "cp1252"):
+        try:
+            return text.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+    return text
+
+
+def _norm_title(title: str) -> str:
+    """A title as compared for an exact match: quotes, dashes, case and spaces evened out."""
+    text = unicodedata.normalize("NFKC", _unmangle(title)).translate(_QUOTES)
+    return " ".join(_DASHES.sub("-", text).casefold().split())
+
+
+def title_scores(predicted: str | None, gold: str) -> tuple[bool, float]:
+    """(exact match after normalising, token F1) of a predicted title against the gold one."""
+    if not predicted:
+        return False, 0.0
+    exact = _norm_title(predicted) == _norm_title(gold)
+    ours = Counter(_TOKEN.findall(_norm_title(predicted)))
+    theirs = Counter(_TOKEN.findall(_norm_title(gold)))
+    common = sum((ours & theirs).values())
+    if not common:
+        return exact, 0.0
+    precision, recall = common / sum(ours.values()), common / sum(theirs.values())
+    return exact, 2 * precision * recall / (precision + recall)
+
+
+def _predict(corpus: Path, kind: str, out: Path) -> tuple[float, dict[str, str | None]]:
+    """Clean every page of one kind into OUT/NAME.txt; returns the seconds and the titles."""
     started = time.perf_counter()
+    titles: dict[str, str | None] = {}
     for gold in sorted(corpus.glob("*.gold.json")):
         name = gold.name.removesuffix(".gold.json")
         page = corpus / f"{name}.{kind}"
@@ -50,8 +93,26 @@ def _predict(corpus: Path, kind: str, out: Path) -> float:
             continue
         article = clean_article(load_raw_article(page))
         body = "\n\n".join(article.body) if article else ""
+        titles[name] = article.title if article else None
         (out / f"{name}.txt").write_text(body, encoding="utf-8")
-    return time.perf_counter() - started
+    return time.perf_counter() - started, titles
+
+
+def _score_titles(
+    corpus: Path, kind: str, titles: dict[str, str | None], per_page: bool
+) -> tuple[float, int]:
+    """Mean title token F1 and the number of exact matches over the pages of one kind."""
+    f1s: list[float] = []
+    exact = 0
+    for name, predicted in sorted(titles.items()):
+        gold = json.loads((corpus / f"{name}.gold.json").read_text(encoding="utf-8"))
+        gold_title = str(gold.get("title") or "")
+        same, f1 = title_scores(predicted, gold_title)
+        f1s.append(f1)
+        exact += same
+        if per_page and not same:
+            print(f"{kind} title {f1:.2f} {name[:12]}: {predicted!r} (gold {gold_title!r})")
+    return (sum(f1s) / len(f1s) if f1s else 0.0), exact
 
 
 def _score(
@@ -81,17 +142,19 @@ def main(argv: list[str] | None = None) -> int:
     scorer: Path = args.scorer or _shared() / "tools" / "clean_score.py"
 
     rows = []
+    title_rows = []
     for kind in ("txt", "html"):
         with tempfile.TemporaryDirectory(prefix=f"clean-{kind}-") as tmp:
+            seconds, titles = _predict(corpus, kind, Path(tmp))
             if args.cli:
                 seconds = 0.0
                 source = ["--cmd", "bulletin clean {input}"]
             else:
-                seconds = _predict(corpus, kind, Path(tmp))
                 source = ["--pred", tmp]
             scores = _score(scorer, corpus, kind, source, args.per_page)
         bow = scores["bow"]
         rows.append((kind, scores["pages"], bow, scores["empty_predictions"], seconds))
+        title_rows.append((kind, len(titles), *_score_titles(corpus, kind, titles, args.per_page)))
 
     print(f"cleaning benchmark: {corpus}")
     print(
@@ -105,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{bow['f1']:>8.4f} {bow['share_f1_ge_0.9']:>7.3f} {empty:>5} {seconds:>6.1f}  "
             f">= {TARGETS[kind]} {verdict} ({BASELINES[kind]})"
         )
+    print(f"{'titles':<6} {'pages':>5} {'mean F1':>8} {'exact':>6}")
+    for kind, pages, title_f1, exact in title_rows:
+        print(f"{kind:<6} {pages:>5} {title_f1:>8.4f} {exact:>6}")
     return 0
 
 

@@ -34,7 +34,24 @@ BOILERPLATE = re.compile(
     r"(?:image|photo|video|picture|gallery|graphic)s?(?: \d+ of \d+| \d+:\d\d)?|"
     r"(?:image|photo|media) (?:copyright|caption|source).*|back to gallery|"
     r"breaking(?: news)?|just in|live|getty|getty images|close|menu|search|"
-    r"skip to (?:main )?content|loading.*)\W*$",
+    r"skip to (?:the )?(?:main )?(?:content|article|navigation|search)|loading.*)\W*$",
+    re.IGNORECASE,
+)
+# Share and follow buttons: "Copy Link URL Copied!", "Follow VentureBeat on RSS", "Slate on
+# Twitter", "Share All sharing options for: <headline>" (which holds the headline, so it is
+# matched whatever its length).
+_NETWORKS = (
+    r"(?:rss|twitter|facebook|instagram|linkedin|youtube|tiktok|pinterest|reddit|tumblr|"
+    r"flipboard|pocket|whatsapp|telegram|threads|snapchat|messenger|google news|apple news)"
+)
+SOCIAL = re.compile(
+    r"^(?:copy (?:link|url)\b.*|(?:link|url) copied\W*|"
+    r"(?:show more|close extra|all) sharing options\b.*|share all sharing options\b.*|"
+    r"follow (?:[\w.&'’-]+ ){1,3}on(?: " + _NETWORKS + r")?\W*|"
+    r"(?:[\w.&'’-]+ ){1,3}on " + _NETWORKS + r"\W*|"
+    r"(?:share|send|post|submit|pin|tweet|email)(?: (?:this|it|link))?(?: on| to| via) "
+    r"(?:" + _NETWORKS + r"|e-?mail|a friend|stumbleupon|digg|whatsapp|sms)\b.{0,30}|"
+    r".{0,60}\(opens in (?:a )?new (?:window|tab)\))$",
     re.IGNORECASE,
 )
 # Boilerplate labels are short; a longer line that starts like one ("Shares of ...") is prose.
@@ -114,7 +131,7 @@ ARTICLE_END = re.compile(
 CREDIT = re.compile(
     r"\((?:image|photo|picture|pic|video|credit)s?:?[^)]*\)\s*$|"
     r"\b(?:image|photo|picture|video|graphic)s? (?:by|courtesy|credit)\b|"
-    r"\b(?:credit|source|courtesy|photograph|illustration|image|photo)s?:\s*\S.{0,60}$|"
+    r"\b(?:credit|source|courtesy|photograph|illustration|image|photo)s?(?::|\.\.\.|…)\s*\S.{0,60}$|"
     r"\b(?:getty images?|shutterstock|istock(?:photo)?|afp|ap photo|reuters|"
     r"associated press|submitted photo|file photo|contributed|handout)\s*\)?$|"
     r"^(?:file )?photo:|^image \d+ of \d+|^\d+ of \d+$|/\s*(?:getty|ap|afp|reuters)\b|"
@@ -142,6 +159,16 @@ LINKISH = re.compile(
 META = re.compile(
     r"^(?:updated|published|posted|last updated|first published|modified)\b|"
     r"^\d+\s+min(?:ute)?s?\s+read$",
+    re.IGNORECASE,
+)
+
+# A byline without "By": the writer's name and role ("Tom Krisher, AP Auto Writer",
+# "Practical Horseman Editorial Staff", "Analysis by Chris Cillizza, CNN Editor-at-large").
+_ROLE = r"(?:writer|reporter|correspondent|editor(?:-at-large)?|columnist|contributor)"
+STAFF = re.compile(
+    r"[,|]\s*(?:[\w.&'’-]+ ){0,3}" + _ROLE + r"$|"
+    r"\b(?:staff|senior|chief|editorial|wire|contributing|special) (?:" + _ROLE + r"|staff)$|"
+    r"\b(?:wire|news) services?$|^(?:analysis|opinion|commentary|review) by\b",
     re.IGNORECASE,
 )
 

@@ -34,6 +34,8 @@ from ._patterns import (
     META,
     NOTICE,
     PROMPT,
+    SOCIAL,
+    STAFF,
     STOPWORDS,
 )
 
@@ -346,6 +348,8 @@ def _is_boilerplate(
         return True
     if line.words <= BOILERPLATE_MAX_WORDS and BOILERPLATE.match(text):
         return True
+    if not line.prose and SOCIAL.match(text):
+        return True
     # A line the page repeats is its headline or a teaser; a long one may be a pull quote,
     # which _keep says once.
     if (title and _same_words(text, title)) or (counts[text] > 1 and line.words < 15):
@@ -411,21 +415,190 @@ def split_dateline(paragraph: str) -> tuple[str, str | None]:
     return rest, agency
 
 
+# The headline. A dump starts with the page's <title> ("Headline | Section | Site"); the h1
+# stands lower, above the byline and the body, worded as the <title> or not.
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|\u2013\u2014•·»]|-{1,2}|::)\s+")
+_TOKEN = re.compile(r"\w+")
+# The site's name, after the last separator of the <title>, is at most this long; section
+# names after the headline ("| World | News") and labels before it ("Opinion |") are shorter.
+_SITE_WORDS = 5
+_SECTION_WORDS = 3
+_LABEL_WORDS = 2
+# A line whose words match the <title>'s headline this well (token F1) says what it says;
+# of several, the one nearest the body within _TITLE_NEAR of the best is the h1. A heading
+# found by its place must match _TITLE_SOME, one found by its words alone _TITLE_WEAK.
+_TITLE_MATCH = 0.6
+_TITLE_NEAR = 0.1
+_TITLE_SOME = 0.25
+_TITLE_WEAK = 0.3
+_TITLE_MAX_WORDS = 30
+# A sentence longer than this is a standfirst or a paragraph, not a headline.
+_DECK_MIN_WORDS = 20
+# Menu entries repeat on a page too, but they are shorter than this.
+_MENU_WORDS = 5
+# The byline or date is looked for this far above the body, the h1 this far above that.
+_BYLINE_REACH = 30
+_H1_REACH = 8
+
+
 def _title_from(lines: list[_Line], start: int) -> str | None:
-    """The headline: a heading the page repeats, else one the <title> line contains."""
-    header = [ln.text for ln in lines[:start] if 3 <= ln.words <= 30 and not ln.prose]
-    if not header:
+    """The article's headline (its h1), found by what it says and by where it stands.
+
+    In order of trust:
+
+    1. a heading that says what the <title> says, less the site: of several, the one nearest
+       the body, as the earlier ones are breadcrumbs, menus and teasers;
+    2. the heading just above the byline or date nearest the body, past the standfirst, the
+       captions and the share buttons (sites often word the h1 apart from the <title>), if
+       it shares some words with the <title> or the dump does not start with one;
+    3. a heading of five words or more that the page repeats and that shares a word with
+       the <title>, nearest the body;
+    4. the heading that shares the most words with the <title>, if enough;
+    5. the <title>'s headline itself.
+
+    Menus, share buttons, bylines and dates ("Copy Link URL Copied!", "Follow X on RSS")
+    are never chosen.
+    """
+    if not lines:
         return None
-    counts = Counter(header)
-    repeated = [t for t in header if counts[t] > 1 and not BOILERPLATE.match(t)]
+    first = lines[0]
+    headline = _headline_of(first.text)
+    words = len(_WORD.findall(first.text))
+    if first.prose or not 3 <= words <= _TITLE_MAX_WORDS or BOILERPLATE.match(first.text):
+        headline = ""  # the dump does not start with the page's <title> ("Main Page >")
+    scored = [
+        (i, _title_likeness(lines[i], first.text, headline))
+        for i in range(1, min(len(lines), start + 3))
+        if _is_heading(lines[i]) and not _is_furniture(lines[i])
+    ]
+    best = max((likeness for _, likeness in scored), default=0.0)
+    if best >= _TITLE_MATCH:
+        return lines[[i for i, likeness in scored if likeness >= best - _TITLE_NEAR][-1]].text
+    h1 = _h1_above_byline(lines, start)
+    if h1 is not None:
+        if not headline or _title_likeness(h1, first.text, headline) >= _TITLE_SOME:
+            return h1.text
+    headings = [(i, likeness) for i, likeness in scored if i < start]
+    counts = Counter(lines[i].text for i, _ in headings)
+    content = set(_tokens(headline)) - STOPWORDS
+    repeated = [
+        i
+        for i, _ in headings
+        if counts[lines[i].text] > 1
+        and lines[i].words >= _MENU_WORDS
+        and (not content or content.intersection(_tokens(lines[i].text)))
+    ]
     if repeated:
-        return repeated[-1]
-    first = lines[0].text.lower()
-    inside = [t for t in header[1:] if t.lower() in first and not BOILERPLATE.match(t)]
-    if inside:
-        return max(inside, key=len)
-    # The page title itself, less the site name after " - " or " | ".
-    return re.split(r"\s+[|\u2013\u2014-]\s+", header[0])[0] or None
+        return lines[repeated[-1]].text
+    closest, likeness = max(headings, key=lambda pair: pair[1], default=(0, 0.0))
+    if likeness >= _TITLE_WEAK:
+        return lines[closest].text
+    return headline or None
+
+
+def _headline_of(page_title: str) -> str:
+    """The headline in a page's <title>: less the site, the sections and a leading label.
+
+    "Opinion | Trump to Nowhere - The New York Times" -> "Trump to Nowhere";
+    "Hong Kong chaos: troops sent | World | News | Express.co.uk" -> "Hong Kong chaos: ...".
+    """
+    cuts = [x for m in _TITLE_SEPARATOR.finditer(page_title) for x in m.span()]
+    bounds = [0, *cuts, len(page_title)]
+    parts = [(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
+
+    def words(part: tuple[int, int]) -> int:
+        return len(page_title[part[0] : part[1]].split())
+
+    if len(parts) > 1 and words(parts[-1]) <= _SITE_WORDS:
+        parts.pop()
+    while len(parts) > 1 and words(parts[-1]) <= _SECTION_WORDS:
+        parts.pop()
+    while len(parts) > 1 and words(parts[0]) <= _LABEL_WORDS:
+        parts.pop(0)
+    return page_title[parts[0][0] : parts[-1][1]].strip()
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def _title_likeness(line: _Line, page_title: str, headline: str) -> float:
+    """How well a line says what the <title> says: token F1 against its headline.
+
+    A line of three words or more found word for word inside the <title> counts as a near
+    match (the <title> may end in a part of the headline that looked like a section name);
+    a shorter line must be the headline.
+    """
+    ours, theirs = _tokens(line.text), _tokens(headline)
+    if not ours or not theirs:
+        return 0.0
+    if len(ours) < 3:
+        return 1.0 if ours == theirs else 0.0
+    common = sum((Counter(ours) & Counter(theirs)).values())
+    f1 = 2 * common / (len(ours) + len(theirs))
+    if f1 >= 0.5 and _contains(_tokens(page_title), ours):
+        return max(f1, 0.95)
+    return f1
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    n = len(part)
+    return any(words[k : k + n] == part for k in range(len(words) - n + 1))
+
+
+def _is_heading(line: _Line) -> bool:
+    """Shaped like a headline: a few words, not a paragraph."""
+    return 2 <= line.words <= _TITLE_MAX_WORDS and not (line.prose and line.words > _DECK_MIN_WORDS)
+
+
+def _is_furniture(line: _Line) -> bool:
+    """Never a headline: menus, share buttons, links, prompts, bylines and dates."""
+    text = line.text
+    return bool(
+        (line.words <= BOILERPLATE_MAX_WORDS and BOILERPLATE.match(text))
+        or SOCIAL.match(text)
+        or CROSSLINK.match(text)
+        or NOTICE.search(text)
+        or PROMPT.search(text)
+        or LINKISH.search(text)
+        or _is_byline_or_date(line)
+    )
+
+
+def _is_byline_or_date(line: _Line) -> bool:
+    """A byline or a dateline, with or without "By": "Jane Doe, Staff Writer", "Nov 19, 2019"."""
+    text = line.text
+    return bool(
+        BYLINE.match(text)
+        or META.match(text)
+        or (line.words <= 8 and (STAFF.search(text) or parse_date(text)))
+    )
+
+
+def _h1_above_byline(lines: list[_Line], start: int) -> _Line | None:
+    """The first heading above the byline or date nearest the body, if there is one.
+
+    Between the two may stand a standfirst, a caption and its credit, a section label or
+    the author's name, and share buttons.
+    """
+    anchor = next(
+        (
+            i
+            for i in range(start - 1, max(0, start - _BYLINE_REACH), -1)
+            if _is_meta(lines[i]) or _is_byline_or_date(lines[i])
+        ),
+        None,
+    )
+    if anchor is None:
+        return None
+    for i in range(anchor - 1, max(0, anchor - _H1_REACH), -1):
+        ln = lines[i]
+        if _is_meta(ln) or _is_furniture(ln) or _is_caption_or_credit(ln, lines[i + 1]):
+            continue
+        if ln.words <= _SECTION_WORDS or (ln.prose and ln.text.endswith(".")):
+            continue  # a section label or a name; a standfirst
+        return ln if ln.words <= _TITLE_MAX_WORDS else None
+    return None
 
 
 def _source_from(lines: list[_Line]) -> str | None:

@@ -35,6 +35,7 @@ _TINY_SHARE = 0.25
 _MIN_BODY_WORDS = 25
 _MIN_UNCONFIRMED_WORDS = 80
 _WORD = re.compile(r"\w+")
+_SITE_SEPARATOR = re.compile(r"\s+(?:[|\u2013\u2014•·»]|-{1,2}|::)\s*$")
 
 
 def clean_article(raw: RawArticle) -> Article | None:
@@ -68,7 +69,12 @@ def _clean_html(raw: RawArticle) -> Article | None:
 
     doc: Any = trafilatura.bare_extraction(raw.content, **_TRAFILATURA_OPTIONS)
     dump = extract_dump(html_text.extract_text(raw.content, guess_layout=True))
-    title = _text_attr(doc, "title") or (dump.title if dump else None)
+    # The page's h1, as the text-dump cleaner finds it, is the headline a reader sees;
+    # trafilatura's title is most often the page's metadata title (og:title, <title>), worded
+    # for search engines and social media, sometimes with the site's name.
+    title = (dump.title if dump else None) or _without_site(
+        _text_attr(doc, "title"), _text_attr(doc, "sitename")
+    )
     extracted = _text_attr(doc, "text")
     body = filter_paragraphs(extracted.split("\n"), title) if extracted else []
     body = _prefer_dump(body, dump)
@@ -82,6 +88,16 @@ def _clean_html(raw: RawArticle) -> Article | None:
         _text_attr(doc, "sitename") or (dump.source if dump else None),
         _text_attr(doc, "author") or (dump.byline if dump else None),
     )
+
+
+def _without_site(title: str | None, site: str | None) -> str | None:
+    """The title less the site's name after a separator ("Headline | ZDNet" -> "Headline")."""
+    if not title or not site:
+        return title
+    if not title.casefold().endswith(site.casefold()):
+        return title
+    m = _SITE_SEPARATOR.search(title[: len(title) - len(site)])
+    return title[: m.start()] if m and m.start() > 0 else title
 
 
 def _prefer_dump(body: list[str], dump: DumpArticle | None) -> list[str]:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bulletin._textdump import parse_date, split_dateline
-from bulletin.clean import clean_article
+from bulletin._textdump import extract_dump, parse_date, split_dateline
+from bulletin.clean import _without_site, clean_article
 from bulletin.cli import app
 from bulletin.ingest import load_raw_article
 from bulletin.models import Article
@@ -235,6 +235,102 @@ def test_html_leaks_are_dropped_when_trafilatura_keeps_the_whole_page(tmp_path: 
 )
 def test_page_without_an_article_gives_none(name: str) -> None:
     assert clean_article(load_raw_article(PAGES / name)) is None
+
+
+# --- the headline of a text dump -----------------------------------------------------------
+
+_BODY = (
+    "The city council voted on Tuesday to rebuild the old harbour bridge, ending a dispute "
+    "that has run for more than a decade and closed the crossing to heavy traffic.\n\n"
+    "Engineers said the work would take three years and cost about 40 million pounds, most "
+    "of it paid for by a national fund for transport repairs.\n\n"
+    "Residents who spoke at the meeting said they were glad a decision had been made at last, "
+    "though some asked the council to keep a ferry running while the bridge is closed.\n"
+)
+_SHARE_BAR = "Facebook\nTwitter\nLinkedIn\nEmail\nCopy Link URL Copied!\nPrint\n"
+
+
+def _dump_title(text: str) -> str | None:
+    found = extract_dump(text)
+    assert found is not None
+    return found.title
+
+
+def test_dump_title_is_the_h1_that_matches_the_title_line_less_the_site() -> None:
+    dump = (
+        "Council votes to rebuild harbour bridge | Local News | The Coast Herald\n\n"
+        "Skip to main content\nNews\nScience & Technology\nBusiness & Finance\n\n"
+        "Follow The Coast Herald on RSS\n\n"
+        "Science & Technology\nBusiness & Finance\n\n"
+        f"{_SHARE_BAR}\n"
+        "Council votes to rebuild harbour bridge\n\n"
+        "By Jane Doe\nNov. 19, 2019\n\n"
+        f"{_SHARE_BAR}\n{_BODY}"
+    )
+    assert _dump_title(dump) == "Council votes to rebuild harbour bridge"
+
+
+def test_dump_title_is_the_h1_above_the_byline_when_it_is_worded_apart_from_the_title() -> None:
+    # The h1 is worded apart from the <title>; the share bar, the line the page repeats, is
+    # around it and between the byline and the body.
+    dump = (
+        "Council backs bridge plan after decade-long row - The Coast Herald\n\n"
+        "Business\n\nFacebook\nTwitter\n\n"
+        f"{_SHARE_BAR}\n"
+        "Company Town\n\n"
+        "‘We finally have an answer,’ residents say as council backs bridge plan\n\n"
+        "The council’s decision ends a long row over the crossing, which was closed in 2012.\n"
+        "(Jane Doe / The Coast Herald)\n\n"
+        "By Meg James Staff Writer\nNov. 19, 2019\n5:50 PM\n\n"
+        f"{_SHARE_BAR}\n{_BODY}"
+    )
+    title = _dump_title(dump)
+    assert title == "‘We finally have an answer,’ residents say as council backs bridge plan"
+
+
+def test_dump_title_prefers_the_h1_nearest_the_body_over_breadcrumbs_and_teasers() -> None:
+    dump = (
+        "Opinion | The bridge we deserve - The Coast Herald\n\n"
+        "Sections\nOpinion | The bridge we deserve\n\nSupported by\n\n"
+        "The bridge we deserve\n\nBy Sam Roe\nOpinion Columnist\n\n"
+        f"{_BODY}"
+    )
+    assert _dump_title(dump) == "The bridge we deserve"
+
+
+def test_dump_title_falls_back_to_the_title_line_less_the_site() -> None:
+    dump = (
+        "Harbour bridge will be rebuilt, council says – The Coast Herald\n\n"
+        f"Menu\nSearch\n\n{_SHARE_BAR}\n{_BODY}"
+    )
+    assert _dump_title(dump) == "Harbour bridge will be rebuilt, council says"
+
+
+def test_dump_title_is_never_a_share_button_or_a_follow_prompt() -> None:
+    dump = (
+        "Main Page >\n\n"
+        "Follow The Coast Herald on RSS\nThe Coast Herald on Twitter\n\n"
+        f"{_SHARE_BAR}\n{_SHARE_BAR}\n{_BODY}"
+    )
+    assert _dump_title(dump) not in {
+        "Copy Link URL Copied!",
+        "Follow The Coast Herald on RSS",
+        "The Coast Herald on Twitter",
+        "Main Page >",
+    }
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "expected"),
+    [
+        ("Best tech gadgets of 2019 | ZDNet", "ZDNet", "Best tech gadgets of 2019"),
+        ("Deals - More deals - Auto News", "Auto News", "Deals - More deals"),
+        ("Trump - Ukraine call", "The Site", "Trump - Ukraine call"),
+        ("ZDNet", "ZDNet", "ZDNet"),
+    ],
+)
+def test_html_title_loses_the_site_name(title: str, site: str, expected: str) -> None:
+    assert _without_site(title, site) == expected
 
 
 @pytest.mark.parametrize(
