@@ -9,9 +9,9 @@ Usage (from the repository root)::
 What it does, each step printing numbers:
 
 1. ``bulletin build --no-cache`` of the first N pages (sorted by name) of
-   ``../shared/corpus/cleaning/dev/*.txt``, in a fresh cache folder: the cold time, and the peak
-   memory of the whole process tree (PSS and RSS, sampled from /proc every 50 ms, workers
-   included).
+   ``../shared/corpus/cleaning/dev/*.txt``, in a fresh cache folder: the cold time; then, in
+   runs of their own (sampling slows what it samples), the peak memory of the whole process
+   tree (PSS and RSS, sampled from /proc every 50 ms, workers included).
 2. Bare Piper on the same ``script.txt``: ``PiperVoice.load`` once and ``synthesize_wav`` of the
    whole text, in one process (the voice's defaults, onnxruntime's default threads).
 3. ``bulletin build`` twice with the cache: the first fills it, the second is the warm re-run.
@@ -91,9 +91,15 @@ def _tree_memory_bytes(root: int) -> tuple[int, int]:
     return pss, rss
 
 
-def run_timed(command: list[str], env: dict[str, str]) -> tuple[float, tuple[int, int]]:
-    """Run a command; its wall time and the peak (PSS, RSS) of its process tree.
+def run_timed(
+    command: list[str], env: dict[str, str], *, memory: bool = False
+) -> tuple[float, tuple[int, int]]:
+    """Run a command; its wall time and, with ``memory``, the peak (PSS, RSS) of its process
+    tree (else zeros).
 
+    Memory is sampled in runs of its own: reading a process's ``smaps_rollup`` walks its
+    page tables under its memory lock, stalling it, and a tree of five processes (the run,
+    two workers, two ffmpegs) would pay that five times over where bare Piper pays it once.
     The CPU time it used (its own and its children's) is kept in ``CPU_SECONDS``: on a shared
     machine wall times swing with the load, CPU times much less.
     """
@@ -115,11 +121,13 @@ def run_timed(command: list[str], env: dict[str, str]) -> tuple[float, tuple[int
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if memory:
+        sampler.start()
     out, err = process.communicate()
     elapsed = time.perf_counter() - started
     done.set()
-    sampler.join()
+    if memory:
+        sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     CPU_SECONDS = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if process.returncode != 0:
@@ -251,18 +259,18 @@ def main() -> int:
             script = work / "cold" / "bench" / "script.txt"
             bare_cmd = [sys.executable, "-c", BARE_PIPER, str(script), str(work / "bare.wav")]
             if run % 2 == 0:  # alternate which goes first: the load drifts
-                cold, cold_peak = run_timed(cold_cmd, env)
+                cold, _ = run_timed(cold_cmd, env)
                 cold_cpu, cold_load = CPU_SECONDS, LOAD_BEFORE
-                bare, bare_peak = run_timed(bare_cmd, env)
+                bare, _ = run_timed(bare_cmd, env)
             else:  # the script of the run before: the same pages make the same script
-                bare, bare_peak = run_timed(bare_cmd, env)
+                bare, _ = run_timed(bare_cmd, env)
                 bare_cpu, bare_load = CPU_SECONDS, LOAD_BEFORE
-                cold, cold_peak = run_timed(cold_cmd, env)
+                cold, _ = run_timed(cold_cmd, env)
                 cold_cpu, cold_load = CPU_SECONDS, LOAD_BEFORE
             if run % 2 == 0:
                 bare_cpu, bare_load = CPU_SECONDS, LOAD_BEFORE
             fill, _ = run_timed([*bulletin, str(work / "warm"), "--edition", "bench"], env)
-            warm, warm_peak = run_timed([*bulletin, str(work / "warm"), "--edition", "bench"], env)
+            warm, _ = run_timed([*bulletin, str(work / "warm"), "--edition", "bench"], env)
             ratios.append(cold / bare)
             print(
                 f"run {run + 1}: cold --no-cache {cold:.2f} s ({cold_cpu:.1f} s CPU, load "
@@ -271,15 +279,21 @@ def main() -> int:
                 f"cache fill {fill:.2f} s; warm {warm:.2f} s, warm/cold {warm / cold:.3f} "
                 f"(target <= 0.1); load {os.getloadavg()[0]:.2f}"
             )
-            print(
-                f"run {run + 1}: peak memory PSS (RSS summed): cold {cold_peak[0] / 1e6:.0f} MB "
-                f"({cold_peak[1] / 1e6:.0f}), warm {warm_peak[0] / 1e6:.0f} MB "
-                f"({warm_peak[1] / 1e6:.0f}), bare piper {bare_peak[0] / 1e6:.0f} MB "
-                f"({bare_peak[1] / 1e6:.0f}) (target < 1500 MB)"
-            )
         if ratios:
             print(
                 f"cold/bare ratio: median {statistics.median(ratios):.2f} over {len(ratios)} runs"
+            )
+            # Memory in runs of its own (see run_timed): the cold build, bare Piper, warm.
+            _, cold_peak = run_timed(cold_cmd, env, memory=True)
+            _, bare_peak = run_timed(bare_cmd, env, memory=True)
+            _, warm_peak = run_timed(
+                [*bulletin, str(work / "warm"), "--edition", "bench"], env, memory=True
+            )
+            print(
+                f"peak memory PSS (RSS summed): cold {cold_peak[0] / 1e6:.0f} MB "
+                f"({cold_peak[1] / 1e6:.0f}), warm {warm_peak[0] / 1e6:.0f} MB "
+                f"({warm_peak[1] / 1e6:.0f}), bare piper {bare_peak[0] / 1e6:.0f} MB "
+                f"({bare_peak[1] / 1e6:.0f}) (target < 1500 MB)"
             )
 
         edition = work / "warm" / "bench"

@@ -135,6 +135,9 @@ class AudioConfig(_Section):
     sample_rate_hz: int = 44100
     bitrate_kbps: int = Field(default=96, ge=32, le=320)
     channels: int = Field(default=1, ge=1, le=2)
+    encoder_quality: int = Field(default=7, ge=0, le=9)
+    """LAME's ``-q``: 0 is the slowest search, 9 the fastest. For speech at 96 kbps mono, 7
+    measured as close to the source as LAME's default (3), at half the encoding time."""
     cover: Path | None = None
     """Cover art (PNG or JPEG, square, 1400 px or more); None uses the shipped cover."""
 

@@ -9,16 +9,22 @@ ID3v2.4 with a cover, and one ``CHAP`` per chapter under a ``CTOC``. ``build_web
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
 import os
+import queue
 import subprocess
+import tempfile
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
+from typing import IO
 
+import numpy as np
 from mutagen.id3 import (
     APIC,
     CHAP,
@@ -40,16 +46,25 @@ from ._audio import FFMPEG
 from ._cache import cache_file, digest, fetch, store
 from .config import AudioConfig
 from .errors import AudioError
-from .master import EBUR128_ARGS, Loudness, correct_loudness, measure_loudness, parse_ebur128
+from .master import (
+    MIX_RATE_HZ,
+    Loudness,
+    TruePeakMeter,
+    correct_loudness,
+    measure_loudness,
+    parse_ebur128,
+)
 from .models import Chapter, Cue, Episode, MasteredAudio
 
 __all__ = [
+    "EpisodeEncoder",
     "Inspection",
     "build_chapters_json",
     "build_webvtt",
     "default_cover",
     "export_episode",
     "inspect_mp3",
+    "partial_path",
 ]
 
 logger = logging.getLogger(__name__)
@@ -91,33 +106,158 @@ def _tee_name(name: str) -> str:
     return "".join(f"\\{c}" if c in "\\'|[]:" else c for c in name)
 
 
-def _encode_and_measure(wav_path: Path, mp3_path: Path, cfg: AudioConfig) -> Loudness:
-    """Encode the MP3 and measure it at once: the encoder writes the file and, through a pipe,
-    the same MP3 stream to a second ffmpeg that decodes and measures it, on the other core.
+class EpisodeEncoder:
+    """Encodes an episode's MP3 and measures the MP3 as it is written.
+
+    ffmpeg encodes (a WAV file, or the samples given to ``write`` while the programme is still
+    being mastered) and writes the MP3 and, through a pipe, the same MP3 stream to a second
+    ffmpeg that decodes it and measures its loudness (``ebur128``); the decoded samples come
+    back for their true peak (``TruePeakMeter``: a tenth of the time ffmpeg's own takes).
+    Use it as a context manager: leaving the block without ``finish`` stops both.
 
     Raises:
-        AudioError: either ffmpeg failed.
+        AudioError: ffmpeg cannot be started.
     """
-    slave = "[f=mp3:id3v2_version=0]"
-    encode = [FFMPEG, "-hide_banner", "-loglevel", "error", "-y", "-i", str(wav_path.resolve())]
-    encode += ["-ac", str(cfg.channels), "-ar", str(cfg.sample_rate_hz)]
-    encode += ["-af", f"volume={_ENCODER_LOSS_DB}dB", "-map", "0:a", "-map_metadata", "-1"]
-    encode += ["-codec:a", "libmp3lame", "-b:a", f"{cfg.bitrate_kbps}k", "-f", "tee"]
-    encode += [f"{slave}{_tee_name(mp3_path.name)}|{slave}pipe\\:1"]
-    measure = [FFMPEG, "-hide_banner", "-nostats", "-f", "mp3", "-i", "pipe:0", *EBUR128_ARGS]
-    with subprocess.Popen(
-        encode, cwd=mp3_path.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    ) as encoder:
-        assert encoder.stdout is not None
-        with subprocess.Popen(
-            measure, stdin=encoder.stdout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        ) as meter:
-            encoder.stdout.close()  # the meter holds the pipe now: if it dies, the encoder stops
-            meter_err = meter.communicate()[1].decode(errors="replace")
-        errors = encoder.communicate()[1].decode(errors="replace")
-    if encoder.returncode != 0:
-        raise AudioError(f"ffmpeg could not encode {mp3_path.name}: {errors.strip()}")
-    return parse_ebur128(meter_err, meter.returncode, mp3_path.name)
+
+    def __init__(
+        self,
+        mp3_path: Path,
+        cfg: AudioConfig,
+        *,
+        wav_path: Path | None = None,
+        rate_hz: int = MIX_RATE_HZ,
+    ) -> None:
+        self._name = mp3_path.name
+        self._channels = cfg.channels
+        if wav_path is not None:
+            source = ["-i", str(wav_path.resolve())]
+        else:
+            source = ["-f", "f32le", "-ar", str(rate_hz), "-ac", "1", "-i", "pipe:0"]
+        slave = "[f=mp3:id3v2_version=0]"
+        encode = [FFMPEG, "-hide_banner", "-loglevel", "error", "-y", *source]
+        encode += ["-ac", str(cfg.channels), "-ar", str(cfg.sample_rate_hz)]
+        encode += ["-af", f"volume={_ENCODER_LOSS_DB}dB", "-map", "0:a", "-map_metadata", "-1"]
+        encode += ["-codec:a", "libmp3lame", "-b:a", f"{cfg.bitrate_kbps}k"]
+        encode += ["-compression_level", str(cfg.encoder_quality), "-f", "tee"]
+        encode += [f"{slave}{_tee_name(mp3_path.name)}|{slave}pipe\\:1"]
+        measure = [FFMPEG, "-hide_banner", "-nostats", "-f", "mp3", "-i", "pipe:0"]
+        measure += ["-af", "ebur128=framelog=verbose", "-f", "f32le", "pipe:1"]
+        # Their messages go to files: a pipe nobody reads yet could fill and stall them.
+        self._encoder_log = tempfile.TemporaryFile()
+        self._meter_log = tempfile.TemporaryFile()
+        try:
+            self._encoder = subprocess.Popen(
+                encode,
+                cwd=mp3_path.parent,
+                stdin=subprocess.DEVNULL if wav_path is not None else subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._encoder_log,
+            )
+            assert self._encoder.stdout is not None
+            try:
+                self._meter = subprocess.Popen(
+                    measure,
+                    stdin=self._encoder.stdout,
+                    stdout=subprocess.PIPE,
+                    stderr=self._meter_log,
+                )
+            except OSError:
+                self._encoder.kill()
+                self._encoder.wait()
+                raise
+        except OSError as exc:
+            self._encoder_log.close()
+            self._meter_log.close()
+            raise AudioError(f"ffmpeg cannot be started: {exc}") from exc
+        self._encoder.stdout.close()  # the meter holds the pipe now: if it dies, the encoder stops
+        self._peaks = [TruePeakMeter() for _ in range(cfg.channels)]
+        self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="encoder")
+        self._reading = self._threads.submit(self._read_samples)
+        self._queue: queue.SimpleQueue[bytes | None] | None = None
+        if wav_path is None:
+            self._queue = queue.SimpleQueue()
+            self._writing = self._threads.submit(self._write_samples)
+
+    def __enter__(self) -> EpisodeEncoder:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def write(self, samples: np.ndarray) -> None:
+        """Encode these samples next (mono, float, ``rate_hz``); returns at once."""
+        assert self._queue is not None, "this encoder reads a WAV file"
+        self._queue.put(samples.astype("<f4", copy=False).tobytes())
+
+    def _write_samples(self) -> None:
+        assert self._queue is not None and self._encoder.stdin is not None
+        stdin = self._encoder.stdin
+        with contextlib.suppress(BrokenPipeError):  # the encoder died: finish says why
+            while (piece := self._queue.get()) is not None:
+                stdin.write(piece)
+        with contextlib.suppress(BrokenPipeError):
+            stdin.close()
+
+    def _read_samples(self) -> None:
+        assert self._meter.stdout is not None
+        frame_bytes = 4 * self._channels
+        rest = b""
+        while piece := self._meter.stdout.read(1 << 18):
+            piece = rest + piece
+            whole = len(piece) - len(piece) % frame_bytes
+            frames = np.frombuffer(piece[:whole], dtype="<f4").reshape(-1, self._channels)
+            for channel, meter in enumerate(self._peaks):
+                meter.add(frames[:, channel])
+            rest = piece[whole:]
+
+    def finish(self) -> Loudness:
+        """Wait for the MP3 to be written and measured.
+
+        Raises:
+            AudioError: either ffmpeg failed.
+        """
+        if self._queue is not None:
+            self._queue.put(None)
+            self._writing.result()
+        self._reading.result()
+        encoder_code, meter_code = self._encoder.wait(), self._meter.wait()
+        self._threads.shutdown()
+        self._close_pipes()
+        if encoder_code != 0:
+            errors = _read_log(self._encoder_log).strip()
+            raise AudioError(f"ffmpeg could not encode {self._name}: {errors}")
+        true_peak = max(meter.dbtp() for meter in self._peaks)
+        log = _read_log(self._meter_log)
+        return parse_ebur128(log, meter_code, self._name, true_peak_dbtp=true_peak)
+
+    def close(self) -> None:
+        """Stop both ffmpegs if they still run (after ``finish``, only tidies up)."""
+        for process in (self._encoder, self._meter):
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if self._queue is not None:
+            self._queue.put(None)  # the writer stops (its pipe is broken by now)
+        self._threads.shutdown(cancel_futures=True)
+        self._close_pipes()
+        self._encoder_log.close()
+        self._meter_log.close()
+
+    def _close_pipes(self) -> None:
+        for pipe in (self._encoder.stdin, self._meter.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+
+
+def _read_log(log: IO[bytes]) -> str:
+    log.seek(0)
+    return log.read().decode(errors="replace")
+
+
+def partial_path(mp3_path: Path) -> Path:
+    """Where the MP3 is written before it is tagged and renamed into place."""
+    return mp3_path.with_name(f".{mp3_path.name}.partial")
 
 
 def _on_target(mastered: MasteredAudio, measured: Loudness) -> bool:
@@ -181,6 +321,7 @@ def export_episode(
     comment: str = "",
     cache_dir: Path | None = None,
     use_cache: bool = True,
+    encoder: EpisodeEncoder | None = None,
 ) -> Episode:
     """Encode ``mastered`` to ``mp3_path``, check its loudness, tag it, then move it into place.
 
@@ -196,13 +337,15 @@ def export_episode(
         cache_dir: the cache root (None: the default); the encoded, checked MP3 is kept there
             under ``mastered.cache_key`` and reused when the same programme is exported again.
         use_cache: False neither reads nor writes the cache.
+        encoder: the encoder ``mastered`` was streamed into as it was mastered (made with
+            ``partial_path(mp3_path)``); its MP3 is checked like any other.
 
     Raises:
         AudioError: ffmpeg failed to encode or measure, or the cover cannot be read.
     """
     cover = _cover(cfg)
     mp3_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = mp3_path.with_name(f".{mp3_path.name}.partial")
+    partial = partial_path(mp3_path)
     cached = None
     if use_cache and mastered.cache_key:
         settings = cfg.model_dump(mode="json", exclude={"cover"})
@@ -211,7 +354,7 @@ def export_episode(
     try:
         measured = _from_cache(cached, partial)
         if measured is None:
-            measured = _encode_checked(mastered, cfg, partial)
+            measured = _encode_checked(mastered, cfg, partial, encoder)
             if cached is not None:
                 store(partial, cached)
                 _write_json(cached.with_suffix(".json"), asdict(measured))
@@ -249,10 +392,16 @@ def export_episode(
     )
 
 
-def _encode_checked(mastered: MasteredAudio, cfg: AudioConfig, mp3_path: Path) -> Loudness:
+def _encode_checked(
+    mastered: MasteredAudio, cfg: AudioConfig, mp3_path: Path, encoder: EpisodeEncoder | None
+) -> Loudness:
     """Encode, measure the MP3, and master again until it is on target (or out of tries)."""
     for attempt in range(1, _ENCODE_ATTEMPTS + 1):
-        measured = _encode_and_measure(mastered.wav_path, mp3_path, cfg)
+        if attempt == 1 and encoder is not None:
+            measured = encoder.finish()
+        else:
+            with EpisodeEncoder(mp3_path, cfg, wav_path=mastered.wav_path) as encoding:
+                measured = encoding.finish()
         logger.debug(
             "export: attempt %d, %.2f LUFS, %.2f dBTP",
             attempt,

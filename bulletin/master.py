@@ -17,6 +17,7 @@ import re
 import subprocess
 import time
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,8 @@ __all__ = [
     "MIX_RATE_HZ",
     "PRESETS",
     "Loudness",
-    "SpokenTrack",
+    "ProgrammeMaster",
+    "TruePeakMeter",
     "correct_loudness",
     "loudness_target",
     "master_bulletin",
@@ -66,7 +68,7 @@ _INTRO_OVERLAP = 0.35
 """The first words come in over the last part of the intro sting's decay."""
 _BLOCK = 49
 """Samples in a limiter block (1.1 ms; 90 blocks make the 100 ms of a loudness sub-block)."""
-_MASTER_FORMAT = 3
+_MASTER_FORMAT = 4
 """Bump when mastering changes how a programme sounds (the cache key covers the inputs)."""
 _TP_TAPS = 16
 """Taps of the interpolator that finds peaks between samples."""
@@ -109,19 +111,26 @@ EBUR128_ARGS = ["-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-"]
 """ffmpeg output arguments that measure the input and print the summary ``parse_ebur128`` reads."""
 
 
-def parse_ebur128(stderr: str, returncode: int, name: str) -> Loudness:
+def parse_ebur128(
+    stderr: str, returncode: int, name: str, *, true_peak_dbtp: float | None = None
+) -> Loudness:
     """The loudness in the summary ffmpeg's ``ebur128`` filter printed.
+
+    ``true_peak_dbtp``, when the caller measured it, stands in for the summary's true peak
+    (and the filter need not have been asked for one).
 
     Raises:
         AudioError: ffmpeg failed, or printed no summary.
     """
     summary = stderr.rpartition("Summary:")[2]
-    found = {key: re.search(rf"{key}:\s+(-?[\d.]+|-inf)", summary) for key in ("I", "LRA", "Peak")}
+    keys = ("I", "LRA") if true_peak_dbtp is not None else ("I", "LRA", "Peak")
+    found = {key: re.search(rf"{key}:\s+(-?[\d.]+|-inf)", summary) for key in keys}
     if returncode != 0 or not all(found.values()):
         tail = stderr.strip().splitlines()[-1:] or ["no output"]
         raise AudioError(f"cannot measure the loudness of {name}: {tail[0]}")
     value = {key: float(m.group(1)) for key, m in found.items() if m}
-    return Loudness(value["I"], value["Peak"], value["LRA"])
+    peak = value["Peak"] if true_peak_dbtp is None else true_peak_dbtp
+    return Loudness(value["I"], peak, value["LRA"])
 
 
 # --- audio helpers ----------------------------------------------------------------------------
@@ -206,6 +215,12 @@ def _loudness(samples: np.ndarray, rate: int = MIX_RATE_HZ) -> float:
 
 def _match(sound: np.ndarray, loudness_lufs: float) -> np.ndarray:
     return sound * _db(loudness_lufs - _loudness(sound))
+
+
+def _effect(sound: np.ndarray, loudness_lufs: float) -> tuple[np.ndarray, np.ndarray]:
+    """A sting matched to ``loudness_lufs``, and its ``_block_power``."""
+    matched = _match(sound, loudness_lufs).astype(np.float32)
+    return matched, _block_power(matched)
 
 
 # --- generated stings -------------------------------------------------------------------------
@@ -345,17 +360,61 @@ def _true_peak(samples: np.ndarray, floor: float) -> np.ndarray:
     loud = np.flatnonzero(peak > floor)
     if loud.size == 0:
         return peak
-    half = _TP_TAPS // 2
-    # The taps around each loud sample (edges held), read through a window view of the padded
-    # signal: a clipped index array of (loud samples x taps) is many times slower.
-    padded = np.pad(samples, (half - 1, half), mode="edge")
-    around = np.lib.stride_tricks.sliding_window_view(padded, _TP_TAPS)[loud]
+    # The taps around each loud sample, read through a window view of the signal: a clipped
+    # index array of (loud samples x taps) is many times slower, and a padded copy of a long
+    # programme costs more than the rest. Only the few windows that cross an end hold the edge.
+    first = loud - (_TP_TAPS // 2 - 1)
+    inside = (first >= 0) & (first <= samples.size - _TP_TAPS)
+    around = np.empty((loud.size, _TP_TAPS), dtype=samples.dtype)
+    around[inside] = np.lib.stride_tricks.sliding_window_view(samples, _TP_TAPS)[first[inside]]
+    if not inside.all():
+        taps = first[~inside, None] + np.arange(_TP_TAPS)
+        around[~inside] = samples[np.clip(taps, 0, samples.size - 1)]
     between = np.abs(around @ _interpolators().T.astype(np.float32)).max(axis=1)
     # The value found is between this sample and the next: it bounds both.
     peak[loud] = np.maximum(peak[loud], between)
     after = np.minimum(loud + 1, samples.size - 1)
     peak[after] = np.maximum(peak[after], between)
     return peak
+
+
+class TruePeakMeter:
+    """The true peak of a mono stream measured piece by piece as it arrives (a decoder's
+    output), exactly as ``_true_peak`` finds it in the whole: each piece is measured with the
+    samples either side that the interpolator needs, and small pieces stay in the CPU's cache.
+    """
+
+    _BEFORE = _TP_TAPS // 2 - 1
+    _AFTER = _TP_TAPS // 2
+
+    def __init__(self) -> None:
+        self._held = np.zeros(0, dtype=np.float32)
+        self._start = 0
+        """Where the samples not yet measured begin in ``_held`` (before them: context)."""
+        self._peak = 0.0
+
+    def add(self, samples: np.ndarray) -> None:
+        self._held = np.concatenate([self._held, samples.astype(np.float32, copy=False)])
+        end = self._held.size - self._AFTER
+        if end - self._start >= 4096:
+            self._measure(end)
+            keep = max(0, end - self._BEFORE)
+            self._held, self._start = self._held[keep:], end - keep
+
+    def _measure(self, end: int) -> None:
+        part = self._held[self._start : end]
+        if part.size == 0:
+            return
+        # Only samples within 6 dB of the loudest so far can have a peak between them above it.
+        floor = 0.5 * max(self._peak, float(np.abs(part).max()))
+        peak = _true_peak(self._held, floor)[self._start : end]
+        self._peak = max(self._peak, float(peak.max()))
+
+    def dbtp(self) -> float:
+        """The true peak of everything added, in dBTP (the stream's end held, as a whole)."""
+        self._measure(self._held.size)
+        self._held, self._start = self._held[self._held.size :], 0
+        return 20 * float(np.log10(max(self._peak, 1e-12)))
 
 
 def _block_reduce(values: np.ndarray, size: int, how: str) -> np.ndarray:
@@ -426,24 +485,34 @@ def _gated_loudness(
     return float(-0.691 + 10 * np.log10(gated.mean()))
 
 
-def _normalise(samples: np.ndarray, target_lufs: float, ceiling_dbtp: float) -> np.ndarray:
+def _block_power(samples: np.ndarray) -> np.ndarray:
+    """K-weighted power summed over each ``_BLOCK`` samples (the last block may be short)."""
+    return _block_reduce(_k_weighted(samples) ** 2, _BLOCK, "sum")
+
+
+def _normalise(
+    samples: np.ndarray,
+    target_lufs: float,
+    ceiling_dbtp: float,
+    block_power: np.ndarray | None = None,
+) -> np.ndarray:
     """Gain to the target loudness, then limit; repeat to make up what the limiter took.
 
     The search runs on short blocks (K-weighted power summed, true peak maxed per block): the
     limiter's gain moves slowly enough that gaining the weighted signal and weighting the gained
     signal measure the same. Only the final gain is worked out sample by sample.
+    ``block_power`` is ``_block_power(samples)`` when the caller already has it.
     """
-    power = _k_weighted(samples) ** 2
-    gain_db = target_lufs - _gated_loudness(power)
+    if block_power is None:
+        block_power = _block_power(samples)
+    per_100ms = MIX_RATE_HZ // 10 // _BLOCK
+    gain_db = target_lufs - _gated_loudness(block_power, per_100ms)
     if not np.isfinite(gain_db):
         return samples
-    block_power = _block_reduce(power, _BLOCK, "sum")
-    del power  # a long programme's arrays are large: keep few alive at once
     # Peaks between samples are looked for only where a peak could come near the ceiling.
     peak = _true_peak(samples, _db(ceiling_dbtp - gain_db - 6.0))
     ceiling = _db(ceiling_dbtp)
     block_peak = _block_reduce(peak, _BLOCK, "max")
-    per_100ms = MIX_RATE_HZ // 10 // _BLOCK
     gain = np.ones(1)
     for _ in range(8):
         gain = _limiter_blocks(
@@ -468,85 +537,301 @@ def _normalise(samples: np.ndarray, target_lufs: float, ceiling_dbtp: float) -> 
 
 @dataclass(frozen=True)
 class _Voiced:
-    """A spoken segment at the mix rate, and its loudness as the sum of its parts."""
+    """A spoken segment at the mix rate, its K-weighted power and its loudness."""
 
     samples: np.ndarray
-    power_100ms: np.ndarray
-    """K-weighted power summed over each whole 100 ms of the segment."""
+    block_power: np.ndarray
+    """``_block_power(samples)``: placed at a block boundary of the mix, this segment's share of
+    the mix's power, so the mix is measured without weighting it again."""
+    loudness_lufs: float
 
 
 def _voiced(piece: SegmentAudio) -> _Voiced:
     samples, rate = _read_wav(piece.wav_path)
     samples = _resample(samples, rate).astype(np.float32, copy=False)
-    # Only the power per 100 ms is kept of the weighted signal: holding it whole for the mix
-    # would cost as much memory as the speech itself, for 0.15 s saved (the mix is weighted
-    # again in _normalise, stings and all).
-    whole = samples.size // (MIX_RATE_HZ // 10) * (MIX_RATE_HZ // 10)
-    weighted = _k_weighted(samples[:whole])
-    power = np.square(weighted, dtype=np.float64).reshape(-1, MIX_RATE_HZ // 10)
-    return _Voiced(samples, power.sum(axis=1))
+    power = _block_power(samples)
+    per_100ms = MIX_RATE_HZ // 10 // _BLOCK
+    whole = samples.size // (MIX_RATE_HZ // 10) * per_100ms
+    loudness = -float("inf")
+    if samples.size >= MIX_RATE_HZ // 2:
+        loudness = _gated_loudness(power[:whole], per_100ms)
+    if not np.isfinite(loudness):  # too short to gate, or silent: its RMS level, as _loudness
+        loudness = _loudness(samples)
+    return _Voiced(samples, power, loudness)
 
 
-def _voice_loudness(voiced: list[_Voiced]) -> float:
-    """The voice's integrated loudness, from each segment's weighted power per 100 ms: as if
-    the segments were measured back to back (a block never straddles two), without joining
-    them. Too little speech falls back to its RMS level, as ``_loudness``."""
-    if sum(v.samples.size for v in voiced) >= MIX_RATE_HZ // 2:
-        value = _gated_loudness(np.concatenate([v.power_100ms for v in voiced]), per_100ms=1)
-        if np.isfinite(value):
-            return value
-    return _loudness(np.concatenate([v.samples for v in voiced]))
+@dataclass(frozen=True)
+class _Placed:
+    at: int
+    sound: np.ndarray
+    power: np.ndarray
+    """``_block_power(sound)``."""
+
+    @property
+    def end(self) -> int:
+        return self.at + self.sound.size
 
 
-class SpokenTrack:
-    """Spoken segments made ready for mixing while the rest of the programme is synthesised.
+class _Timeline:
+    """Sounds placed on two tracks (voice, effects) and rendered a stretch at a time.
 
-    ``add`` each segment as its WAV is written (``synthesise_segments(on_segment=...)``), then
-    give the track to ``master_bulletin``: reading, resampling and measuring the voice (about a
-    second of a core for five minutes of speech, plus 0.7 s importing scipy) are then done
-    while the workers speak, on a core they share, instead of after them with the other core
-    idle. Only worth it when mastering will run (no mastered programme in the cache).
+    Every sound starts on a ``_BLOCK`` boundary (at most 1.1 ms later than asked), so a
+    stretch's K-weighted power is the sum of its sounds' powers, already measured. Where
+    sounds overlap (the intro sting under the first words, the bed) that leaves out their
+    cross term, which averages out between unrelated sounds; the MP3 is measured after
+    encoding in any case.
     """
 
     def __init__(self) -> None:
-        self._ready: dict[Path, tuple[tuple[int, int], _Voiced]] = {}
+        self.voice: list[_Placed] = []
+        self.effects: list[_Placed] = []
+        self.end = 0
 
-    def add(self, piece: SegmentAudio) -> None:
-        """Read, resample and measure one segment now."""
-        if not self._ready:  # made once a process: make them before they are needed
-            _generated_intro(), _generated_outro(), _generated_transition()
-        self._ready[piece.wav_path] = (_stamp(piece.wav_path), _voiced(piece))
-
-    def get(self, piece: SegmentAudio) -> _Voiced:
-        """The segment made ready, or made now if it was not added (or has changed since)."""
-        ready = self._ready.pop(piece.wav_path, None)
-        if ready is not None and ready[0] == _stamp(piece.wav_path):
-            return ready[1]
-        return _voiced(piece)
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_size, stat.st_mtime_ns
-
-
-@dataclass
-class _Timeline:
-    """Sounds placed on two tracks (voice, effects), rendered once at the end."""
-
-    voice: list[tuple[int, np.ndarray]]
-    effects: list[tuple[int, np.ndarray]]
-    end: int = 0
-
-    def add(self, track: list[tuple[int, np.ndarray]], at: int, sound: np.ndarray) -> None:
-        track.append((at, sound))
+    def add(self, track: list[_Placed], at: int, sound: np.ndarray, power: np.ndarray) -> int:
+        """Place ``sound`` at ``at`` or just after; returns where it went."""
+        at = _block_ceil(at)
+        track.append(_Placed(at, sound, power))
         self.end = max(self.end, at + sound.size)
+        return at
 
-    def render(self, track: list[tuple[int, np.ndarray]], length: int) -> np.ndarray:
-        out = np.zeros(length, dtype=np.float32)
-        for at, sound in track:
-            out[at : at + sound.size] += sound
+    def render(self, first: int, end: int, *tracks: list[_Placed]) -> np.ndarray:
+        """The samples from ``first`` to ``end`` of ``tracks`` (all of them by default)."""
+        out = np.zeros(end - first, dtype=np.float32)
+        for track in tracks or (self.voice, self.effects):
+            for placed in track:
+                lo, hi = max(first, placed.at), min(end, placed.end)
+                if lo < hi:
+                    out[lo - first : hi - first] += placed.sound[lo - placed.at : hi - placed.at]
         return out
+
+    def block_power(self, first: int, end: int) -> np.ndarray:
+        """``_block_power`` of ``render(first, end)`` (both on block boundaries)."""
+        out = np.zeros(-(-(end - first) // _BLOCK))
+        for placed in self.voice + self.effects:
+            lo, hi = max(first, placed.at), min(end, placed.end)
+            if lo < hi:
+                blocks = placed.power[(lo - placed.at) // _BLOCK : -(-(hi - placed.at) // _BLOCK)]
+                start = (lo - first) // _BLOCK
+                out[start : start + blocks.size] += blocks
+        return out
+
+    def forget(self, before: int) -> None:
+        """Let go of the sounds that end before ``before`` (already rendered)."""
+        self.voice = [p for p in self.voice if p.end > before]
+        self.effects = [p for p in self.effects if p.end > before]
+
+
+def _block_ceil(samples: int) -> int:
+    return -(-samples // _BLOCK) * _BLOCK
+
+
+class _DitheredWav:
+    """A mono 16-bit WAV written a stretch at a time, with TPDF dither; renamed into place
+    when closed (``path`` may be a hard link into the cache)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._path = path
+        self._partial = path.with_name(f".{path.name}.partial")
+        self._wav = wave.open(str(self._partial), "wb")  # noqa: SIM115 - closed in close()
+        self._wav.setnchannels(1)
+        self._wav.setsampwidth(2)
+        self._wav.setframerate(MIX_RATE_HZ)
+        # Seeded so that the same mix gives the same file (and the same cached MP3).
+        self._rng = np.random.default_rng(0)
+
+    def write(self, samples: np.ndarray) -> None:
+        noise = self._rng.random(samples.size, dtype=np.float32)  # the difference of two
+        noise -= self._rng.random(samples.size, dtype=np.float32)  # uniforms: TPDF
+        noise += samples * np.float32(32768)
+        np.round(noise, out=noise)
+        np.clip(noise, -32768, 32767, out=noise)  # in place: np.clip allocating is 6x slower
+        self._wav.writeframes(noise.astype("<i2").tobytes())
+
+    def close(self) -> None:
+        self._wav.close()
+        os.replace(self._partial, self._path)
+
+    def discard(self) -> None:
+        self._wav.close()
+        self._partial.unlink(missing_ok=True)
+
+
+class ProgrammeMaster:
+    """Mixes and masters the programme a segment at a time, as the segments are synthesised.
+
+    ``add`` each segment as its WAV is written (``synthesise_segments(on_segment=...)``, in
+    any order): in programme order, each is placed with its stings (matched to its voice), and
+    the stretch of programme it completes is brought to the target loudness under the
+    true-peak ceiling and handed to ``sink`` (the MP3 encoder, ``bulletin.export``) and the
+    mastered WAV. Each story is thus levelled on its own, as a broadcast processor would, and
+    mastering and encoding run while the workers speak instead of after them. ``finish``
+    adds the outro and gives the programme's chapters and cues.
+    """
+
+    def __init__(
+        self,
+        segments: int,
+        voice_cfg: VoiceConfig,
+        cfg: ProductionConfig,
+        out_path: Path,
+        *,
+        sink: Callable[[np.ndarray], None] | None = None,
+    ) -> None:
+        self._cfg = cfg
+        self._target_lufs, ceiling_dbtp = loudness_target(cfg)
+        self._ceiling_dbtp = ceiling_dbtp
+        self._gap = MIX_RATE_HZ * voice_cfg.segment_gap_ms // 1000
+        self._story_gap = MIX_RATE_HZ * voice_cfg.story_gap_ms // 1000
+        self._pieces: list[SegmentAudio | None] = [None] * segments
+        self._ready: dict[int, _Voiced] = {}
+        self._starts: list[int] = []
+        self._timeline = _Timeline()
+        self._done = 0
+        """Samples of the programme mastered and handed on so far."""
+        self._bed_to_come = cfg.music_bed is not None
+        """The bed lies under the opening: nothing is mastered until it is placed."""
+        self._opening_lufs: list[float] = []
+        self._last_lufs = -20.0
+        self._sink = sink
+        self._wav = _DitheredWav(out_path)
+        self._out_path = out_path
+        self._sounds: dict[str, np.ndarray] = {}
+
+    def add(self, index: int, piece: SegmentAudio) -> None:
+        """Take segment ``index``; master whatever stretch of the programme is now complete."""
+        try:
+            self._pieces[index] = piece
+            self._ready[index] = _voiced(piece)
+            while len(self._starts) in self._ready:
+                self._place(len(self._starts))
+        except BaseException:
+            self._wav.discard()
+            raise
+
+    def _sting(self, name: str) -> np.ndarray:
+        if name not in self._sounds:
+            generated = {
+                "intro": _generated_intro,
+                "outro": _generated_outro,
+                "transition": _generated_transition,
+            }[name]()
+            path = getattr(self._cfg, f"{name}_sting" if name != "transition" else name)
+            self._sounds[name] = _sting(path, generated)
+        return self._sounds[name]
+
+    def _add_sting(self, at: int, name: str, level_lufs: float) -> int:
+        sound, power = _effect(self._sting(name), level_lufs)
+        return self._timeline.add(self._timeline.effects, at, sound, power)
+
+    def _place(self, index: int) -> None:
+        voiced = self._ready.pop(index)
+        piece = self._pieces[index]
+        assert piece is not None
+        kind = piece.segment.kind
+        timeline = self._timeline
+        stings = self._cfg.stings
+        if index == 0 and stings:
+            self._add_sting(0, "intro", voiced.loudness_lufs + _STING_LU)
+            position = int(self._sting("intro").size * (1 - _INTRO_OVERLAP))
+        elif index and kind == "story" and stings:
+            level = voiced.loudness_lufs + _TRANSITION_LU
+            at = self._add_sting(timeline.end + self._story_gap, "transition", level)
+            position = at + self._sting("transition").size + self._story_gap
+        elif index:
+            position = timeline.end + (self._story_gap if kind == "story" else self._gap)
+        else:
+            position = 0
+        self._starts.append(
+            timeline.add(timeline.voice, position, voiced.samples, voiced.block_power)
+        )
+        self._last_lufs = voiced.loudness_lufs
+        if kind in ("intro", "headlines"):
+            self._opening_lufs.append(voiced.loudness_lufs)
+        elif self._bed_to_come:
+            self._add_bed()
+        if index + 1 < len(self._pieces) and not self._bed_to_come:
+            self._master(_block_ceil(timeline.end))
+
+    def _add_bed(self) -> None:
+        """The bed under the opening (intro and headlines), now that where it ends is known."""
+        self._bed_to_come = False
+        opening = [p for p in self._timeline.voice if p.at < self._starts[-1]]
+        if not opening:
+            return
+        voice = self._timeline.render(0, self._timeline.end, self._timeline.voice)
+        level = float(np.mean(self._opening_lufs)) if self._opening_lufs else -20.0
+        bed = _bed(self._cfg, voice, opening[-1].end, level)
+        if bed is not None and bed.size:
+            bed = bed.astype(np.float32)
+            self._timeline.add(self._timeline.effects, 0, bed, _block_power(bed))
+
+    def _master(self, end: int) -> None:
+        """Master the programme from where it was left up to ``end`` and hand it on."""
+        if end <= self._done:
+            return
+        mix = self._timeline.render(self._done, end)
+        power = self._timeline.block_power(self._done, end)
+        target = self._target_lufs
+        mastered = _normalise(mix, target, self._ceiling_dbtp - _PEAK_MARGIN_DB, power)
+        if self._sink is not None:
+            self._sink(mastered)
+        self._wav.write(mastered)
+        self._done = end
+        self._timeline.forget(end)
+
+    def finish(self, cache_key: str = "") -> MasteredAudio:
+        """Add the outro sting, master the rest, close the WAV: the programme, with chapters
+        (each starting where its first word does) and a cue per sentence.
+
+        Raises:
+            AudioError: a segment never came.
+        """
+        try:
+            if len(self._starts) < len(self._pieces):
+                raise AudioError(f"segment {len(self._starts) + 1} was never mastered")
+            if self._bed_to_come:
+                self._add_bed()
+            timeline = self._timeline
+            if self._cfg.stings:
+                level = self._last_lufs + _STING_LU
+                self._add_sting(timeline.end + self._gap // 2, "outro", level)
+            total = _block_ceil(timeline.end + MIX_RATE_HZ // 2)
+            self._master(total)
+            self._wav.close()
+        except BaseException:
+            self._wav.discard()
+            raise
+        return self._result(total, cache_key)
+
+    def _result(self, total: int, cache_key: str) -> MasteredAudio:
+        total_ms = _ms(total)
+        chapters: list[Chapter] = []
+        cues: list[Cue] = []
+        starts = self._starts
+        for index, (piece, start) in enumerate(zip(self._pieces, starts, strict=True)):
+            assert piece is not None
+            seg = piece.segment
+            begin_ms = 0 if index == 0 else _ms(start)
+            end_ms = _ms(starts[index + 1]) if index + 1 < len(starts) else total_ms
+            chapters.append(
+                Chapter(title=seg.title, start_ms=begin_ms, end_ms=end_ms, kind=seg.kind)
+            )
+            for text, (first, last) in zip(seg.written, piece.sentence_spans_ms, strict=True):
+                if last > first:
+                    cues.append(
+                        Cue(start_ms=_ms(start) + first, end_ms=_ms(start) + last, text=text)
+                    )
+        return MasteredAudio(
+            wav_path=self._out_path,
+            duration_ms=total_ms,
+            sample_rate_hz=MIX_RATE_HZ,
+            chapters=chapters,
+            cues=cues,
+            target_lufs=self._target_lufs,
+            true_peak_dbtp=self._ceiling_dbtp,
+            cache_key=cache_key,
+        )
 
 
 def _ms(samples: int) -> int:
@@ -560,14 +845,13 @@ def master_bulletin(
     out_path: Path,
     *,
     use_cache: bool | None = None,
-    track: SpokenTrack | None = None,
 ) -> MasteredAudio:
-    """Mix the segments with stings, transitions and an optional bed, then master the loudness.
+    """Mix the segments with stings, transitions and an optional bed, and master the loudness.
 
     Segments are joined with ``voice_cfg.segment_gap_ms`` of silence, stories with
-    ``voice_cfg.story_gap_ms`` either side of a transition. Each chapter starts where its first
-    word does (the intro at 0, with its sting), and ends where the next begins; cues are placed
-    from the measured length of every piece, so both match the audio.
+    ``voice_cfg.story_gap_ms`` either side of a transition; each stretch is brought to the
+    target loudness under the true-peak ceiling (``ProgrammeMaster``, which does the same
+    while the segments are being synthesised).
 
     Args:
         audio: the spoken segments, in order.
@@ -576,7 +860,6 @@ def master_bulletin(
         out_path: the mastered WAV (mono, 16-bit, ``MIX_RATE_HZ``).
         use_cache: override ``voice_cfg.cache``: reuse (and keep) the programme mastered from
             the same audio with the same settings.
-        track: the segments already made ready for mixing as they were synthesised.
 
     Raises:
         AudioError: no audio, or a segment or sound file cannot be read.
@@ -596,82 +879,16 @@ def master_bulletin(
         else:
             logger.info("master: %d segments, from the cache", len(audio))
             return result.model_copy(update={"wav_path": out_path})
-    ready = track or SpokenTrack()
-    voiced = [ready.get(piece) for piece in audio]
-    spoken = [v.samples for v in voiced]
-    voice_lufs = _voice_loudness(voiced)
-    if not np.isfinite(voice_lufs) or voice_lufs < -70:
-        voice_lufs = -20.0
-    intro = outro = transition = None
-    if cfg.stings:
-        intro = _match(_sting(cfg.intro_sting, _generated_intro()), voice_lufs + _STING_LU)
-        outro = _match(_sting(cfg.outro_sting, _generated_outro()), voice_lufs + _STING_LU)
-        transition = _match(
-            _sting(cfg.transition, _generated_transition()), voice_lufs + _TRANSITION_LU
-        )
-
-    timeline = _Timeline([], [])
-    gap = MIX_RATE_HZ * voice_cfg.segment_gap_ms // 1000
-    story_gap = MIX_RATE_HZ * voice_cfg.story_gap_ms // 1000
-    starts: list[int] = []
-    position = 0
-    open_end = 0
-    for index, (piece, samples) in enumerate(zip(audio, spoken, strict=True)):
-        kind = piece.segment.kind
-        if index == 0 and intro is not None:
-            timeline.add(timeline.effects, 0, intro)
-            position = int(intro.size * (1 - _INTRO_OVERLAP))
-        elif index and kind == "story" and transition is not None:
-            position = timeline.end + story_gap
-            timeline.add(timeline.effects, position, transition)
-            position += transition.size + story_gap
-        elif index:
-            position = timeline.end + (story_gap if kind == "story" else gap)
-        starts.append(position)
-        timeline.add(timeline.voice, position, samples)
-        if kind in ("intro", "headlines"):
-            open_end = timeline.end
-    if outro is not None:
-        timeline.add(timeline.effects, timeline.end + gap // 2, outro)
-    length = timeline.end + MIX_RATE_HZ // 2
-    voice = timeline.render(timeline.voice, length)
-    mix = voice + timeline.render(timeline.effects, length)
-    bed = _bed(cfg, voice, open_end, voice_lufs)
-    if bed is not None:
-        mix[: bed.size] += bed
-    del voice, voiced, spoken, timeline  # a long programme's arrays are large
-
-    target_lufs, ceiling_dbtp = loudness_target(cfg)
-    mastered = _normalise(mix, target_lufs, ceiling_dbtp - _PEAK_MARGIN_DB)
-    _write_wav(out_path, mastered, MIX_RATE_HZ)
-
-    total_ms = _ms(mastered.size)
-    chapters: list[Chapter] = []
-    cues: list[Cue] = []
-    for index, (piece, start) in enumerate(zip(audio, starts, strict=True)):
-        seg = piece.segment
-        begin_ms = 0 if index == 0 else _ms(start)
-        end_ms = _ms(starts[index + 1]) if index + 1 < len(starts) else total_ms
-        chapters.append(Chapter(title=seg.title, start_ms=begin_ms, end_ms=end_ms, kind=seg.kind))
-        for text, (first, last) in zip(seg.written, piece.sentence_spans_ms, strict=True):
-            if last > first:
-                cues.append(Cue(start_ms=_ms(start) + first, end_ms=_ms(start) + last, text=text))
+    master = ProgrammeMaster(len(audio), voice_cfg, cfg, out_path)
+    for index, piece in enumerate(audio):
+        master.add(index, piece)
+    result = master.finish(key)
     logger.info(
         "master: %d segments, %.1f s, %.1f LUFS target, %.1f s",
         len(audio),
-        total_ms / 1000,
-        target_lufs,
+        result.duration_ms / 1000,
+        result.target_lufs,
         time.perf_counter() - started,
-    )
-    result = MasteredAudio(
-        wav_path=out_path,
-        duration_ms=total_ms,
-        sample_rate_hz=MIX_RATE_HZ,
-        chapters=chapters,
-        cues=cues,
-        target_lufs=target_lufs,
-        true_peak_dbtp=ceiling_dbtp,
-        cache_key=key,
     )
     if caching:
         store(out_path, cached)

@@ -19,9 +19,15 @@ from ._files import lock_output, publish_dir, withdraw_edition
 from .clean import clean_article
 from .config import Settings
 from .errors import InputError, PublishError
-from .export import build_chapters_json, build_webvtt, export_episode
+from .export import (
+    EpisodeEncoder,
+    build_chapters_json,
+    build_webvtt,
+    export_episode,
+    partial_path,
+)
 from .ingest import load_inputs
-from .master import SpokenTrack, master_bulletin
+from .master import ProgrammeMaster, master_bulletin
 from .models import Article, BuildReport, InputReport, SpeechSegment, StoryReport
 from .normalise import load_lexicon, normalise_script
 from .publish import publish_site
@@ -125,6 +131,7 @@ def build_bulletin(
     # while the script is written (with the cache most runs speak little or nothing).
     workers = None if caching else start_workers(voice, settings.voice)
     speaking = contextlib.ExitStack()
+    encoding = contextlib.ExitStack()
     if workers is not None:
         speaking.callback(workers.shutdown, cancel_futures=True)
     try:
@@ -150,9 +157,23 @@ def build_bulletin(
             if progress:
                 progress("synthesise", done, total)
 
-        # Without the cache the programme will be mastered afresh: each segment is made ready
-        # for mixing as soon as it is spoken, while the workers speak the rest.
-        track = None if caching else SpokenTrack()
+        mp3_path = staging / f"{edition}.mp3"
+        # Without the cache the programme is made afresh: each stretch of it is mastered and
+        # encoded as soon as its segment is spoken, while the workers speak the rest.
+        encoder = (
+            None
+            if caching
+            else encoding.enter_context(EpisodeEncoder(partial_path(mp3_path), settings.audio))
+        )
+        streaming = None
+        if encoder is not None:
+            streaming = ProgrammeMaster(
+                len(segments),
+                settings.voice,
+                settings.production,
+                work / "bulletin.wav",
+                sink=encoder.write,
+            )
         with speaking:  # the workers stop (and give their memory back) before mastering
             audio = synthesise_segments(
                 segments,
@@ -162,29 +183,33 @@ def build_bulletin(
                 use_cache=use_cache,
                 progress=tick,
                 workers=workers,
-                on_segment=None if track is None else lambda _, piece: track.add(piece),
+                on_segment=None if streaming is None else streaming.add,
             )
-        mastered = master_bulletin(
-            audio,
-            settings.voice,
-            settings.production,
-            work / "bulletin.wav",
-            use_cache=use_cache,
-            track=track,
-        )
+        if streaming is not None:
+            mastered = streaming.finish()
+        else:
+            mastered = master_bulletin(
+                audio,
+                settings.voice,
+                settings.production,
+                work / "bulletin.wav",
+                use_cache=use_cache,
+            )
         programme = settings.script.programme
         episode = export_episode(
             mastered,
             settings.audio,
-            staging / f"{edition}.mp3",
+            mp3_path,
             edition=edition,
             title=f"{programme}, {date.day} {date:%B %Y}",
             programme=programme,
             date=date,
             comment=f"{len(articles)} stories: " + "; ".join(a.title for a in articles),
             cache_dir=settings.voice.cache_dir,
-            use_cache=settings.voice.cache if use_cache is None else use_cache,
+            use_cache=caching,
+            encoder=encoder,
         )
+        encoding.close()
         shutil.rmtree(work)
         files = {
             "audio": episode.mp3_path.name,
@@ -236,6 +261,7 @@ def build_bulletin(
             publish_site(out_dir, settings.feed, programme=settings.script.programme)
         publish_dir(staging, target)  # flushed, swapped in one step
     except BaseException:
+        encoding.close()  # ffmpeg stops before its folder goes
         shutil.rmtree(staging, ignore_errors=True)
         raise
     publish_site(out_dir, settings.feed, programme=settings.script.programme)

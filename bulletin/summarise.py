@@ -4,8 +4,10 @@ Each story is an extractive summary: sentences of the article itself, chosen by 
 over position, centrality (LexRank over TF-IDF cosine similarity), overlap with the headline,
 length and a few news-writing cues, with redundancy removed (MMR). The weights were fitted on
 the summary benchmark's dev set with cross-validation (``benchmarks/summary_fit.py``).
-Sentences that only make sense on a page (captions, "Read more", credits) are never read, a
-story never opens on a dangling pronoun, and a quotation is never read without its speaker.
+Sentences that only make sense on a page (captions, "Read more", credits) are never read, page
+furniture inside a sentence ("(pictured)", "Scroll down for video", a caption's label) is taken
+out of it, a story never opens on a dangling pronoun, and a quotation is never read without its
+speaker.
 """
 
 from __future__ import annotations
@@ -112,6 +114,23 @@ def split_sentences(text: str) -> list[str]:
 
 # --- What a sentence is ---------------------------------------------------------------------
 
+# Page furniture inside a sentence that is otherwise worth reading, taken out before it is read:
+# "Scroll down for video" glued in front of a caption, a caption label ("Wanted: Police in
+# Maryland have ..."), and where a photo puts someone ("Ann Lee (pictured) ...", "Gordon Brown,
+# pictured campaigning this week, has warned ...", "Mary Pat Christie, right, has quit ...").
+_SCROLL = re.compile(
+    r"^scroll down for (?:the )?videos?\s*(?:\.\.\.|…)?\s*(?=[A-Z‘'“\"])", re.IGNORECASE
+)
+_CAPTION_TITLE = re.compile(r"^[A-Z][\w'’-]*(?:\s[\w'’-]+){0,3}:\s(?=[A-Z])")
+_PHOTO_PLACE = re.compile(
+    r"\s*\((?:(?:pictured|not pictured|left|right|centre|center|above|below|top|bottom|inset|"
+    r"far|second|third|front|back|middle|from|main|stock|file)\b[^()]{0,30})\)",
+    re.IGNORECASE,
+)
+_PHOTO_ASIDE = re.compile(
+    r",\s(?:pictured\b[^,.]{0,50}|left|right|centre|center|above|below|top|bottom|inset),(?=\s)",
+    re.IGNORECASE,
+)
 _PAGE_ONLY = re.compile(
     r"^(?:click|tap) (?:here|to)\b|^read (?:more|also|next)\b|^see also\b|^scroll down\b"
     r"|^(?:watch|listen|related|advertisement|gallery|credit|updated|published)\b\s*:?"
@@ -152,6 +171,26 @@ _BYLINE_PIECE = re.compile(
 _QUOTE_START = re.compile(r"^[\"“‘']")
 _FULL_STOP = re.compile(r"[.!?…][\"'”’)\]]*$")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|(?<!\w)[‘'][^‘’']*[’'](?!\w)")
+
+
+def _without_furniture(sentence: str) -> str:
+    """The sentence without the page's furniture in it: what is left is read as it stands."""
+    scroll = _SCROLL.match(sentence)
+    if scroll:
+        sentence = sentence[scroll.end() :]
+    sentence = _PHOTO_PLACE.sub("", sentence)
+    # "Terry Martin, 48, pictured in 2012, shot ...": the aside's comma closes the age's.
+    sentence = _PHOTO_ASIDE.sub(
+        lambda m: "," if sentence[: m.start()].count(",") % 2 else "", sentence
+    )
+    label = _CAPTION_LABEL.match(sentence)
+    if not _FULL_STOP.search(sentence):  # a caption: "Ditching Wall Street: Mary Pat ..."
+        label = label or _CAPTION_TITLE.match(sentence)
+    if label and not _ATTRIBUTION.search(label.group(0)):
+        rest = sentence[label.end() :]
+        if len(rest.split()) >= _MIN_WORDS:
+            sentence = rest[:1].upper() + rest[1:]
+    return _SPACE.sub(" ", sentence).strip()
 
 
 def _is_page_only(sentence: str) -> bool:
@@ -347,7 +386,8 @@ def _readable_sentences(article: Article) -> list[str]:
                 if _BYLINE_PIECE.match(sentence):
                     continue
                 sentence = _strip_dateline(sentence)
-            if not _is_page_only(sentence):
+            sentence = _without_furniture(sentence)
+            if sentence and not _is_page_only(sentence):
                 sentences.append(sentence)
     return sentences
 

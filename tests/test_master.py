@@ -13,10 +13,12 @@ from bulletin.config import ProductionConfig, VoiceConfig
 from bulletin.errors import AudioError
 from bulletin.master import (
     MIX_RATE_HZ,
-    SpokenTrack,
+    ProgrammeMaster,
+    TruePeakMeter,
     _k_weighted,
     _loudness,
     _normalise,
+    _true_peak,
     loudness_target,
     master_bulletin,
     measure_loudness,
@@ -155,19 +157,56 @@ def test_the_fast_loudness_meter_agrees_with_pyloudnorm() -> None:
     assert _k_weighted(noise).shape == noise.shape
 
 
-def test_a_track_made_ready_while_speaking_masters_the_same(
+def test_segments_mastered_as_they_come_make_the_same_programme(
     speech: list[SegmentAudio], mastered: MasteredAudio, tmp_path: Path
 ) -> None:
-    track = SpokenTrack()
-    for piece in speech:
-        track.add(piece)
-    result = master_bulletin(
-        speech, _no_cache(), ProductionConfig(), tmp_path / "b.wav", track=track
+    # As synthesis hands them over: out of order; each stretch goes to the sink in order.
+    handed: list[np.ndarray] = []
+    streaming = ProgrammeMaster(
+        len(speech), _no_cache(), ProductionConfig(), tmp_path / "b.wav", sink=handed.append
     )
+    arrived: set[int] = set()
+    for index in [1, 0, *range(len(speech) - 1, 1, -1)]:
+        streaming.add(index, speech[index])
+        arrived.add(index)
+        # A stretch is mastered once all before it came; the last waits for the outro sting.
+        in_order = next(i for i in range(len(speech) + 1) if i not in arrived)
+        assert len(handed) == min(in_order, len(speech) - 1)
+    result = streaming.finish()
     assert (result.chapters, result.cues) == (mastered.chapters, mastered.cues)
-    # The same mix to within the dither: the track only did the same work earlier.
-    difference = _read(result.wav_path) - _read(mastered.wav_path)
-    assert np.abs(difference).max() < 3 / 32768
+    assert np.array_equal(_read(result.wav_path), _read(mastered.wav_path))
+    # The sink got the whole programme, as the WAV holds it (before its 16-bit dither).
+    streamed = np.concatenate(handed)
+    assert streamed.size == _read(result.wav_path).size
+    assert np.abs(streamed - _read(result.wav_path)).max() < 3 / 32768
+
+
+def test_a_programme_that_never_got_its_last_segment_is_an_error(
+    speech: list[SegmentAudio], tmp_path: Path
+) -> None:
+    streaming = ProgrammeMaster(len(speech), _no_cache(), ProductionConfig(), tmp_path / "b.wav")
+    for index, piece in enumerate(speech[:-1]):
+        streaming.add(index, piece)
+    with pytest.raises(AudioError, match="never mastered"):
+        streaming.finish()
+    assert list(tmp_path.iterdir()) == []  # no half-written WAV left behind
+
+
+def test_the_true_peak_meter_finds_in_pieces_what_it_finds_whole() -> None:
+    rng = np.random.default_rng(3)
+    t = np.arange(MIX_RATE_HZ * 3) / MIX_RATE_HZ
+    signal = (0.5 * np.sin(2 * np.pi * 11025.5 * t) + 0.05 * rng.standard_normal(t.size)).astype(
+        np.float32
+    )
+    signal[-1] = 0.9  # a peak at the very end, where the stream's edge is held
+    whole = 20 * np.log10(_true_peak(signal, 0.2).max())
+    for piece in (1000, 4097, 65536):
+        meter = TruePeakMeter()
+        for start in range(0, signal.size, piece):
+            meter.add(signal[start : start + piece])
+        assert meter.dbtp() == pytest.approx(whole, abs=1e-6)
+    # Between the samples: a tone near a quarter of the rate peaks well above them.
+    assert whole > 20 * np.log10(np.abs(signal[:-1]).max()) + 1
 
 
 def test_the_limiter_holds_the_ceiling_between_samples(tmp_path: Path) -> None:
