@@ -352,7 +352,8 @@ def export_episode(
         key = digest(_EXPORT_FORMAT, mastered.cache_key, settings)
         cached = cache_file(cache_dir, "mp3", key, ".mp3")
     try:
-        measured = _from_cache(cached, partial)
+        # A streamed encode is this programme already: the cache is only filled from it.
+        measured = None if encoder is not None else _from_cache(cached, partial)
         if measured is None:
             measured = _encode_checked(mastered, cfg, partial, encoder)
             if cached is not None:

@@ -10,6 +10,7 @@ MP3 itself and ask ``correct_loudness`` for another pass when encoding moved it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -653,8 +654,10 @@ class _DitheredWav:
         os.replace(self._partial, self._path)
 
     def discard(self) -> None:
-        self._wav.close()
-        self._partial.unlink(missing_ok=True)
+        """Close and delete the partial file (nothing happens once ``close`` renamed it)."""
+        if self._partial.exists():
+            self._wav.close()
+            self._partial.unlink(missing_ok=True)
 
 
 class ProgrammeMaster:
@@ -677,8 +680,11 @@ class ProgrammeMaster:
         out_path: Path,
         *,
         sink: Callable[[np.ndarray], None] | None = None,
+        use_cache: bool | None = None,
     ) -> None:
         self._cfg = cfg
+        self._voice_cfg = voice_cfg
+        self._caching = voice_cfg.cache if use_cache is None else use_cache
         self._target_lufs, ceiling_dbtp = loudness_target(cfg)
         self._ceiling_dbtp = ceiling_dbtp
         self._gap = MIX_RATE_HZ * voice_cfg.segment_gap_ms // 1000
@@ -697,6 +703,11 @@ class ProgrammeMaster:
         self._wav = _DitheredWav(out_path)
         self._out_path = out_path
         self._sounds: dict[str, np.ndarray] = {}
+
+    def close(self) -> None:
+        """Give up on the programme (synthesis failed): its partial WAV is deleted. Nothing
+        happens after ``finish``."""
+        self._wav.discard()
 
     def add(self, index: int, piece: SegmentAudio) -> None:
         """Take segment ``index``; master whatever stretch of the programme is now complete."""
@@ -780,9 +791,10 @@ class ProgrammeMaster:
         self._done = end
         self._timeline.forget(end)
 
-    def finish(self, cache_key: str = "") -> MasteredAudio:
+    def finish(self) -> MasteredAudio:
         """Add the outro sting, master the rest, close the WAV: the programme, with chapters
-        (each starting where its first word does) and a cue per sentence.
+        (each starting where its first word does) and a cue per sentence. With the cache, the
+        programme is kept there for ``master_bulletin`` to find next time.
 
         Raises:
             AudioError: a segment never came.
@@ -802,7 +814,15 @@ class ProgrammeMaster:
         except BaseException:
             self._wav.discard()
             raise
-        return self._result(total, cache_key)
+        pieces = [piece for piece in self._pieces if piece is not None]
+        key = _cache_key(pieces, self._voice_cfg, self._cfg)
+        result = self._result(total, key)
+        if self._caching:
+            cached = cache_file(self._voice_cfg.cache_dir, "master", key, ".wav")
+            store(self._out_path, cached)
+            with contextlib.suppress(OSError):
+                cached.with_suffix(".json").write_text(result.model_dump_json(), encoding="utf-8")
+        return result
 
     def _result(self, total: int, cache_key: str) -> MasteredAudio:
         total_ms = _ms(total)
@@ -879,10 +899,10 @@ def master_bulletin(
         else:
             logger.info("master: %d segments, from the cache", len(audio))
             return result.model_copy(update={"wav_path": out_path})
-    master = ProgrammeMaster(len(audio), voice_cfg, cfg, out_path)
+    master = ProgrammeMaster(len(audio), voice_cfg, cfg, out_path, use_cache=caching)
     for index, piece in enumerate(audio):
         master.add(index, piece)
-    result = master.finish(key)
+    result = master.finish()
     logger.info(
         "master: %d segments, %.1f s, %.1f LUFS target, %.1f s",
         len(audio),
@@ -890,12 +910,6 @@ def master_bulletin(
         result.target_lufs,
         time.perf_counter() - started,
     )
-    if caching:
-        store(out_path, cached)
-        try:
-            report.write_text(result.model_dump_json(), encoding="utf-8")
-        except OSError:
-            pass
     return result
 
 

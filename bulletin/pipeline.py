@@ -32,7 +32,7 @@ from .models import Article, BuildReport, InputReport, SpeechSegment, StoryRepor
 from .normalise import load_lexicon, normalise_script
 from .publish import publish_site
 from .summarise import write_script
-from .synthesise import resolve_voice, start_workers, synthesise_segments
+from .synthesise import count_unspoken, resolve_voice, start_workers, synthesise_segments
 
 __all__ = ["build_bulletin", "clean_inputs", "spoken_text"]
 
@@ -128,7 +128,7 @@ def build_bulletin(
     voice = resolve_voice(settings.voice.name, settings.voice.voices_dir)
     caching = settings.voice.cache if use_cache is None else use_cache
     # Without the cache every sentence is spoken: the workers start now and load the voice
-    # while the script is written (with the cache most runs speak little or nothing).
+    # while the script is written. With it, they start once the script shows what to speak.
     workers = None if caching else start_workers(voice, settings.voice)
     speaking = contextlib.ExitStack()
     encoding = contextlib.ExitStack()
@@ -142,6 +142,11 @@ def build_bulletin(
         script = write_script(articles, settings.script, edition=edition, date=date)
         lexicon = load_lexicon(settings.voice.voices_dir, settings.voice.name)
         segments = normalise_script(script, lexicon)
+        unspoken = count_unspoken(segments, voice, settings.voice, use_cache=caching)
+        if workers is None and unspoken > 1:  # sentences the cache lacks: spoken in parallel
+            workers = start_workers(voice, settings.voice)
+            if workers is not None:
+                speaking.callback(workers.shutdown, cancel_futures=True)
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=f".staging-{edition}-", dir=out_dir))
@@ -158,22 +163,21 @@ def build_bulletin(
                 progress("synthesise", done, total)
 
         mp3_path = staging / f"{edition}.mp3"
-        # Without the cache the programme is made afresh: each stretch of it is mastered and
-        # encoded as soon as its segment is spoken, while the workers speak the rest.
-        encoder = (
-            None
-            if caching
-            else encoding.enter_context(EpisodeEncoder(partial_path(mp3_path), settings.audio))
-        )
-        streaming = None
-        if encoder is not None:
+        # Anything to speak makes a new programme: each stretch of it is mastered and encoded
+        # as soon as its segment is spoken, while the workers speak the rest. (All in the
+        # cache: the programme and its MP3 are most likely cached too.)
+        encoder = streaming = None
+        if unspoken:
+            encoder = encoding.enter_context(EpisodeEncoder(partial_path(mp3_path), settings.audio))
             streaming = ProgrammeMaster(
                 len(segments),
                 settings.voice,
                 settings.production,
                 work / "bulletin.wav",
                 sink=encoder.write,
+                use_cache=caching,
             )
+            encoding.callback(streaming.close)
         with speaking:  # the workers stop (and give their memory back) before mastering
             audio = synthesise_segments(
                 segments,

@@ -41,6 +41,7 @@ from .models import SegmentAudio, SpeechSegment
 
 __all__ = [
     "Voice",
+    "count_unspoken",
     "list_voices",
     "load_voice",
     "resolve_voice",
@@ -326,6 +327,21 @@ def _cache_get(path: Path) -> np.ndarray | None:
     except OSError:
         pass
     return samples
+
+
+def count_unspoken(
+    segments: list[SpeechSegment], voice: Voice, cfg: VoiceConfig, *, use_cache: bool
+) -> int:
+    """How many of the distinct sentences in ``segments`` the synthesis cache does not hold
+    (all of them without the cache): what ``synthesise_segments`` will speak."""
+    texts = dict.fromkeys(s for seg in segments for s in seg.spoken if s.strip())
+    if not use_cache:
+        return len(texts)
+    root = _speech_root(cfg)
+    return sum(
+        not cache_file(root, "speech", _cache_key(text, voice, cfg), ".wav").is_file()
+        for text in texts
+    )
 
 
 # --- synthesis --------------------------------------------------------------------------------

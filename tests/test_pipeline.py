@@ -107,8 +107,17 @@ def test_no_usable_input_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
     assert not list(out.glob("*")) if out.exists() else True
 
 
+def _children() -> set[int]:
+    """This process's live child processes (zombies reaped), from /proc."""
+    found: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        found.update(int(pid) for pid in (task / "children").read_text().split())
+    return {pid for pid in found if "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]}
+
+
+@pytest.mark.parametrize("use_cache", [None, False], ids=["cached", "streamed"])
 def test_a_failed_run_keeps_the_previous_edition(
-    tmp_path: Path, seed_path: Path, seed_edition: BuildReport
+    tmp_path: Path, seed_path: Path, seed_edition: BuildReport, use_cache: bool | None
 ) -> None:
     out = tmp_path / "out"
     previous = out / "today"
@@ -121,8 +130,18 @@ def test_a_failed_run_keeps_the_previous_edition(
         json.dumps({"audio": {"sample_rate": 22050}}), encoding="utf-8"
     )
     settings = Settings(voice=VoiceConfig(name="broken", voices_dir=voices))
+    before = _children()
     with pytest.raises(SynthesisError, match="broken"):
-        build_bulletin([seed_path], settings, out, edition="today", date=dt.date(2024, 1, 2))
+        build_bulletin(
+            [seed_path],
+            settings,
+            out,
+            edition="today",
+            date=dt.date(2024, 1, 2),
+            use_cache=use_cache,
+        )
+    # No worker or ffmpeg left running, no staging folder or partial file left behind.
+    assert _children() <= before
     assert sorted(p.name for p in out.iterdir()) == ["today"]
     assert (previous / "today.mp3").read_bytes() == seed_edition.mp3_path.read_bytes()
 
