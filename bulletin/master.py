@@ -160,27 +160,24 @@ def _read_wav(path: Path) -> tuple[np.ndarray, int]:
 
 
 def _write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
-    """Mono 16-bit PCM with TPDF dither: the delivery master, half the size of 32-bit in the
-    cache. The limiter keeps it well under full scale, so nothing clips.
+    """A whole programme as ``_DitheredWav`` writes it."""
+    wav = _DitheredWav(path, rate)
+    try:
+        wav.write(samples)
+    except BaseException:
+        wav.discard()
+        raise
+    wav.close()
 
-    Written beside and renamed into place: ``path`` may be a hard link into the cache.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Seeded so that the same mix gives the same file (and the same cached MP3).
+
+@functools.cache
+def _dither() -> np.ndarray:
+    """TPDF dither (the difference of two uniforms, in 16-bit steps), seeded so that the same
+    mix gives the same file and the same cached MP3. A table tiled along the programme: drawing
+    fresh noise for every sample cost more than the rest of writing the WAV."""
     rng = np.random.default_rng(0)
-    noise = rng.random(samples.size, dtype=np.float32)  # TPDF: the difference of two uniforms
-    noise -= rng.random(samples.size, dtype=np.float32)
-    noise += samples * np.float32(32768)
-    np.round(noise, out=noise)
-    np.clip(noise, -32768, 32767, out=noise)  # in place: np.clip allocating is 6x slower
-    pcm = noise.astype("<i2")
-    partial = path.with_name(f".{path.name}.partial")
-    with wave.open(str(partial), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes(pcm.tobytes())
-    os.replace(partial, path)
+    noise = rng.random(1 << 16, dtype=np.float32) - rng.random(1 << 16, dtype=np.float32)
+    return _read_only(noise)
 
 
 def _decode(path: Path) -> np.ndarray:
@@ -627,27 +624,31 @@ def _block_ceil(samples: int) -> int:
 
 
 class _DitheredWav:
-    """A mono 16-bit WAV written a stretch at a time, with TPDF dither; renamed into place
-    when closed (``path`` may be a hard link into the cache)."""
+    """A mono 16-bit WAV with TPDF dither, written a stretch at a time: the delivery master,
+    half the size of 32-bit in the cache (the limiter keeps it under full scale, so nothing
+    clips). Written beside and renamed into place when closed: ``path`` may be a hard link
+    into the cache."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, rate: int = MIX_RATE_HZ) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._path = path
         self._partial = path.with_name(f".{path.name}.partial")
         self._wav = wave.open(str(self._partial), "wb")  # noqa: SIM115 - closed in close()
         self._wav.setnchannels(1)
         self._wav.setsampwidth(2)
-        self._wav.setframerate(MIX_RATE_HZ)
-        # Seeded so that the same mix gives the same file (and the same cached MP3).
-        self._rng = np.random.default_rng(0)
+        self._wav.setframerate(rate)
+        self._written = 0
 
     def write(self, samples: np.ndarray) -> None:
-        noise = self._rng.random(samples.size, dtype=np.float32)  # the difference of two
-        noise -= self._rng.random(samples.size, dtype=np.float32)  # uniforms: TPDF
+        table = _dither()
+        first = self._written % table.size
+        reps = -(-(first + samples.size) // table.size)
+        noise = np.tile(table, reps)[first : first + samples.size]
         noise += samples * np.float32(32768)
         np.round(noise, out=noise)
         np.clip(noise, -32768, 32767, out=noise)  # in place: np.clip allocating is 6x slower
         self._wav.writeframes(noise.astype("<i2").tobytes())
+        self._written += samples.size
 
     def close(self) -> None:
         self._wav.close()
