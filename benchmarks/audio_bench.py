@@ -13,7 +13,9 @@ What it does, each step printing numbers:
    runs of their own (sampling slows what it samples), the peak memory of the whole process
    tree (PSS and RSS, sampled from /proc every 50 ms, workers included).
 2. Bare Piper on the same ``script.txt``: ``PiperVoice.load`` once and ``synthesize_wav`` of the
-   whole text, in one process (the voice's defaults, onnxruntime's default threads).
+   whole text, in one process (the voice's defaults, onnxruntime's default threads); and the
+   synthesis stage alone on the same text (``synthesise_segments`` with its workers): the
+   floor under the cold build, whatever the other stages cost.
 3. ``bulletin build`` twice with the cache: the first fills it, the second is the warm re-run.
 4. Loudness and true peak of the MP3, read back with ffmpeg's ``ebur128=peak=true``.
 5. Chapter starts (ID3 CHAP) against the first audible sample of each chapter, and WebVTT cue
@@ -62,6 +64,25 @@ text = open(sys.argv[1], encoding="utf-8").read()
 with wave.open(sys.argv[2], "wb") as wav:
     voice.synthesize_wav(text, wav)
 """
+
+SYNTHESIS_ONLY = """
+import sys, tempfile
+from pathlib import Path
+from bulletin.config import VoiceConfig
+from bulletin.models import SpeechSegment
+from bulletin.synthesise import resolve_voice, synthesise_segments
+cfg = VoiceConfig()
+paragraphs = open(sys.argv[1], encoding="utf-8").read().split("\\n\\n")
+segments = [
+    SpeechSegment(kind="story", title="", written=lines, spoken=lines)
+    for lines in (p.splitlines() for p in paragraphs) if lines
+]
+voice = resolve_voice(cfg.name, cfg.voices_dir)
+with tempfile.TemporaryDirectory() as out:
+    synthesise_segments(segments, voice, cfg, Path(out), use_cache=False)
+"""
+"""The synthesis stage alone, as a build runs it (its workers, one per core): the floor under
+a cold build's time, whatever the other stages cost."""
 
 
 def _tree_memory_bytes(root: int) -> tuple[int, int]:
@@ -269,13 +290,17 @@ def main() -> int:
                 cold_cpu, cold_load = CPU_SECONDS, LOAD_BEFORE
             if run % 2 == 0:
                 bare_cpu, bare_load = CPU_SECONDS, LOAD_BEFORE
+            synthesis, _ = run_timed([sys.executable, "-c", SYNTHESIS_ONLY, str(script)], env)
+            synthesis_cpu = CPU_SECONDS
             fill, _ = run_timed([*bulletin, str(work / "warm"), "--edition", "bench"], env)
             warm, _ = run_timed([*bulletin, str(work / "warm"), "--edition", "bench"], env)
             ratios.append(cold / bare)
             print(
                 f"run {run + 1}: cold --no-cache {cold:.2f} s ({cold_cpu:.1f} s CPU, load "
                 f"{cold_load:.2f} at start), bare piper {bare:.2f} s ({bare_cpu:.1f} s CPU, load "
-                f"{bare_load:.2f}), ratio {cold / bare:.2f} (target <= 1.0); "
+                f"{bare_load:.2f}), ratio {cold / bare:.2f} (target <= 1.0); synthesis stage "
+                f"alone {synthesis:.2f} s ({synthesis_cpu:.1f} s CPU, {synthesis / bare:.2f} of "
+                f"bare); "
                 f"cache fill {fill:.2f} s; warm {warm:.2f} s, warm/cold {warm / cold:.3f} "
                 f"(target <= 0.1); load {os.getloadavg()[0]:.2f}"
             )
