@@ -699,6 +699,8 @@ class ProgrammeMaster:
         self._bed_to_come = cfg.music_bed is not None
         """The bed lies under the opening: nothing is mastered until it is placed."""
         self._opening_lufs: list[float] = []
+        self._opening_end = 0
+        """Where the opening (intro and headlines), and so the bed, ends."""
         self._last_lufs = -20.0
         self._sink = sink
         self._wav = _DitheredWav(out_path)
@@ -723,13 +725,12 @@ class ProgrammeMaster:
 
     def _sting(self, name: str) -> np.ndarray:
         if name not in self._sounds:
-            generated = {
-                "intro": _generated_intro,
-                "outro": _generated_outro,
-                "transition": _generated_transition,
-            }[name]()
-            path = getattr(self._cfg, f"{name}_sting" if name != "transition" else name)
-            self._sounds[name] = _sting(path, generated)
+            path, generated = {
+                "intro": (self._cfg.intro_sting, _generated_intro),
+                "outro": (self._cfg.outro_sting, _generated_outro),
+                "transition": (self._cfg.transition, _generated_transition),
+            }[name]
+            self._sounds[name] = _sting(path, generated())
         return self._sounds[name]
 
     def _add_sting(self, at: int, name: str, level_lufs: float) -> int:
@@ -760,6 +761,7 @@ class ProgrammeMaster:
         self._last_lufs = voiced.loudness_lufs
         if kind in ("intro", "headlines"):
             self._opening_lufs.append(voiced.loudness_lufs)
+            self._opening_end = timeline.end
         elif self._bed_to_come:
             self._add_bed()
         if index + 1 < len(self._pieces) and not self._bed_to_come:
@@ -768,12 +770,11 @@ class ProgrammeMaster:
     def _add_bed(self) -> None:
         """The bed under the opening (intro and headlines), now that where it ends is known."""
         self._bed_to_come = False
-        opening = [p for p in self._timeline.voice if p.at < self._starts[-1]]
-        if not opening:
+        if not self._opening_lufs:
             return
         voice = self._timeline.render(0, self._timeline.end, self._timeline.voice)
-        level = float(np.mean(self._opening_lufs)) if self._opening_lufs else -20.0
-        bed = _bed(self._cfg, voice, opening[-1].end, level)
+        level = float(np.mean(self._opening_lufs))
+        bed = _bed(self._cfg, voice, self._opening_end, level)
         if bed is not None and bed.size:
             bed = bed.astype(np.float32)
             self._timeline.add(self._timeline.effects, 0, bed, _block_power(bed))

@@ -181,6 +181,32 @@ def test_segments_mastered_as_they_come_make_the_same_programme(
     assert np.abs(streamed - _read(result.wav_path)).max() < 3 / 32768
 
 
+def test_a_quiet_story_is_levelled_with_the_rest(
+    speech: list[SegmentAudio], tmp_path: Path
+) -> None:
+    # The first story spoken 8 dB down (a quieter voice, a quieter sentence): levelled.
+    quiet = tmp_path / "quiet.wav"
+    story = next(i for i, piece in enumerate(speech) if piece.segment.kind == "story")
+    with wave.open(str(speech[story].wav_path), "rb") as wav:
+        rate = wav.getframerate()
+        loud = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+    with wave.open(str(quiet), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes((loud * 10 ** (-8 / 20)).astype("<i2").tobytes())
+    audio = list(speech)
+    audio[story] = speech[story].model_copy(update={"wav_path": quiet})
+    result = master_bulletin(audio, _no_cache(), ProductionConfig(), tmp_path / "b.wav")
+    samples = _read(result.wav_path)
+    levels = [
+        _loudness(samples[c.start_ms * MIX_RATE_HZ // 1000 : c.end_ms * MIX_RATE_HZ // 1000])
+        for c in result.chapters
+        if c.kind == "story"
+    ]
+    assert max(levels) - min(levels) < 1.0, levels
+
+
 def test_a_programme_that_never_got_its_last_segment_is_an_error(
     speech: list[SegmentAudio], tmp_path: Path
 ) -> None:
