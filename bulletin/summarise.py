@@ -62,6 +62,9 @@ _DATELINE = re.compile(
     r"|\((?:CNN|Reuters|AP|AFP)\)\s*(?:[-—–]+\s*)?)"
 )
 _SPACE = re.compile(r"\s+")
+# A quotation that closes without punctuation of its own and runs on in lower case is a name
+# (a song, a slogan) inside the sentence; speech closes on a comma or stop ("... late,” he said).
+_QUOTED_NAME = re.compile(r"[‘“](?:[^‘“”’]|’(?=\w)){1,80}(?<![,.!?…])[”’]\s+[a-z]")
 # "... rest of the UK.The line was closed": a full stop that lost its space on the page.
 _LOST_SPACE = re.compile(r"(?<=[A-Za-z]{2}[.!?])(?=[A-Z][a-z])")
 
@@ -90,6 +93,8 @@ def _split_fused(sentence: str) -> list[str]:
             continue
         if _open_quote(before):
             continue  # inside a quotation, a capital after a word is the speaker's own
+        if _QUOTED_NAME.match(sentence, match.end()):
+            continue  # a title in quotes ("played “We’re Not Gonna Take It” from ..."), not speech
         out.append(before.strip())
         start = match.end()
     out.append(sentence[start:].strip())

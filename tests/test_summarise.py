@@ -69,6 +69,23 @@ def _article(body: list[str], title: str = "A story") -> Article:
             "The film was shown in The Times cinema on Friday.",
             ["The film was shown in The Times cinema on Friday."],
         ),
+        # A quotation that speaks is split off a caption; a title in quotes is not.
+        (
+            "Wright will present the trophy at Sandown on Saturday “We are delighted to have "
+            "him,” said the clerk of the course.",
+            [
+                "Wright will present the trophy at Sandown on Saturday",
+                "“We are delighted to have him,” said the clerk of the course.",
+            ],
+        ),
+        (
+            "Teachers with marching band instruments played “We’re Not Gonna Take It” from "
+            "the Statehouse steps.",
+            [
+                "Teachers with marching band instruments played “We’re Not Gonna Take It” from "
+                "the Statehouse steps."
+            ],
+        ),
         # A full stop that lost its space on the page still ends the sentence.
         (
             "The line links Cornwall to the rest of the UK.The line was closed in 2014.",
