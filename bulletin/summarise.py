@@ -112,8 +112,15 @@ def split_sentences(text: str) -> list[str]:
         paragraph = _LOST_SPACE.sub(" ", _SPACE.sub(" ", paragraph)).strip()
         if not paragraph:
             continue
-        for sentence in _segmenter().segment(paragraph):
-            out.extend(_split_fused(sentence.strip()))
+        pieces: list[str] = []
+        for piece in _segmenter().segment(paragraph):
+            piece = piece.strip()
+            if pieces and piece[:1] in (",", ";", ":"):
+                pieces[-1] += piece  # pysbd ends a sentence at "St." in "8 Eighth St., after"
+            elif piece:
+                pieces.append(piece)
+        for sentence in pieces:
+            out.extend(_split_fused(sentence))
     return [s for s in out if s]
 
 

@@ -86,6 +86,15 @@ def _article(body: list[str], title: str = "A story") -> Article:
                 "the Statehouse steps."
             ],
         ),
+        # No sentence starts with a comma: "St." there is an abbreviation.
+        (
+            "Police arrested Elizabeth Burton, 32, of 1119 Eighth St., after a traffic stop. "
+            "She was released.",
+            [
+                "Police arrested Elizabeth Burton, 32, of 1119 Eighth St., after a traffic stop.",
+                "She was released.",
+            ],
+        ),
         # A full stop that lost its space on the page still ends the sentence.
         (
             "The line links Cornwall to the rest of the UK.The line was closed in 2014.",
