@@ -1,8 +1,9 @@
 """Export: encode the mastered bulletin as a tagged MP3 with chapters, and its transcript.
 
-The MP3 is checked after encoding: its loudness and true peak are measured from the encoded
-stream itself (decoded by a second ffmpeg as the first one encodes) and, if encoding moved them
-off target, the WAV is mastered again and re-encoded. Tags are
+``EpisodeEncoder`` encodes the programme (from the mastered WAV, or stretch by stretch while it
+is still being mastered) and checks the MP3 as it is written: its loudness and true peak are
+measured from the encoded stream itself (decoded by a second ffmpeg as the first one encodes)
+and, if encoding moved them off target, the WAV is mastered again and re-encoded. Tags are
 ID3v2.4 with a cover, and one ``CHAP`` per chapter under a ``CTOC``. ``build_webvtt`` and
 ``build_chapters_json`` are pure builders for the files written beside the MP3.
 """

@@ -1,11 +1,14 @@
 """Master: join the spoken segments into a produced programme at a podcast loudness.
 
 The voice sets the level: stings and the music bed are matched to its loudness before they are
-mixed in; then the whole mix is brought to the target integrated loudness (ITU-R BS.1770:
-pyloudnorm's K-weighting filters, 400 ms gated blocks) under a true-peak ceiling by a look-ahead
-limiter that sees the peaks between samples (4x interpolation, as BS.1770's true peak).
-``measure_loudness`` reads a file back with ffmpeg's ``ebur128`` filter, so export can check the
-MP3 itself and ask ``correct_loudness`` for another pass when encoding moved it.
+mixed in. Each stretch of the programme (a segment with the sting before it) is then brought to
+the target integrated loudness (ITU-R BS.1770: pyloudnorm's K-weighting filters, 400 ms gated
+blocks) under a true-peak ceiling by a look-ahead limiter that sees the peaks between samples
+(4x interpolation, as BS.1770's true peak): every story is as loud as the next, and a stretch is
+mastered as soon as its segment is spoken (``ProgrammeMaster``). ``measure_loudness`` reads a
+file back with ffmpeg's ``ebur128`` filter and ``TruePeakMeter`` measures a decoded stream, so
+export can check the MP3 itself and ask ``correct_loudness`` for another pass when encoding
+moved it.
 """
 
 from __future__ import annotations

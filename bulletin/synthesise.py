@@ -267,8 +267,8 @@ def start_workers(voice: Voice, cfg: VoiceConfig) -> ProcessPoolExecutor | None:
     Starting a worker (importing onnxruntime and piper, loading the model) takes about half a
     second of a core; started before the script is written, that overlaps with cleaning and
     summarising instead of delaying the first sentence. The caller owns the pool and shuts it
-    down. Worth it only when every sentence will be spoken (no cache): a run that finds its
-    sentences in the cache would start workers for nothing.
+    down. Worth it only when there is something to speak (``count_unspoken``): a run that
+    finds its sentences in the cache would start workers for nothing.
 
     Returns:
         The pool, or None when ``cfg`` asks for a single worker (spoken in-process).
