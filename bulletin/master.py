@@ -218,12 +218,6 @@ def _match(sound: np.ndarray, loudness_lufs: float) -> np.ndarray:
     return sound * _db(loudness_lufs - _loudness(sound))
 
 
-def _effect(sound: np.ndarray, loudness_lufs: float) -> tuple[np.ndarray, np.ndarray]:
-    """A sting matched to ``loudness_lufs``, and its ``_block_power``."""
-    matched = _match(sound, loudness_lufs).astype(np.float32)
-    return matched, _block_power(matched)
-
-
 # --- generated stings -------------------------------------------------------------------------
 
 
@@ -537,19 +531,19 @@ def _normalise(
 
 
 @dataclass(frozen=True)
-class _Voiced:
-    """A spoken segment at the mix rate, its K-weighted power and its loudness."""
+class _Measured:
+    """A sound at the mix rate (a spoken segment, a sting), its K-weighted power and its
+    loudness."""
 
     samples: np.ndarray
     block_power: np.ndarray
-    """``_block_power(samples)``: placed at a block boundary of the mix, this segment's share of
+    """``_block_power(samples)``: placed at a block boundary of the mix, this sound's share of
     the mix's power, so the mix is measured without weighting it again."""
     loudness_lufs: float
 
 
-def _voiced(piece: SegmentAudio) -> _Voiced:
-    samples, rate = _read_wav(piece.wav_path)
-    samples = _resample(samples, rate).astype(np.float32, copy=False)
+def _measured(samples: np.ndarray) -> _Measured:
+    samples = samples.astype(np.float32, copy=False)
     power = _block_power(samples)
     per_100ms = MIX_RATE_HZ // 10 // _BLOCK
     whole = samples.size // (MIX_RATE_HZ // 10) * per_100ms
@@ -558,7 +552,12 @@ def _voiced(piece: SegmentAudio) -> _Voiced:
         loudness = _gated_loudness(power[:whole], per_100ms)
     if not np.isfinite(loudness):  # too short to gate, or silent: its RMS level, as _loudness
         loudness = _loudness(samples)
-    return _Voiced(samples, power, loudness)
+    return _Measured(samples, power, loudness)
+
+
+def _voiced(piece: SegmentAudio) -> _Measured:
+    samples, rate = _read_wav(piece.wav_path)
+    return _measured(_resample(samples, rate))
 
 
 @dataclass(frozen=True)
@@ -694,7 +693,7 @@ class ProgrammeMaster:
         self._gap = MIX_RATE_HZ * voice_cfg.segment_gap_ms // 1000
         self._story_gap = MIX_RATE_HZ * voice_cfg.story_gap_ms // 1000
         self._pieces: list[SegmentAudio | None] = [None] * segments
-        self._ready: dict[int, _Voiced] = {}
+        self._ready: dict[int, _Measured] = {}
         self._starts: list[int] = []
         self._timeline = _Timeline()
         self._done = 0
@@ -708,7 +707,7 @@ class ProgrammeMaster:
         self._sink = sink
         self._wav = _DitheredWav(out_path)
         self._out_path = out_path
-        self._sounds: dict[str, np.ndarray] = {}
+        self._sounds: dict[str, _Measured] = {}
 
     def close(self) -> None:
         """Give up on the programme (synthesis failed): its partial WAV is deleted. Nothing
@@ -726,18 +725,22 @@ class ProgrammeMaster:
             self._wav.discard()
             raise
 
-    def _sting(self, name: str) -> np.ndarray:
+    def _sting(self, name: str) -> _Measured:
+        """A sting, read and measured once however often it is played."""
         if name not in self._sounds:
             path, generated = {
                 "intro": (self._cfg.intro_sting, _generated_intro),
                 "outro": (self._cfg.outro_sting, _generated_outro),
                 "transition": (self._cfg.transition, _generated_transition),
             }[name]
-            self._sounds[name] = _sting(path, generated())
+            self._sounds[name] = _measured(_sting(path, generated()))
         return self._sounds[name]
 
     def _add_sting(self, at: int, name: str, level_lufs: float) -> int:
-        sound, power = _effect(self._sting(name), level_lufs)
+        """Place a sting matched to ``level_lufs``; returns where it went."""
+        sting = self._sting(name)
+        gain = _db(level_lufs - sting.loudness_lufs)
+        sound, power = sting.samples * np.float32(gain), sting.block_power * gain**2
         return self._timeline.add(self._timeline.effects, at, sound, power)
 
     def _place(self, index: int) -> None:
@@ -749,11 +752,11 @@ class ProgrammeMaster:
         stings = self._cfg.stings
         if index == 0 and stings:
             self._add_sting(0, "intro", voiced.loudness_lufs + _STING_LU)
-            position = int(self._sting("intro").size * (1 - _INTRO_OVERLAP))
+            position = int(self._sting("intro").samples.size * (1 - _INTRO_OVERLAP))
         elif index and kind == "story" and stings:
             level = voiced.loudness_lufs + _TRANSITION_LU
             at = self._add_sting(timeline.end + self._story_gap, "transition", level)
-            position = at + self._sting("transition").size + self._story_gap
+            position = at + self._sting("transition").samples.size + self._story_gap
         elif index:
             position = timeline.end + (self._story_gap if kind == "story" else self._gap)
         else:
