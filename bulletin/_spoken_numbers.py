@@ -10,6 +10,7 @@ __all__ = [
     "say_cardinal",
     "say_decade",
     "say_digits",
+    "say_house_number",
     "say_number",
     "say_ordinal",
     "say_roman",
@@ -65,6 +66,17 @@ def say_ordinal(value: int) -> str:
 def say_year(value: int) -> str:
     """``1978`` -> ``"nineteen seventy-eight"``, ``2005`` -> ``"two thousand and five"``."""
     return _words(value, to="year")
+
+
+def say_house_number(value: int) -> str:
+    """A house number in pairs: ``1119`` -> ``"eleven nineteen"``, ``1909`` -> ``"nineteen oh
+    nine"``, ``3100`` -> ``"thirty one hundred"``, ``105`` -> ``"one oh five"``."""
+    if value < 100 or value % 1000 == 0:
+        return say_cardinal(value)
+    high, low = divmod(value, 100)
+    if low == 0:
+        return f"{say_cardinal(high)} hundred"
+    return f"{say_cardinal(high)} {say_cardinal(low) if low >= 10 else 'oh ' + say_cardinal(low)}"
 
 
 def say_decade(value: int) -> str:

@@ -32,6 +32,7 @@ from ._spoken_numbers import (
     say_cardinal,
     say_decade,
     say_digits,
+    say_house_number,
     say_number,
     say_ordinal,
     say_roman,
@@ -61,6 +62,8 @@ _UNITS: dict[str, list[str]] = _SPEECH["units"]
 _MAGNITUDES: dict[str, str] = _SPEECH["magnitudes"]
 _CURRENCIES: dict[str, dict[str, Any]] = _SPEECH["currencies"]
 _COMPASS: dict[str, str] = _SPEECH["compass"]
+_STREET_WORDS: list[str] = _SPEECH["streets"].pop("words")
+_STREET_ABBR: dict[str, str] = _SPEECH["streets"]
 _ROMAN_COUNTING = frozenset(_SPEECH["roman"]["counting"])
 _ROMAN_REGNAL = frozenset(_SPEECH["roman"]["regnal"])
 _WORD_ACRONYMS = frozenset(_ACRONYMS["words"])
@@ -154,6 +157,17 @@ def _compass(m: re.Match[str]) -> str:
     if m["pre"] or (m["of"] is not None and (len(m["c"]) > 1 or m["the"] is not None)):
         return (m["pre"] or "") + _COMPASS[m["c"]]
     return m[0]
+
+
+def _address(m: re.Match[str]) -> str:
+    # "3170 W. County Road" -> "thirty one seventy West County Road"; "1909 Jolinda Dr." ->
+    # "nineteen oh nine Jolinda Drive". The street type's full stop ends the sentence only when
+    # a capital or the end of the text follows.
+    compass = f"{_COMPASS[m['dir']].capitalize()} " if m["dir"] else ""
+    street = _STREET_ABBR.get(m["type"], m["type"])
+    ends = m["dot"] and re.match(r"\s+[A-Z‘“\"']|\s*$", m.string[m.end() :])
+    number = say_house_number(int(m["n"]))
+    return f"{m['at']}{number} {compass}{m['name']}{street}{'.' if ends else ''}"
 
 
 def _month_name(written: str) -> str:
@@ -476,6 +490,23 @@ _RULES: list[tuple[re.Pattern[str], str | _Handler]] = [
     (re.compile(r"(?<=\d)[–‒](?=\d)"), "-"),
     (re.compile(r"(?<=[A-Za-z])–(?=[A-Za-z])"), "-"),
     (re.compile(r"\.{3}|…"), ", "),
+    # a street address ("at 12 Main St."), before its number is read as a year or a count
+    (
+        re.compile(
+            r"\b(?P<at>(?:at|of|on|to|from|near|outside|behind|by)\s+)(?P<n>[1-9]\d{0,3})\s+"
+            r"(?:(?P<dir>[NSEW]{1,2})\.?\s+)?(?P<name>(?:[A-Z0-9][\w'’.-]*\s+){0,3}?)"
+            rf"(?P<type>{_alternation([*_STREET_ABBR, *_STREET_WORDS])})\b(?P<dot>\.)?"
+            # where the address ends: not "350 Wall Street workers"
+            r"(?=\s*(?:[.,;:!?)]|$)|\s+\d|\s+(?:in|and|or|on|at|near|to|from|for|where|when|"
+            r"was|is|after|before|with|until)\b)"
+        ),
+        _address,
+    ),
+    # "County Road 600S": a rural grid road, numbered from a baseline in one direction
+    (
+        re.compile(r"\b(?P<road>Road|Route) (?P<n>\d{1,4}) ?(?P<dir>[NSEW])\b(?!\.\w)"),
+        lambda m: f"{m['road']} {say_cardinal(int(m['n']))} {_COMPASS[m['dir']].capitalize()}",
+    ),
     # dates before anything reads their numbers
     (
         re.compile(

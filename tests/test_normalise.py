@@ -257,6 +257,28 @@ CASES = [
     ("title", "The lab is on Kabanbay Batyr St.", "The lab is on Kabanbay Batyr Street."),
     ("title", "They visited St. Petersburg.", "They visited Saint Petersburg."),
     ("title", "The office is on Main Ave.", "The office is on Main Avenue."),
+    # address: house numbers in pairs, compass points and street types in full
+    (
+        "address",
+        "Burton, 57, of 3170 W. County Road 600S, was held.",
+        "Burton, fifty seven, of thirty one seventy West County Road six hundred South, was held.",
+    ),
+    (
+        "address",
+        "Police went to 1909 Jolinda Dr.",
+        "Police went to nineteen oh nine Jolinda Drive.",
+    ),
+    (
+        "address",
+        "He lives at 12 N. Main St. in Columbus.",
+        "He lives at twelve North Main Street in Columbus.",
+    ),
+    ("address", "Dr. Lee works at 105 Elm Street.", "Doctor Lee works at one oh five Elm Street."),
+    (
+        "address",
+        "A crowd of 350 Wall Street workers.",
+        "A crowd of three hundred fifty Wall Street workers.",
+    ),
     # abbreviation
     (
         "abbreviation",
