@@ -64,15 +64,20 @@ _DATE_MDY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\
 _DATE_ISO = re.compile(r"\b(\d{4})[-/](\d{2})[-/](\d{2})(?!\d)")
 
 # A wire dateline opening the body: "ASTANA. KAZINFORM ", "LONDON (Reuters) - ",
-# "BUFFALO, N.Y. — ". The place is in capitals, so a voice would read it as a shout.
+# "BUFFALO, N.Y. — ", "Indianapolis – ", "(CNN) -- ", "Boston (CNN) ". Read out, a place in
+# capitals would be a shout, and the agency is the story's source, not its news.
 _DATELINE = re.compile(
-    r"^(?:(?P<place>[A-Z][A-Z.'’-]*(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,4}?)"
+    r"^(?:(?P<place>[A-Z][A-Za-z.'’-]*(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,4}?)"
     r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?"  # "MOSCOW, Nov 19 (Reuters) -"
     r"(?:\.\s+(?P<agency>[A-Z][A-Z-]{2,})\s+(?=\S)"
-    r"|,?\s*\((?P<agency2>[A-Za-z .-]{2,30})\)\s*[-\u2013\u2014]+\s*"
-    r"|\s+[-\u2013\u2014]{1,2}\s+)"
-    r"|\((?P<agency3>[A-Z][A-Za-z .-]{1,20})\)\s+)"  # "(CNN) President ..."
+    r"|,?\s*\((?P<agency2>[A-Za-z .-]{2,30})\)\s*(?P<dash2>[-\u2013\u2014]+\s*)?"
+    r"|(?P<dash>\s+[-\u2013\u2014]{1,2}\s+))"
+    r"|\((?P<agency3>[A-Z][A-Za-z .-]{1,20})\)\s*(?:[-\u2013\u2014]+\s*)?)"  # "(CNN) President"
 )
+# Capitalised openings that are not places: "The verdict -- guilty -- came ...".
+_NOT_PLACES = frozenset("The A An This That These Those It He She They We I In On At But".split())
+# The wires a dateline in ordinary case names ("Boston (CNN)"); "Mary Lee (left)" is a caption.
+_WIRES = re.compile(r"CNN|Reuters|AP|AFP|UPI|dpa|PA|BBC|Bloomberg|Xinhua|TASS|[A-Z]\w+ ?News")
 
 
 @dataclass(frozen=True)
@@ -403,16 +408,25 @@ def split_dateline(paragraph: str) -> tuple[str, str | None]:
         return paragraph, None
     place = m.group("place") or ""
     agency = m.group("agency") or m.group("agency2") or m.group("agency3")
-    # A dateline's place is written in capitals ("BUFFALO, N.Y."); "The" or "I" are not places.
-    if not (place[:2].isupper() and len(place) >= 3) and not agency:
-        return paragraph, None
     rest = paragraph[m.end() :].lstrip()
     if len(rest.split()) < 4 or not rest[0].isalnum():
         return paragraph, None
+    # A place is written in capitals ("BUFFALO, N.Y. —"), or in a few capitalised words before
+    # a dash and a capitalised sentence ("Indianapolis – Several ...") or a wire ("Boston
+    # (CNN)"); "The" or "I" are not places, "Smith — who ..." is an aside, and "NATO (North
+    # Atlantic Treaty Organization) leaders" is a name spelled out.
+    wire = bool(m.group("agency2")) and bool(_WIRES.fullmatch(m.group("agency2").strip()))
+    if m.group("agency2") and not m.group("dash2") and not wire:
+        return paragraph, None
+    if place and not (place[:2].isupper() and len(place) >= 3):
+        words = place.split()
+        titled = len(words) <= 3 and words[0] not in _NOT_PLACES and rest[0].isupper()
+        if not (titled and (m.group("dash") or wire)):
+            return paragraph, None
     if agency:
         agency = agency.strip()
         agency = agency.title() if agency.isupper() and len(agency) > 3 else agency
-    return rest, agency
+    return rest[:1].upper() + rest[1:], agency
 
 
 # The headline. A dump starts with the page's <title> ("Headline | Section | Site"); the h1

@@ -24,6 +24,7 @@ from functools import lru_cache
 import numpy as np
 import pysbd
 
+from ._textdump import split_dateline
 from .config import ScriptConfig
 from .errors import ScriptError
 from .models import Article, Script, ScriptSegment
@@ -52,14 +53,6 @@ _GLUE_WORDS = frozenset(
     "the a an of in on at to by for from with and or but as than that said says told is was "
     "are were be into about like called named dubbed titled whose his her their its our my your "
     "see visit when if what where how why who which do does did not".split()
-)
-# Datelines and wire credits at the start of a story: "LONDON (Reuters) - ", "Boston (CNN)",
-# "ASTANA. KAZINFORM - ", "WASHINGTON — ".
-_DATELINE = re.compile(
-    r"^(?:(?:[A-Z][\w.'-]*[ ,]*){1,4}\((?:CNN|Reuters|AP|AFP|UPI|dpa|PA|BBC|[A-Z][a-z]+ ?News)\)"
-    r"\s*(?:[-—–:]+\s*)?"
-    r"|[A-Z][A-Za-z.'-]+(?:,?\s[A-Z][A-Za-z.'-]+){0,3}(?:\.\s*[A-Z]{3,})?\s+(?:[—–]|--?)\s+"
-    r"|\((?:CNN|Reuters|AP|AFP)\)\s*(?:[-—–]+\s*)?)"
 )
 _SPACE = re.compile(r"\s+")
 # A quotation that closes without punctuation of its own and runs on in lower case is a name
@@ -384,11 +377,6 @@ class _Ranked:
         return any(self.similarity[i, j] > _REDUNDANT for j in chosen)
 
 
-def _strip_dateline(sentence: str) -> str:
-    stripped = _DATELINE.sub("", sentence, count=1).strip()
-    return stripped[:1].upper() + stripped[1:] if stripped else sentence
-
-
 def _readable_sentences(article: Article) -> list[str]:
     """The body's sentences without datelines, bylines and page furniture."""
     sentences: list[str] = []
@@ -397,7 +385,7 @@ def _readable_sentences(article: Article) -> list[str]:
             if not sentences:
                 if _BYLINE_PIECE.match(sentence):
                     continue
-                sentence = _strip_dateline(sentence)
+                sentence = split_dateline(sentence)[0]
             sentence = _without_furniture(sentence)
             if sentence and not _is_page_only(sentence):
                 sentences.append(sentence)

@@ -342,10 +342,17 @@ def test_html_title_loses_the_site_name(title: str, site: str, expected: str) ->
         ("WASHINGTON (AP) — Ambassador Sondland is likely to testify.", "Ambassador ...", "AP"),
         ("(CNN) President Trump made an unscheduled trip.", "President ...", "CNN"),
         ("BERLIN -- The European Space Agency says so today.", "The European ...", None),
+        ("(CNN) -- President Obama said on Monday that.", "President ...", "CNN"),
+        ("Boston (CNN) Police said on Monday that.", "Police ...", "CNN"),
+        ("Indianapolis – Several thousand teachers wearing red.", "Several ...", None),
         # Not datelines: an ordinary capitalised start, an aside in brackets.
         ("NASA announced Nov. 18 that it was adding five companies.", None, None),
         ("The NATO summit opened in London with a row over spending.", None, None),
         ("(I know, radical statement, right?) But it is true.", None, None),
+        ("NATO (North Atlantic Treaty Organization) leaders met today.", None, None),
+        ("Mary Lee (left) holds the trophy up high.", None, None),
+        ("Kairat Umarov — the first deputy minister — said so.", None, None),
+        ("Paris. NATO leaders met in the city today.", None, None),
     ],
 )
 def test_wire_dateline_is_taken_off(paragraph: str, text: str | None, agency: str | None) -> None:
