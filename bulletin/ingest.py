@@ -1,9 +1,9 @@
 """Ingest: read sources (files, folders, article URLs, RSS/Atom feeds) into ``RawArticle``s.
 
 Files are read with ``load_inputs``; ``fetch_articles`` gathers a nightly edition's sources over
-HTTP: a clear user agent, timeouts and retries with
-back-off, ``robots.txt`` respected, a size cap, and conditional GET (ETag, Last-Modified) with
-the answers kept in a small state folder, so an unchanged feed costs one request.
+HTTP: a clear user agent, timeouts and retries with back-off, ``robots.txt`` respected, a size
+cap, and conditional GET (ETag, Last-Modified) with the answers kept in a small state folder, so
+an unchanged feed costs one request.
 """
 
 from __future__ import annotations
