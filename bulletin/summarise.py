@@ -581,7 +581,12 @@ def write_script(
 
     ordered = _order(articles)
     ranked = [_rank(a)[0] for a in ordered]
-    stories = [(a, r) for a, r in zip(ordered, ranked, strict=True) if r.sentences]
+    stories = []
+    for article, r in zip(ordered, ranked, strict=True):
+        if r.choose(1):
+            stories.append((article, r))
+        elif r.sentences:  # every sentence leans on one before it ("You ...", "But ...")
+            logger.warning("%s: no sentence can open its story; left out", article.origin)
     if not stories:
         raise ScriptError("no article has any text to read; check the inputs")
     intro = _fill(cfg.intro, cfg, date)

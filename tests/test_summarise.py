@@ -421,6 +421,22 @@ def test_headline_loses_site_name() -> None:
     assert script.segments[1].sentences == ["Springfield passes school budget."]
 
 
+def test_story_with_no_sentence_to_open_on_is_left_out(caplog: pytest.LogCaptureFixture) -> None:
+    # A how-to page: every sentence leans on the reader or on the one before it.
+    howto = _article(
+        [
+            "You can change the settings of the router from its web page at any time.",
+            "Or you can reset it with the small button on the back of the box.",
+            "But you will lose every setting you changed before the reset, so be careful.",
+        ],
+        title="Router tips",
+    )
+    script = write_script([howto, _article(NEWS)], ScriptConfig(), edition="e", date=DATE)
+    stories = [seg for seg in script.segments if seg.kind == "story"]
+    assert [seg.title for seg in stories] == ["A story"]
+    assert "no sentence can open its story" in caplog.text
+
+
 def test_nothing_to_read_raises() -> None:
     with pytest.raises(ScriptError):
         write_script([_article(["Read more"])], ScriptConfig(), edition="e", date=DATE)
