@@ -98,7 +98,13 @@ _AFTER_NUMBER = r"(?![\d,.]\d)"
 # words ("a 300m high tower", "the 100m sprint").
 _METRES_CONTEXT = re.compile(
     r"\s*(?:high|tall|deep|long|wide|above|below|away|underground|sprint|race|hurdles|relay|"
-    r"dash|freestyle|butterfly|backstroke|breaststroke|medley)\b"
+    r"dash|freestyle|butterfly|backstroke|breaststroke|medley|final|heats?|title|gold|silver|"
+    r"bronze|medal|record)\b"
+)
+# "won the 400m in 3:45", "ran the 100m": a race, not money.
+_RACE_BEFORE = re.compile(
+    r"\b(?:won|wins?|ran|runs?|running|swam|swims?|swimming|clocked|took|takes)\s+the\s+$",
+    re.IGNORECASE,
 )
 _SPORT_WORDS = re.compile(
     r"\b(?:won|win|wins|winning|beat|beats|beating|lost|lose|loses|defeated|defeat|drew|draw|"
@@ -141,7 +147,8 @@ def _money(m: re.Match[str]) -> str:
 
 def _magnitude(m: re.Match[str]) -> str:
     spaced = m.string[m.start("mag") - 1].isspace()
-    if m["mag"] == "m" and (spaced or _METRES_CONTEXT.match(m.string, m.end())):
+    race = _RACE_BEFORE.search(m.string, 0, m.start())
+    if m["mag"] == "m" and (spaced or race or _METRES_CONTEXT.match(m.string, m.end())):
         return f"{_say_range(m)} {'metre' if _is_one(m) else 'metres'}"
     unit = f" {_UNITS[m['unit']][1]}" if m["unit"] else ""
     return f"{_say_range(m)} {_MAGNITUDES[m['mag']]}{unit}"
@@ -234,6 +241,21 @@ def _time(m: re.Match[str], keep: Callable[[str], str]) -> str:
     else:
         return _say_clock(hour, minute)
     return f"{_say_clock(hour % 12 or 12, minute)} {keep(suffix)}"
+
+
+def _duration(m: re.Match[str], keep: Callable[[str], str]) -> str:
+    """Race times in full ("two hours eight minutes fifteen seconds"), a game clock as it is
+    read ("nineteen fifty six")."""
+    if m["h"] is None and m["f"] is None:
+        return _say_clock(int(m["m"]), int(m["s"]))
+    seconds = say_cardinal(int(m["s"])) + (f" point {say_digits(m['f'])}" if m["f"] else "")
+    parts = [
+        (int(m["h"] or 0), "hour"),
+        (int(m["m"]), "minute"),
+    ]
+    spoken = [f"{say_cardinal(n)} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]
+    plural = "" if seconds == "one" else "s"
+    return " ".join([*spoken, f"{seconds} second{plural}"])
 
 
 def _year_range(m: re.Match[str]) -> str:
@@ -459,6 +481,17 @@ _PROTECTED: list[tuple[re.Pattern[str], _KeepingHandler]] = [
             r"|(?<![\w+,.-])\d{1,4}(?:[ -]\d{2,4}){3,5}(?![\w,.-])"
         ),
         _phone,
+    ),
+    # a race time ("2:08:15", "3:45.2") and a game clock ("at 19:56 of the second period",
+    # "with 4:12 left"), before clock times: minutes and seconds, not the time of day
+    (
+        re.compile(
+            r"(?<![\d:.])(?:(?P<h>\d{1,2}):)?(?P<m>[0-5]?\d):(?P<s>[0-5]\d)(?:\.(?P<f>\d{1,3}))?"
+            r"(?![\d:])(?(h)|(?(f)|(?=\s+(?:left|remaining|to go|to play|into\b|"
+            r"(?:of|in) the (?:first|second|third|fourth|final|opening) (?:period|quarter|half)))))"
+            r"(?:\s+(?:hours?|hrs?|minutes?|mins?)\b)?"  # said already: "in 3:45.2 minutes"
+        ),
+        _duration,
     ),
     (
         re.compile(

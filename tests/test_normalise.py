@@ -187,6 +187,18 @@ CASES = [
     ("time", "Polls open at 9 a.m. Astana time.", "Polls open at nine a.m Astana time."),
     ("time", "Banks open 10am-2pm.", "Banks open ten a.m to two p.m."),
     ("time", "Voting ran from 07:00 to 20:00.", "Voting ran from seven a.m to eight p.m."),
+    (
+        "time",
+        "He scored at 19:56 of the second period.",
+        "He scored at nineteen fifty six of the second period.",
+    ),
+    ("time", "The goal came with 4:05 left.", "The goal came with four oh five left."),
+    ("time", "She won in 2:08:15.", "She won in two hours eight minutes fifteen seconds."),
+    (
+        "time",
+        "He ran the mile in 3:45.2 minutes.",
+        "He ran the mile in three minutes forty five point two seconds.",
+    ),
     # year
     ("year", "The population grew since 2010.", "The population grew since twenty ten."),
     ("year", "It was built in 1905.", "It was built in nineteen oh five."),
@@ -249,6 +261,12 @@ CASES = [
         "The plan for FY2024/25 is ready.",
         "The plan for fiscal year twenty twenty four to twenty twenty five is ready.",
     ),
+    (
+        "unit",
+        "He won the 400m in under a minute.",
+        "He won the four hundred metres in under a minute.",
+    ),
+    ("unit", "The 100m final is on Sunday.", "The one hundred metres final is on Sunday."),
     # title
     ("title", "Dr. Smith met Mr Jones.", "Doctor Smith met Mister Jones."),
     ("title", "Col. Petrov spoke to Gen. Lee.", "Colonel Petrov spoke to General Lee."),
