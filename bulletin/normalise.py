@@ -806,7 +806,11 @@ def _apply_lexicon(text: str, lexicon: Lexicon, keep: Callable[[str], str]) -> s
 
 
 def _readable(char: str) -> bool:
-    """False for letters of a script other than Latin: the English voice cannot say them."""
+    """False for letters of a script other than Latin and for emoji: the voice cannot say them."""
+    if "\u2600" <= char <= "\u27bf" or "\u2b00" <= char <= "\u2bff" or char >= "\U0001f000":
+        return False  # symbols, dingbats, arrows and emoji
+    if char in "\ufe0f\u200d":
+        return False  # an emoji's variation selector and joiner
     if not char.isalpha():
         return True
     return unicodedata.name(char, "LATIN").startswith("LATIN")

@@ -391,6 +391,7 @@ CASES = [
     # symbol
     ("symbol", "Sales & marketing grew.", "Sales and marketing grew."),
     ("symbol", "OPEC+ met.", "OPEC plus met."),
+    ("symbol", "Fans 😀 cheered 👍🏽 the team ❤️.", "Fans cheered the team."),
 ]
 
 
