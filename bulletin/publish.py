@@ -16,6 +16,7 @@ import os
 import shutil
 import struct
 import uuid
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -634,6 +635,19 @@ def _remove_edition(out_dir: Path, name: str) -> None:
     shutil.rmtree(doomed, ignore_errors=True)
 
 
+def _published_base_url(feed_path: Path) -> str | None:
+    """The base URL the folder's feed was last published with (its ``atom:link`` to itself)."""
+    try:
+        root = ET.parse(feed_path).getroot()
+    except (OSError, ET.ParseError):
+        return None
+    for link in root.iter("{http://www.w3.org/2005/Atom}link"):
+        href = link.get("href") or ""
+        if link.get("rel") == "self" and href.endswith("/" + _FEED_NAME):
+            return href.removesuffix(_FEED_NAME)
+    return None
+
+
 def publish_site(out_dir: Path, cfg: FeedConfig, *, programme: str | None = None) -> PublishReport:
     """Publish the editions in ``out_dir``: feed, home page, flash briefing, cover, retention.
 
@@ -652,6 +666,13 @@ def publish_site(out_dir: Path, cfg: FeedConfig, *, programme: str | None = None
         raise PublishError(f"{out_dir}: no such folder; make an edition with `bulletin build`")
     if cfg.title is None and programme:
         cfg = cfg.model_copy(update={"title": programme})
+    if not cfg.base_url:
+        # A feed once published at an address keeps it: turning its links relative would break
+        # every subscriber's next fetch (and change the podcast's guid).
+        kept_url = _published_base_url(out_dir / _FEED_NAME)
+        if kept_url:
+            logger.info("publish: links stay at %s, where the feed was published", kept_url)
+            cfg = cfg.model_copy(update={"base_url": kept_url})
     try:
         with lock_output(out_dir, purpose="publish"):
             editions = load_editions(out_dir)

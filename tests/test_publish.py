@@ -332,6 +332,26 @@ def test_retention_deletes_old_editions_and_their_items_together(
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".expired-")]
 
 
+def test_a_feed_published_at_an_address_keeps_it(seed_edition: BuildReport, tmp_path: Path) -> None:
+    # `bulletin publish --base-url` once, then a plain `bulletin build` into the same folder:
+    # the subscribers' feed must not turn relative under them.
+    _copy_edition(seed_edition, tmp_path, "e1", _day(1))
+    publish_site(tmp_path, FeedConfig(base_url=BASE))
+    _copy_edition(seed_edition, tmp_path, "e2", _day(2))
+    publish_site(tmp_path, FeedConfig())
+    feed = _parse((tmp_path / "feed.xml").read_bytes())
+    assert [e.enclosures[0].href for e in feed.entries] == [f"{BASE}e2/e2.mp3", f"{BASE}e1/e1.mp3"]
+    channel = ET.parse(tmp_path / "feed.xml").getroot().find("channel")
+    assert channel is not None
+    assert channel.findtext("podcast:guid", namespaces=NS) == str(
+        channel_guid(FeedConfig(base_url=BASE))
+    )
+    publish_site(tmp_path, FeedConfig(base_url="https://news.example.org/"))
+    enclosure = _items(tmp_path)[0].find("enclosure")
+    assert enclosure is not None
+    assert enclosure.get("url", "").startswith("https://news.example.org/")
+
+
 def test_unchanged_feed_is_not_rewritten(seed_edition: BuildReport, tmp_path: Path) -> None:
     _copy_edition(seed_edition, tmp_path, "e1", _day(1))
     publish_site(tmp_path, FeedConfig())
