@@ -124,7 +124,9 @@ def list_voices(voices_dir: Path) -> list[Voice]:
     if voices_dir.is_dir():
         for model in sorted(voices_dir.glob("*.onnx")):
             config = model.with_name(model.name + ".json")
-            if config.is_file():
+            if model.stat().st_size == 0:
+                logger.warning("voice %s is an empty file (an interrupted copy?); ignored", model)
+            elif config.is_file():
                 voices[model.stem] = Voice(model.stem, model, config, str(voices_dir))
             else:
                 logger.warning("voice %s has no %s beside it; ignored", model, config.name)
@@ -173,7 +175,10 @@ def load_voice(voice: Voice, *, threads: int = 0) -> object:
         )
         return PiperVoice(config=PiperConfig.from_dict(voice._config), session=session)
     except Exception as exc:  # onnxruntime raises several unrelated types
-        raise SynthesisError(f"voice {voice.name!r} could not be loaded: {exc}") from exc
+        raise SynthesisError(
+            f"voice {voice.name!r} could not be loaded from {voice.model_path}: {exc}; "
+            "replace the model file or choose another voice (bulletin voices)"
+        ) from exc
 
 
 def _speak(piper_voice: object, text: str, length_scale: float | None) -> np.ndarray:
@@ -193,6 +198,7 @@ def _speak(piper_voice: object, text: str, length_scale: float | None) -> np.nda
 # --- worker processes -------------------------------------------------------------------------
 
 _WORKER_VOICE: object | None = None
+_WORKER_ERROR: SynthesisError | None = None
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -213,12 +219,19 @@ def _die_with_parent(parent_pid: int) -> None:
 
 
 def _init_worker(voice: Voice, parent_pid: int) -> None:
-    global _WORKER_VOICE
+    global _WORKER_VOICE, _WORKER_ERROR
     _die_with_parent(parent_pid)
-    _WORKER_VOICE = load_voice(voice, threads=1)
+    try:
+        _WORKER_VOICE = load_voice(voice, threads=1)
+    except SynthesisError as exc:
+        # Raised from here it would break the pool with a traceback per worker and no reason;
+        # kept, it is raised by the first job, and the run stops on that one line.
+        _WORKER_ERROR = exc
 
 
 def _worker_speak(text: str, length_scale: float | None) -> np.ndarray:
+    if _WORKER_ERROR is not None:
+        raise _WORKER_ERROR
     assert _WORKER_VOICE is not None, "worker used before its voice was loaded"
     return _speak(_WORKER_VOICE, text, length_scale)
 
@@ -392,6 +405,8 @@ def _synthesise_texts(
         done(text, samples)
 
     def failed(text: str, exc: BaseException) -> SynthesisError:
+        if isinstance(exc, SynthesisError):  # the voice did not load: not this sentence's fault
+            return exc
         return SynthesisError(f"voice {voice.name!r} failed on {text[:60]!r}: {exc}")
 
     if not missing:

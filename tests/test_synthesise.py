@@ -12,8 +12,9 @@ import pytest
 
 from bulletin._cache import prune_cache
 from bulletin.config import VoiceConfig
+from bulletin.errors import SynthesisError
 from bulletin.models import SegmentAudio, SpeechSegment
-from bulletin.synthesise import Voice, start_workers, synthesise_segments
+from bulletin.synthesise import Voice, list_voices, start_workers, synthesise_segments
 
 pytestmark = pytest.mark.voice
 
@@ -122,6 +123,36 @@ def test_segments_are_handed_over_as_they_are_spoken_by_started_workers(
     assert sorted(handed, key=lambda pair: pair[0]) == list(enumerate(result))
     for _, piece in handed:
         assert piece.wav_path.is_file() and piece.duration_ms > 500
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_damaged_voice_model_is_one_clear_error(
+    speech_cfg: VoiceConfig,
+    voice: Voice,
+    tiny_programme: list[SpeechSegment],
+    tmp_path: Path,
+    workers: int,
+) -> None:
+    # A model cut short by an interrupted copy: the run stops on one line naming the file, not
+    # on a traceback per worker and "a process in the pool terminated abruptly".
+    model = tmp_path / "broken.onnx"
+    model.write_bytes(voice.model_path.read_bytes()[:100_000])
+    broken = Voice("broken", model, voice.config_path, str(tmp_path))
+    cfg = speech_cfg.model_copy(update={"workers": workers})
+    with pytest.raises(SynthesisError) as caught:
+        synthesise_segments(tiny_programme, broken, cfg, tmp_path / "out", use_cache=False)
+    message = str(caught.value)
+    assert message.startswith(f"voice 'broken' could not be loaded from {model}: ")
+    assert "replace the model file" in message and "abruptly" not in message
+
+
+def test_an_empty_voice_file_is_not_listed(
+    voice: Voice, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "empty.onnx").write_bytes(b"")
+    (tmp_path / "empty.onnx.json").write_bytes(voice.config_path.read_bytes())
+    assert "empty" not in [v.name for v in list_voices(tmp_path)]
+    assert "empty.onnx is an empty file" in caplog.text
 
 
 def test_prune_cache_by_age_and_size(tmp_path: Path) -> None:
