@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO
 
 import numpy as np
+from mutagen import MutagenError
 from mutagen.id3 import (
     APIC,
     CHAP,
@@ -41,7 +42,7 @@ from mutagen.id3 import (
     CTOCFlags,
     ID3NoHeaderError,
 )
-from mutagen.mp3 import MP3, HeaderNotFoundError
+from mutagen.mp3 import MP3
 
 from ._audio import FFMPEG
 from ._cache import cache_file, digest, fetch, store
@@ -503,7 +504,7 @@ def inspect_mp3(path: Path) -> Inspection:
     """
     try:
         audio = MP3(str(path))
-    except (OSError, HeaderNotFoundError) as exc:
+    except (OSError, MutagenError) as exc:
         raise AudioError(f"{path}: not a readable MP3 ({exc})") from exc
     try:
         tags = ID3(str(path))
@@ -528,13 +529,24 @@ def inspect_mp3(path: Path) -> Inspection:
         titles = chap.sub_frames.getall("TIT2")
         title = str(titles[0].text[0]) if titles else element_id
         chapters.append((title, int(chap.start_time), int(chap.end_time)))
+    loudness = measure_loudness(path)
+    duration_ms = round(audio.info.length * 1000)
+    if loudness.decoded_s is not None and loudness.decoded_s * 1000 < duration_ms - 1000:
+        # The header's length is what the encoder wrote; a copy cut short still claims it.
+        logger.warning(
+            "%s is cut short: its header says %.1f s but it holds %.1f s of audio",
+            path,
+            duration_ms / 1000,
+            loudness.decoded_s,
+        )
+        duration_ms = round(loudness.decoded_s * 1000)
     return Inspection(
         path=path,
-        duration_ms=round(audio.info.length * 1000),
+        duration_ms=duration_ms,
         bitrate_kbps=audio.info.bitrate // 1000,
         sample_rate_hz=audio.info.sample_rate,
         channels=audio.info.channels,
-        loudness=measure_loudness(path),
+        loudness=loudness,
         tags=text,
         chapters=chapters,
     )

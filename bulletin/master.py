@@ -85,6 +85,8 @@ class Loudness:
     integrated_lufs: float
     true_peak_dbtp: float
     range_lu: float
+    decoded_s: float | None = None
+    """How much audio ffmpeg decoded (None: not reported)."""
 
 
 def loudness_target(cfg: ProductionConfig) -> tuple[float, float]:
@@ -134,7 +136,12 @@ def parse_ebur128(
         raise AudioError(f"cannot measure the loudness of {name}: {tail[0]}")
     value = {key: float(m.group(1)) for key, m in found.items() if m}
     peak = value["Peak"] if true_peak_dbtp is None else true_peak_dbtp
-    return Loudness(value["I"], peak, value["LRA"])
+    # ffmpeg's last progress line: "time=00:05:11.64" is how far it decoded
+    clock = re.findall(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)", stderr)
+    decoded_s = (
+        int(clock[-1][0]) * 3600 + int(clock[-1][1]) * 60 + float(clock[-1][2]) if clock else None
+    )
+    return Loudness(value["I"], peak, value["LRA"], decoded_s)
 
 
 # --- audio helpers ----------------------------------------------------------------------------

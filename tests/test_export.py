@@ -190,6 +190,25 @@ def test_inspect_a_file_that_is_not_an_mp3(tmp_path: Path) -> None:
     assert "error:" in result.output
 
 
+def test_inspect_a_missing_path_or_a_folder(tmp_path: Path) -> None:
+    for path in (tmp_path / "nowhere.mp3", tmp_path):
+        result = CliRunner().invoke(app, ["inspect", str(path)])
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"error: {path}: ") and result.stderr.count("\n") == 1
+
+
+def test_inspect_tells_a_copy_cut_short(
+    episode: Episode, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The header still claims the whole episode; the audio says otherwise.
+    cut = tmp_path / "cut.mp3"
+    data = episode.mp3_path.read_bytes()
+    cut.write_bytes(data[: len(data) // 3])
+    found = inspect_mp3(cut)
+    assert found.duration_ms < episode.duration_ms * 0.6
+    assert "cut.mp3 is cut short" in caplog.text
+
+
 def test_the_shipped_cover_is_a_big_square_png() -> None:
     data = default_cover()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
