@@ -227,6 +227,8 @@ class EpisodeEncoder:
         self._close_pipes()
         if encoder_code != 0:
             errors = _read_log(self._encoder_log).strip()
+            if not errors:  # stopped by a signal meant for the run (Ctrl-C), it says nothing
+                errors = f"it stopped with status {encoder_code} and no message; was it killed?"
             raise AudioError(f"ffmpeg could not encode {self._name}: {errors}")
         true_peak = max(meter.dbtp() for meter in self._peaks)
         log = _read_log(self._meter_log)
