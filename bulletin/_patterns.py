@@ -138,7 +138,8 @@ CREDIT = re.compile(
     r"\bfile (?:photo|image)\b|\bin this (?:\S+ ){0,8}(?:photo|image|picture)\b|"
     r"^\((?![^()]*[?!]\)$)[^()]{2,40}\)$|"
     r",\s(?:left|right|center|centre|second (?:from )?(?:left|right)),\s|"
-    r"\((?:left|right|center|centre|pictured|inset|file)\)|^(?:pictured|above|top|below):|"
+    r"\((?:left|right|center|centre|pictured|inset|file|background|foreground|"
+    r"front|back|top|bottom|l|r|c|l-r|from left|from right)\)|^(?:pictured|above|top|below):|"
     r"\(\s*[A-Z][A-Z .'-]+/[^)]*\)?\s*$|"
     # A caption's sentence and then its credit: "... holding a joint. Getty"
     r"(?-i:(?<=[a-z]{3}[.!?])\s+[A-Z][\w&/'-]*(?: [A-Z][\w&/'-]*){0,2})$",
@@ -148,6 +149,25 @@ CREDIT = re.compile(
 # "Michael Conroy, AP": a photographer and an agency, comma-separated, closing a line.
 AGENCY_CREDIT = re.compile(
     r"[,|/]\s*(?:AP|AFP|EPA|Reuters|Getty Images|Associated Press|Bloomberg|Shutterstock)$"
+)
+
+# The end of a caption of any length: an agency's credit ("... on November 19, 2019. Jaafar
+# ASHTIYEH / AFP", "An MSC cargo ship leaves PortMiami, on Aug. 31, 2019. (AP)"), or a
+# gallery's toggle ("... on Nov. 19, 2019. less", "... concept vehicle at... more"). A
+# paragraph of the story does not end so.
+END_CREDIT = re.compile(
+    r"(?:\s/\s*|\()(?:AP|AFP|EPA|Reuters|Getty Images|Getty|Xinhua|Shutterstock|"
+    r"AP Photo|Reuters Photo|EPA-EFE|Anadolu Agency)\)?\s*$|"
+    r"(?<=[.!?]) less$|(?:\.\.\.|…) more$"
+)
+
+# A credit line on its own, naming no more than who took the picture: "Image: Hanwha Q cells",
+# "Photo by Jason Kempin/Getty Images". ("WeWork chairman Marcelo Claure (Credit: Getty
+# Images)" is a caption, of a picture that may stand below the paragraph before it.)
+BARE_CREDIT = re.compile(
+    r"^(?:(?:image|photo|picture|pic|photograph|illustration|graphic)s?(?: credit)?\s*(?::|by\b)|"
+    r"(?:credit|source|courtesy)\s*:|courtesy of\b)",
+    re.IGNORECASE,
 )
 
 # A line that is a link or a piece of markup, not prose.
@@ -175,5 +195,31 @@ STAFF = re.compile(
 BYLINE = re.compile(
     r"^(?:by|written by|words by|posted by|reported by)\s+"
     r"(?P<name>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|da|and|&)){0,5})",
+    re.IGNORECASE,
+)
+
+# A label set before a headline, naming the column, section or format it runs in, not its
+# news: "Column: ...", "Fact Check: ...", "Dear Abby: ...", "Daily Deals: ...", "Business
+# Focus: ...", "Tuesday's college football: ...". A subject before a colon ("Bubonic plague:
+# ...", "Hong Kong chaos: ...") is news and stays.
+_FORMATS = (
+    r"(?:column|opinion|editorial|commentary|analysis|explainer|exclusive|review|recap|preview|"
+    r"roundup|round-up|briefing|digest|update|watch|focus|spotlight|notebook|diary|podcast|"
+    r"video|photos|gallery|poll|quiz|interview|obituary|letters?|deals|check|q&a)"
+)
+_SECTIONS = (
+    r"(?:business|money|markets?|tech|technology|science|health|sports?|travel|food|style|"
+    r"fashion|arts?|culture|film|movie|book|music|album|tv|theatre|theater|game|politics|"
+    r"world|local|news|property|motoring|weather|daily|weekly|weekend|morning|evening|"
+    r"fact|reality|guest|live)"
+)
+_WEEKDAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_ADVICE = r"(?-i:(?:Dear|DEAR|Ask|ASK) [A-Z][\w'’]+)"  # "Dear Abby", "Ask Amy"
+_DAY_ROUNDUP = _WEEKDAYS + r"(?:'s|’s)(?: [\w-]+){1,3}"  # "Tuesday's college football"
+_LABELS = "|".join(
+    (rf"(?:{_SECTIONS}\s+)?{_FORMATS}", r"live updates|breaking(?: news)?", _ADVICE, _DAY_ROUNDUP)
+)
+TITLE_LABEL = re.compile(
+    rf"^(?:{_LABELS})\s*:\s+(?=\S)",
     re.IGNORECASE,
 )

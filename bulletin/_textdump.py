@@ -24,12 +24,14 @@ from dataclasses import dataclass
 from ._patterns import (
     AGENCY_CREDIT,
     ARTICLE_END,
+    BARE_CREDIT,
     BOILERPLATE,
     BOILERPLATE_MAX_WORDS,
     BYLINE,
     COMMENTS_START,
     CREDIT,
     CROSSLINK,
+    END_CREDIT,
     LINKISH,
     META,
     NOTICE,
@@ -37,9 +39,18 @@ from ._patterns import (
     SOCIAL,
     STAFF,
     STOPWORDS,
+    TITLE_LABEL,
 )
 
-__all__ = ["DumpArticle", "extract_dump", "filter_paragraphs", "parse_date", "split_dateline"]
+__all__ = [
+    "DumpArticle",
+    "extract_dump",
+    "filter_paragraphs",
+    "join_drop_cap",
+    "parse_date",
+    "split_dateline",
+    "without_label",
+]
 
 _MIN_PROSE_WORDS = 25
 # An end marker (a bio, a copyright line) counts once this share of the prose lies before it.
@@ -64,20 +75,29 @@ _DATE_MDY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\
 _DATE_ISO = re.compile(r"\b(\d{4})[-/](\d{2})[-/](\d{2})(?!\d)")
 
 # A wire dateline opening the body: "ASTANA. KAZINFORM ", "LONDON (Reuters) - ",
-# "BUFFALO, N.Y. — ", "Indianapolis – ", "(CNN) -- ", "Boston (CNN) ". Read out, a place in
-# capitals would be a shout, and the agency is the story's source, not its news.
+# "BUFFALO, N.Y. — ", "Indianapolis – ", "(CNN) -- ", "Boston (CNN) ", "Hong Kong (CNN
+# Business)", "Washington, DC, United States: ", and the dash a sentence splitter leaves when
+# it cuts "Dekalb, Ill. — Mike Glass ..." after "Ill.". Read out, a place in capitals would
+# be a shout, and the agency is the story's source, not its news.
 _DATELINE = re.compile(
-    r"^(?:(?P<place>[A-Z][A-Za-z.'’-]*(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,4}?)"
+    r"^(?:(?P<place>[A-Z][A-Za-z.'’-]*(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,5}?)"
     r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?"  # "MOSCOW, Nov 19 (Reuters) -"
     r"(?:\.\s+(?P<agency>[A-Z][A-Z-]{2,})\s+(?=\S)"
     r"|,?\s*\((?P<agency2>[A-Za-z .-]{2,30})\)\s*(?P<dash2>[-\u2013\u2014]+\s*)?"
-    r"|(?P<dash>\s+[-\u2013\u2014]{1,2}\s+))"
-    r"|\((?P<agency3>[A-Z][A-Za-z .-]{1,20})\)\s*(?:[-\u2013\u2014]+\s*)?)"  # "(CNN) President"
+    r"|(?P<dash>\s+[-\u2013\u2014]{1,2}\s+)|(?P<colon>:\s+))"
+    r"|\((?P<agency3>[A-Z][A-Za-z .-]{1,20})\)\s*(?:[-\u2013\u2014]+\s*)?"  # "(CNN) President"
+    r"|(?P<lone>[-\u2013\u2014]{1,2}\s+))"  # "— Mike Glass threw ..."
 )
 # Capitalised openings that are not places: "The verdict -- guilty -- came ...".
 _NOT_PLACES = frozenset("The A An This That These Those It He She They We I In On At But".split())
-# The wires a dateline in ordinary case names ("Boston (CNN)"); "Mary Lee (left)" is a caption.
-_WIRES = re.compile(r"CNN|Reuters|AP|AFP|UPI|dpa|PA|BBC|Bloomberg|Xinhua|TASS|[A-Z]\w+ ?News")
+# The wires a dateline in ordinary case names ("Boston (CNN)", "Hong Kong (CNN Business)");
+# "Mary Lee (left)" is a caption, "(AP Photo)" a credit.
+_WIRES = re.compile(
+    r"(?:CNN|Reuters|AP|AFP|UPI|dpa|PA|BBC|Bloomberg|Xinhua|TASS|[A-Z]\w+ ?News)"
+    r"(?: (?!Photo)[A-Z][a-z]+)?"
+)
+# A place before a colon is a place, a region and a country: "Washington, DC, United States".
+_PLACE_PARTS = re.compile(r"[A-Z][A-Za-z.'’-]*(?: [A-Z][A-Za-z.'’-]*){0,2}")
 
 
 @dataclass(frozen=True)
@@ -333,6 +353,8 @@ def _is_caption_or_credit(line: _Line, next_line: _Line | None) -> bool:
     text = line.text
     if CREDIT.search(text) and (line.words <= 40 or text.rstrip().endswith(")")):
         return True
+    if END_CREDIT.search(text) and line.words <= _CAPTION_MAX_WORDS:
+        return True
     # A short credit with no sentence in it: "Jason Cipriani/ZDNet", "Michael Conroy, AP".
     if line.words <= 6 and ("/" in text or AGENCY_CREDIT.search(text)):
         return not text.endswith(_SENTENCE_END)
@@ -342,6 +364,50 @@ def _is_caption_or_credit(line: _Line, next_line: _Line | None) -> bool:
         and not next_line.gap_before
         and next_line.words <= 8
         and bool(CREDIT.search(next_line.text) or AGENCY_CREDIT.search(next_line.text))
+    )
+
+
+# A caption runs to a few sentences at most; at the top of the body, one is a wire photo's
+# ("A man rides ... in Kifl Hares on November 19, 2019.") or stands over its credit line.
+_CAPTION_MAX_WORDS = 80
+_LEAD_CAPTION_WORDS = 60
+_CREDIT_LINE_WORDS = 8
+_FIRST_SENTENCE = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z\"“‘])")
+_DATE_AT_END = re.compile(
+    r"(?:\b\d{1,2}(?:st|nd|rd|th)?\s+(?P<m1>[A-Za-z]{3,9})\.?,?|"
+    r"\b(?P<m2>[A-Za-z]{3,9})\.?\s+\d{1,2}(?:st|nd|rd|th)?,)\s+\d{4}\W*$"
+)
+# Words a caption, a present-tense line under a photo, has no use for; a story's first
+# sentence tells in the past what happened ("Mary Jones died on November 15, 2019.").
+_NARRATIVE = frozenset("was were had has have said says will would could".split())
+_PAST = re.compile(r"\b[a-z]{2,}ed\b")
+# Captions stacked over the body: a photo's, and a gallery's next one.
+_LEAD_CAPTIONS = 2
+
+
+def _is_lead_caption(region: list[_Line], i: int) -> bool:
+    """A photo caption standing where the body starts, which the shape rules take for prose.
+
+    Wire photos are captioned in the present tense and dated: "An MSC cargo ship leaves
+    PortMiami, on Aug. 31, 2019." A story's first sentence is rarely dated to the year, and
+    tells what happened. A paragraph over a bare credit line ("Image: Hanwha Q cells"), set
+    apart from it by a blank line, is a caption too.
+    """
+    line = region[i]
+    if line.words > _LEAD_CAPTION_WORDS:
+        return False
+    first = _FIRST_SENTENCE.split(line.text, maxsplit=1)[0]
+    m = _DATE_AT_END.search(first)
+    month = m and (m.group("m1") or m.group("m2") or "").lower()[:3]
+    words = {w.lower() for w in _WORD.findall(first)}
+    if month in _MONTHS and not words & _NARRATIVE and not _PAST.search(first):
+        return True
+    following = region[i + 1] if i + 1 < len(region) else None
+    return (
+        following is not None
+        and following.words <= _CREDIT_LINE_WORDS
+        and not following.prose
+        and bool(BARE_CREDIT.match(following.text))
     )
 
 
@@ -414,11 +480,20 @@ def split_dateline(paragraph: str) -> tuple[str, str | None]:
     # A place is written in capitals ("BUFFALO, N.Y. —"), or in a few capitalised words before
     # a dash and a capitalised sentence ("Indianapolis – Several ...") or a wire ("Boston
     # (CNN)"); "The" or "I" are not places, "Smith — who ..." is an aside, and "NATO (North
-    # Atlantic Treaty Organization) leaders" is a name spelled out.
+    # Atlantic Treaty Organization) leaders" is a name spelled out. Before a colon, a place is
+    # a town and its region or country ("Washington, DC, United States:"), not a salutation
+    # ("DEAR ABBY:"), a label ("Update:") or a subject ("Bubonic plague:").
     wire = bool(m.group("agency2")) and bool(_WIRES.fullmatch(m.group("agency2").strip()))
     if m.group("agency2") and not m.group("dash2") and not wire:
         return paragraph, None
-    if place and not (place[:2].isupper() and len(place) >= 3):
+    if m.group("lone") and not rest[0].isupper():
+        return paragraph, None
+    if m.group("colon"):
+        parts = [part.strip() for part in place.split(",")]
+        placed = len(parts) >= 2 and all(_PLACE_PARTS.fullmatch(part) for part in parts)
+        if not (placed and rest[0].isupper()):
+            return paragraph, None
+    elif place and not (place[:2].isupper() and len(place) >= 3):
         words = place.split()
         titled = len(words) <= 3 and words[0] not in _NOT_PLACES and rest[0].isupper()
         if not (titled and (m.group("dash") or wire)):
@@ -427,6 +502,35 @@ def split_dateline(paragraph: str) -> tuple[str, str | None]:
         agency = agency.strip()
         agency = agency.title() if agency.isupper() and len(agency) > 3 else agency
     return rest[:1].upper() + rest[1:], agency
+
+
+# A drop cap set apart from the rest of its word: "H ong Kong is burning.", "T he city". Other
+# capitals are no words, but "A" and "I" are ("A man", "A round of talks", "I ran"): after them
+# only a fragment that makes one of these sentence openers is joined ("A ccording", "I n").
+_DROP_CAP = re.compile(r"^(?P<quote>[\"“‘']?)(?P<cap>[A-Z]) (?P<rest>[a-z]+)\b(?!['’-])")
+_CAP_WORDS = frozenset("A I".split())
+_CAP_OPENERS = frozenset(
+    """after also already although among amongst another according actually additionally
+    almost always at as an and any in it if is its instead indeed initially""".split()
+)
+
+
+def join_drop_cap(paragraph: str, text: str) -> str:
+    """Join a drop cap to its word ("H ong Kong" -> "Hong Kong"), checked against the page.
+
+    The joined word must be found in ``text`` (the article, or the whole page), so that a
+    letter naming a shape ("T shirts", "U turn") stays as it is.
+    """
+    m = _DROP_CAP.match(paragraph)
+    if not m:
+        return paragraph
+    joined = m["cap"] + m["rest"]
+    if m["cap"] in _CAP_WORDS:
+        if joined.lower() not in _CAP_OPENERS:
+            return paragraph
+    elif joined.lower() not in {w.lower() for w in _TOKEN.findall(text)}:
+        return paragraph  # "T shirts", "U turn": a letter that names a shape, not a drop cap
+    return m["quote"] + joined + paragraph[m.end() :]
 
 
 # The headline. A dump starts with the page's <title> ("Headline | Section | Site"); the h1
@@ -530,6 +634,26 @@ def _headline_of(page_title: str) -> str:
     while len(parts) > 1 and words(parts[0]) <= _LABEL_WORDS:
         parts.pop(0)
     return page_title[parts[0][0] : parts[-1][1]].strip()
+
+
+# A headline left once its label is gone is still a headline: a few words at least.
+_HEADLINE_WORDS = 3
+
+
+def without_label(title: str) -> str:
+    """The headline less a leading column, section or format label, for saying it aloud.
+
+    "Column: The Gannett/GateHouse merger ..." -> "The Gannett/GateHouse merger ...";
+    "Bubonic plague: Third case ..." stays as it is. The page's title keeps its label (it is
+    what the page shows); a newsreader says the news.
+    """
+    m = TITLE_LABEL.match(title)
+    if not m:
+        return title
+    rest = title[m.end() :]
+    if len(rest.split()) < _HEADLINE_WORDS or (rest[0].isalpha() and not rest[0].isupper()):
+        return title
+    return rest
 
 
 def _tokens(text: str) -> list[str]:
@@ -682,7 +806,7 @@ def filter_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
 def _keep(
     region: list[_Line], counts: Counter[str], title: str | None, *, lenient: bool = False
 ) -> list[str]:
-    body: list[str] = []
+    kept: list[int] = []
     seen: set[str] = set()
     for i, ln in enumerate(region):
         following = region[i + 1] if i + 1 < len(region) else None
@@ -692,11 +816,19 @@ def _keep(
         seen.add(ln.text)
         if _is_caption_or_credit(ln, following):
             continue
-        body.append(ln.text)
+        kept.append(i)
     # Short lines at either end are the headline, a deck or the label of what follows, unless
-    # another extractor vouches for the end of the article (a table or list can close it).
-    while body and not lenient and not _is_prose(body[-1], len(body[-1].split())):
-        body.pop()
-    while body and not _is_prose(body[0], len(body[0].split())):
-        body.pop(0)
-    return body
+    # another extractor vouches for the end of the article (a table or list can close it);
+    # a photo's caption may stand above the body too.
+    while kept and not lenient and not _is_prose(region[kept[-1]].text, region[kept[-1]].words):
+        kept.pop()
+    captions = 0
+    while kept:
+        if not _is_prose(region[kept[0]].text, region[kept[0]].words):
+            kept.pop(0)
+        elif captions < _LEAD_CAPTIONS and len(kept) > 1 and _is_lead_caption(region, kept[0]):
+            kept.pop(0)
+            captions += 1
+        else:
+            break
+    return [region[i].text for i in kept]

@@ -8,7 +8,13 @@ import re
 from collections import Counter
 from typing import Any
 
-from ._textdump import DumpArticle, extract_dump, filter_paragraphs, split_dateline
+from ._textdump import (
+    DumpArticle,
+    extract_dump,
+    filter_paragraphs,
+    join_drop_cap,
+    split_dateline,
+)
 from .ingest import article_id_for
 from .models import Article, RawArticle
 
@@ -50,7 +56,7 @@ def clean_article(raw: RawArticle) -> Article | None:
     """
     article = _clean_html(raw) if raw.kind == "html" else _clean_text(raw)
     if article is None:
-        logger.info("no article found in %s", raw.name)
+        logger.debug("no article found in %s", raw.name)  # the caller warns, naming it
     else:
         logger.debug("%s: %d paragraphs, %r", raw.name, len(article.body), article.title)
     return article
@@ -128,6 +134,7 @@ def _article(
     byline: str | None,
 ) -> Article:
     body = list(body)
+    body[0] = join_drop_cap(body[0], "\n".join([title or "", *body]))
     body[0], agency = split_dateline(body[0])
     return Article(
         article_id=article_id_for(raw.origin),

@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bulletin._textdump import extract_dump, parse_date, split_dateline
+from bulletin._textdump import (
+    extract_dump,
+    join_drop_cap,
+    parse_date,
+    split_dateline,
+    without_label,
+)
 from bulletin.clean import _without_site, clean_article
 from bulletin.cli import app
 from bulletin.ingest import load_raw_article
@@ -345,6 +351,24 @@ def test_html_title_loses_the_site_name(title: str, site: str, expected: str) ->
         ("(CNN) -- President Obama said on Monday that.", "President ...", "CNN"),
         ("Boston (CNN) Police said on Monday that.", "Police ...", "CNN"),
         ("Indianapolis – Several thousand teachers wearing red.", "Several ...", None),
+        # A town, its region and its country before a colon; a wire's desk; no space after it.
+        (
+            "Washington, DC, United States: Getting to the Moon, while not easy, has been done.",
+            "Getting to the Moon, ...",
+            None,
+        ),
+        (
+            "Hong Kong (CNN Business) A muddled view of US-China trade talks.",
+            "A ...",
+            "CNN Business",
+        ),
+        (
+            "Hong Kong (CNN Business)A muddled view of US-China trade talks.",
+            "A ...",
+            "CNN Business",
+        ),
+        # The dash a sentence splitter leaves of "Dekalb, Ill. — Mike Glass threw ...".
+        ("— Mike Glass threw for three touchdowns and ran for another.", "Mike Glass ...", None),
         # Not datelines: an ordinary capitalised start, an aside in brackets.
         ("NASA announced Nov. 18 that it was adding five companies.", None, None),
         ("The NATO summit opened in London with a row over spending.", None, None),
@@ -353,6 +377,12 @@ def test_html_title_loses_the_site_name(title: str, site: str, expected: str) ->
         ("Mary Lee (left) holds the trophy up high.", None, None),
         ("Kairat Umarov — the first deputy minister — said so.", None, None),
         ("Paris. NATO leaders met in the city today.", None, None),
+        # A colon after a subject, a salutation or a label; a dash before a lower-case aside.
+        ("Bubonic plague: Third case of plague in China as panic begins.", None, None),
+        ("DEAR ABBY: My husband of more than 20 years just bought tickets.", None, None),
+        ("Update: The council said on Monday that it would appeal.", None, None),
+        ("Boston (AP Photo) The mayor said it would be rebuilt.", None, None),
+        ("— and then the lights went out for good.", None, None),
     ],
 )
 def test_wire_dateline_is_taken_off(paragraph: str, text: str | None, agency: str | None) -> None:
@@ -362,6 +392,148 @@ def test_wire_dateline_is_taken_off(paragraph: str, text: str | None, agency: st
     else:
         assert rest.startswith(text.removesuffix(" ..."))
     assert found == agency
+
+
+# --- photo captions, drop caps and headline labels (real lines from the dev corpus) ---------
+
+_KIFL_HARES = (
+    "A man rides on a donkey in the Palestinian village of Kifl Hares opposite the Israeli "
+    "Jewish settlement of Revava (background) on November 19, 2019."
+)
+_KARMA = (
+    "Karma Automotive Andreas Thurner, Vice President for Global Design and Architecture, left, "
+    "and Todd George, VP of Platform Engineering at Karma Automotive, unveil Karman Vision SC2 "
+    "concept vehicle at Automobility LA Auto Show in Los Angeles Tuesday, Nov. 19, 2019."
+)
+
+
+def _dump(*blocks: str) -> str:
+    return "\n\n".join(
+        (
+            "Council votes to rebuild harbour bridge | Local News | The Coast Herald",
+            "Home\nNews\nLocal",
+            "Council votes to rebuild harbour bridge",
+            "By Jane Doe\nNov. 19, 2019",
+            *blocks,
+            _BODY,
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        # Wire photos: present tense, dated to the year, with or without an agency's credit.
+        _KIFL_HARES,
+        _KARMA,
+        "An MSC cargo ship leaves PortMiami, on Aug. 31, 2019. (AP)",
+        _KIFL_HARES + " Israeli Prime Minister Benjamin Netanyahu hailed a US announcement that "
+        "it no longer considers settlements in the West Bank and annexed east Jerusalem illegal, "
+        "but the Palestinians pledged new measures to oppose it. Jaafar ASHTIYEH / AFP",
+        # A gallery's caption, shown whole ("less") and cut short ("more"), over its credit.
+        f"Image 1 of 23\n{_KARMA} less\n{_KARMA[:150]}... more\nPhoto: Damian Dovarganes, AP",
+        # Any caption over a bare credit line, a blank line between them.
+        "Hanwha Q Cells was reportedly South Korea’s largest cell maker at the end of 2017, with "
+        "3.7 GW of annual production capacity.\n\nImage: Hanwha Q cells\n\nShare",
+    ],
+)
+def test_a_photo_caption_over_the_body_is_dropped(caption: str) -> None:
+    found = extract_dump(_dump(caption))
+    assert found is not None
+    assert found.body[0].startswith("The city council voted on Tuesday")
+    assert len(found.body) == 3
+
+
+@pytest.mark.parametrize(
+    "lede",
+    [
+        # A story's sentence dated to the year tells what happened.
+        "The company said on Tuesday that it had filed for bankruptcy on Nov. 19, 2019.",
+        "Mary Jones, a teacher at the harbour school for forty years, died on November 15, 2019.",
+        # The caption under it is of a picture below the lede, not the lede's credit.
+        "More than a third of WeWork’s 12,000 employees will likely receive notice this week that "
+        "they no longer have a job.\n\nWeWork chairman Marcelo Claure (Credit: Getty Images)",
+    ],
+)
+def test_a_lede_is_not_taken_for_a_caption(lede: str) -> None:
+    found = extract_dump(_dump(lede))
+    assert found is not None
+    assert found.body[0] == lede.split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "start"),
+    [
+        ("H ong Kong is burning. The authorities pour fuel on the fire.", "Hong Kong is burning."),
+        ("“T he city is burning,” a protester said.", "“The city is burning,”"),
+        ("A ccording to the police, the march was peaceful.", "According to the police"),
+        ("I n 2019 the city saw its largest protests.", "In 2019 the city"),
+        # Not drop caps: "A" and "I" are words, a letter may name a shape, the word is unknown.
+        ("A man rides on a donkey in the village.", None),
+        ("A round of talks began in Hong Kong.", None),
+        ("I ran the length of Hong Kong island.", None),
+        ("U turns are banned on the bridge.", None),
+        ("Q ong is not a word this page holds.", None),
+    ],
+)
+def test_a_drop_cap_is_joined_to_its_word(paragraph: str, start: str | None) -> None:
+    page = f"The Guardian view on Hong Kong: a city on the brink\n{paragraph}\naround the city"
+    joined = join_drop_cap(paragraph, page)
+    if start is None:
+        assert joined == paragraph
+    else:
+        assert joined.startswith(start)
+        assert len(joined) == len(paragraph) - 1
+
+
+def test_a_text_dump_opening_with_a_drop_cap_reads_the_word_whole(tmp_path: Path) -> None:
+    page = tmp_path / "hong-kong.txt"
+    page.write_text(
+        _dump(
+            "H ong Kong is burning. The authorities continue to pour fuel on the fire in Hong "
+            "Kong, and on Monday the People’s Daily warned that there was no middle way."
+        )
+    )
+    article = _clean(page)
+    assert article.body[0].startswith("Hong Kong is burning.")
+
+
+@pytest.mark.parametrize(
+    ("title", "spoken"),
+    [
+        # Column, section and format labels, as the dev corpus' gold titles carry them.
+        (
+            "Column: The Gannett/GateHouse merger sends a dismal signal about local news",
+            "The Gannett/GateHouse merger sends a dismal signal about local news",
+        ),
+        (
+            "Fact Check: Is An 'Oxygen Bar' In Delhi Offering Fresh Air For Rs 300?",
+            "Is An 'Oxygen Bar' In Delhi Offering Fresh Air For Rs 300?",
+        ),
+        (
+            "Dear Abby: Husband springs for business class flight to India",
+            "Husband springs for business class flight to India",
+        ),
+        ("Daily Deals: More Black Friday Deals Are Live", "More Black Friday Deals Are Live"),
+        (
+            "Business Focus: It’s Why Some People Triumph Online",
+            "It’s Why Some People Triumph Online",
+        ),
+        (
+            "Tuesday's college football: Eastern Michigan routs Northern Illinois",
+            "Eastern Michigan routs Northern Illinois",
+        ),
+        ("Opinion: Trump to nowhere", "Trump to nowhere"),
+        # A subject before the colon is news; a label with too little after it stays.
+        ("Bubonic plague: Third case of plague in China", None),
+        ("Hong Kong chaos: China deploys troops", None),
+        ("Snooze cruise: Study sees future for hibernating astronauts", None),
+        ("Iran deal: Talks resume in Vienna", None),
+        ("Review: Frozen 2", None),
+    ],
+)
+def test_a_headline_is_said_without_its_column_label(title: str, spoken: str | None) -> None:
+    assert without_label(title) == (spoken or title)
 
 
 @pytest.mark.parametrize(
