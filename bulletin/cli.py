@@ -3,22 +3,71 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import logging
+import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
+from typer.core import TyperCommand, TyperGroup
 
-from .config import Settings, load_config
-from .errors import BulletinError, ConfigError, InputError
-from .models import Article
+from .config import Settings, describe_errors, load_config
+from .errors import BulletinError, ConfigError, InputError, PublishError
+from .models import Article, check_edition_name, counted
+
+
+def _tidy_help(params: list[Any]) -> None:
+    """Help that reads like the README: no ``<bool>`` after a flag, ``NAME`` for a value."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+        elif param.param_type_name == "argument" and param.metavar is not None:
+            param.display_type_rich = lambda ctx: ""  # the name says it: no "<list[Path]>"
+
+
+class _Command(TyperCommand):
+    """A command whose ``--help`` shows each argument as ``PAGE...``, not ``{inputs}...``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _tidy_help(self.params)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        _tidy_help([option] if option is not None else [])
+        return option
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = param.metavar or str(param.name).upper()
+                name += "..." if param.nargs != 1 else ""
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+
+class _Group(TyperGroup):
+    """The ``bulletin`` group, with its global options shown as ``_Command`` shows options."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _tidy_help(self.params)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        _tidy_help([option] if option is not None else [])
+        return option
+
 
 app = typer.Typer(
+    cls=_Group,
     help="Turn news articles into a spoken, podcast-style news bulletin.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
@@ -28,24 +77,66 @@ app = typer.Typer(
 logger = logging.getLogger("bulletin")
 
 
+class _OwnWords(logging.Filter):
+    """Only bulletin's own messages reach the console; other libraries' only with --verbose.
+
+    Libraries (trafilatura, htmldate, httpx) log their internals ("empty HTML tree: None");
+    bulletin reports what matters about an input in its own words.
+    """
+
+    def __init__(self, others: bool) -> None:
+        super().__init__()
+        self.others = others
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.others or record.name == "bulletin" or record.name.startswith("bulletin.")
+
+
 class _State:
     config: Path | None = None
+    quiet: bool = False
+    console: logging.Handler | None = None
+
+
+def _drop_console() -> None:
+    if _State.console is not None:
+        logging.getLogger().removeHandler(_State.console)
+        _State.console = None
+
+
+def _setup_logging(verbose: bool, quiet: bool) -> None:
+    root = logging.getLogger()
+    _drop_console()  # invoked again in one process (tests): one handler only
+    console = logging.StreamHandler(sys.stderr)
+    console.setFormatter(logging.Formatter("%(message)s"))
+    console.addFilter(_OwnWords(others=verbose))
+    root.addHandler(console)
+    _State.console = console
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    logger.setLevel(level)
 
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     config: Annotated[
-        Path | None, typer.Option("--config", "-c", help="TOML settings file.")
+        Path | None, typer.Option("--config", "-c", metavar="FILE", help="TOML settings file.")
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every step.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only warnings and errors.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show every step, and other libraries' logs.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only warnings and errors; no progress.")
+    ] = False,
 ) -> None:
-    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
-    # trafilatura logs "discarding data" warnings on pages it rejects; we report those ourselves.
-    logging.getLogger("trafilatura").setLevel(logging.ERROR)
-    logger.setLevel(level)
+    _setup_logging(verbose, quiet)
+    ctx.call_on_close(_drop_console)  # the console's stream may not outlive the command
     _State.config = config
+    _State.quiet = quiet and not verbose
+
+
+def _option_name(loc: tuple[int | str, ...]) -> str:
+    return "--" + str(loc[-1]).replace("_", "-")
 
 
 def _settings(**overrides: dict[str, object]) -> Settings:
@@ -56,9 +147,17 @@ def _settings(**overrides: dict[str, object]) -> Settings:
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:  # only an option can be wrong here: the file was checked
-        raise ConfigError(
-            "; ".join(f"--{str(e['loc'][-1]).replace('_', '-')}: {e['msg']}" for e in exc.errors())
-        ) from exc
+        raise ConfigError(describe_errors(exc, _option_name)) from exc
+
+
+def _edition(name: str | None) -> str | None:
+    """The ``--edition`` option, checked before anything is read or written."""
+    if name is not None:
+        try:
+            check_edition_name(name)
+        except ValueError as exc:
+            raise ConfigError(f"--edition: {exc}") from exc
+    return name
 
 
 @contextmanager
@@ -71,19 +170,32 @@ def _reporting() -> Iterator[None]:
         raise typer.Exit(1) from exc
 
 
-@app.command()
+_EDITION_HELP = "lower-case letters, digits, - and _"
+
+
+@app.command(cls=_Command)
 def build(
-    inputs: Annotated[list[Path], typer.Argument(help="Article pages: .txt dumps or .html.")],
+    inputs: Annotated[
+        list[Path], typer.Argument(metavar="PAGE", help="Article pages: .txt dumps or .html.")
+    ],
     out: Annotated[
-        Path, typer.Option(help="Output folder; the edition goes in OUT/EDITION/.")
+        Path, typer.Option(metavar="DIR", help="Output folder; the edition goes in DIR/EDITION/.")
     ] = Path("output"),
     edition: Annotated[
-        str | None, typer.Option(help="Edition name (default: today's date).")
+        str | None,
+        typer.Option(
+            metavar="NAME", help=f"Edition name, {_EDITION_HELP} (default: today's date)."
+        ),
     ] = None,
-    title: Annotated[str | None, typer.Option(help="Programme name said in the intro.")] = None,
-    voice: Annotated[str | None, typer.Option(help="Voice name (see: bulletin voices).")] = None,
+    title: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Programme name said in the intro.")
+    ] = None,
+    voice: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Voice name (see: bulletin voices).")
+    ] = None,
     base_url: Annotated[
-        str | None, typer.Option(help="Public URL of OUT, for absolute links in the feed.")
+        str | None,
+        typer.Option(metavar="URL", help="Public URL of DIR, for absolute links in the feed."),
     ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Synthesise and master afresh; keep nothing.")
@@ -93,9 +205,11 @@ def build(
     from .pipeline import build_bulletin
 
     def progress(stage: str, done: int, total: int) -> None:
-        typer.echo(f"{stage}: {done}/{total}", err=True)
+        if not _State.quiet:
+            typer.echo(f"{stage}: {done}/{total}", err=True)
 
     with _reporting():
+        _edition(edition)
         settings = _settings(
             script={"programme": title}, voice={"name": voice}, feed={"base_url": base_url}
         )
@@ -107,12 +221,7 @@ def build(
             progress=progress,
             use_cache=False if no_cache else None,
         )
-    skipped = sum(1 for i in report.inputs if i.status == "skipped")
-    minutes, seconds = divmod(round(report.duration_ms / 1000), 60)
-    typer.echo(
-        f"{len(report.stories)} stories, {minutes}:{seconds:02d}, {report.mp3_path}"
-        + (f" ({skipped} input(s) skipped)" if skipped else "")
-    )
+    typer.echo(report.summary())
 
 
 def _load_article(path: Path) -> Article:
@@ -138,9 +247,9 @@ def _load_article(path: Path) -> Article:
     return article
 
 
-@app.command()
+@app.command(cls=_Command)
 def clean(
-    page: Annotated[Path, typer.Argument(help="A page: .txt dump or .html.")],
+    page: Annotated[Path, typer.Argument(metavar="PAGE", help="A page: .txt dump or .html.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Print the clean article found in a page."""
@@ -163,10 +272,14 @@ def clean(
         typer.echo("\n\n".join(article.body))
 
 
-@app.command()
+@app.command(cls=_Command)
 def summarise(
-    article: Annotated[Path, typer.Argument(help="A page (.txt, .html) or a JSON article.")],
-    sentences: Annotated[int, typer.Option(min=1, help="Sentences in the summary.")] = 3,
+    article: Annotated[
+        Path, typer.Argument(metavar="ARTICLE", help="A page (.txt, .html) or a JSON article.")
+    ],
+    sentences: Annotated[
+        int, typer.Option(metavar="N", min=1, help="Sentences in the summary.")
+    ] = 3,
 ) -> None:
     """Print the summary of one article, one sentence a line."""
     from .summarise import summarise_article
@@ -176,13 +289,24 @@ def summarise(
     typer.echo("\n".join(summary))
 
 
-@app.command()
+@app.command(cls=_Command)
 def script(
-    inputs: Annotated[list[Path], typer.Argument(help="Article pages: .txt dumps or .html.")],
-    edition: Annotated[str | None, typer.Option(help="Edition name.")] = None,
+    inputs: Annotated[
+        list[Path], typer.Argument(metavar="PAGE", help="Article pages: .txt dumps or .html.")
+    ],
+    edition: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME", help=f"Edition name, {_EDITION_HELP} (default: today's date)."
+        ),
+    ] = None,
     minutes: Annotated[
         float | None,
-        typer.Option(min=0.1, help="Aimed-for length (default: [script] target_duration_s)."),
+        typer.Option(
+            metavar="M",
+            min=0.1,
+            help="Aimed-for length in minutes (default: target_duration_s in the config).",
+        ),
     ] = None,
 ) -> None:
     """Print the bulletin script, as written, without speaking it."""
@@ -191,6 +315,7 @@ def script(
 
     date = dt.date.today()
     with _reporting():
+        _edition(edition)
         settings = _settings(script={"target_duration_s": minutes * 60 if minutes else None})
         articles, _ = clean_inputs(inputs)
         result = write_script(
@@ -199,32 +324,32 @@ def script(
     typer.echo("\n\n".join(" ".join(seg.sentences) for seg in result.segments))
 
 
-@app.command()
+@app.command(cls=_Command)
 def normalise(
-    source: Annotated[str, typer.Argument(help="A text file, or - for standard input.")] = "-",
+    source: Annotated[
+        str, typer.Argument(metavar="FILE", help="A text file, or - for standard input.")
+    ] = "-",
     voice: Annotated[
-        str | None, typer.Option(help="Voice whose pronunciation lexicon applies.")
+        str | None,
+        typer.Option(metavar="NAME", help="Voice whose pronunciation lexicon applies."),
     ] = None,
 ) -> None:
     """Print the spoken form of each line of text."""
+    from .ingest import read_text_file
     from .normalise import load_lexicon, normalise_text
+    from .synthesise import resolve_voice
 
     with _reporting():
         settings = _settings(voice={"name": voice})
+        resolve_voice(settings.voice.name, settings.voice.voices_dir)  # unknown: an error
         lexicon = load_lexicon(settings.voice.voices_dir, settings.voice.name)
-        if source == "-":
-            text = sys.stdin.read()
-        else:
-            try:
-                text = Path(source).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise InputError(f"{source}: cannot be read ({exc})") from exc
+        text = sys.stdin.read() if source == "-" else read_text_file(Path(source))
     # Split on newlines only, so that one line in is always one line out.
     for line in text.removesuffix("\n").split("\n") if text else []:
         typer.echo(normalise_text(line, lexicon))
 
 
-@app.command()
+@app.command(cls=_Command)
 def voices() -> None:
     """List the voices that can be used with --voice."""
     from .synthesise import list_voices
@@ -236,40 +361,49 @@ def voices() -> None:
         typer.echo(f"{marker} {voice.name}\t{voice.sample_rate_hz} Hz\t{voice.origin}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def publish(
-    out: Annotated[Path, typer.Argument(help="Output folder holding the editions.")] = Path(
-        "output"
-    ),
+    out: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Output folder holding the editions.")
+    ] = Path("output"),
     base_url: Annotated[
-        str | None, typer.Option(help="Public URL of OUT, for absolute links in the feed.")
+        str | None,
+        typer.Option(metavar="URL", help="Public URL of DIR, for absolute links in the feed."),
     ] = None,
 ) -> None:
-    """Rewrite OUT/feed.xml and the home page from the editions in OUT."""
+    """Rewrite DIR/feed.xml and the home page from the editions in DIR."""
     from .publish import publish_site
 
     with _reporting():
         settings = _settings(feed={"base_url": base_url})
         report = publish_site(out, settings.feed, programme=settings.script.programme)
     removed = f", removed {', '.join(report.removed)}" if report.removed else ""
-    typer.echo(f"{report.feed_path}: {len(report.editions)} edition(s){removed}")
+    typer.echo(
+        f"{report.feed_path}: {counted(len(report.editions), 'edition', 'editions')}{removed}"
+    )
 
 
-@app.command()
+@app.command(cls=_Command)
 def inspect(
-    mp3: Annotated[Path, typer.Argument(help="An MP3 file (a bulletin or any other).")],
+    mp3: Annotated[
+        Path, typer.Argument(metavar="FILE.mp3", help="An MP3 file (a bulletin or any other).")
+    ],
 ) -> None:
     """Print an MP3's duration, loudness, true peak, tags and chapters."""
     from .export import inspect_mp3
 
     with _reporting():
+        if mp3.is_dir():
+            raise InputError(f"{mp3}: is a folder; give an MP3 file (e.g. DIR/EDITION/EDITION.mp3)")
+        if not mp3.exists():
+            raise InputError(f"{mp3}: no such file; give the path of an MP3 file")
         found = inspect_mp3(mp3)
     minutes, seconds = divmod(found.duration_ms / 1000, 60)
     typer.echo(f"file:      {found.path}")
     typer.echo(f"duration:  {int(minutes)}:{seconds:06.3f} ({found.duration_ms} ms)")
     typer.echo(
         f"stream:    {found.bitrate_kbps} kbps, {found.sample_rate_hz} Hz, "
-        f"{found.channels} channel(s)"
+        f"{counted(found.channels, 'channel', 'channels')}"
     )
     typer.echo(f"loudness:  {found.loudness.integrated_lufs:.1f} LUFS integrated")
     typer.echo(f"true peak: {found.loudness.true_peak_dbtp:.1f} dBTP")
@@ -280,17 +414,19 @@ def inspect(
         typer.echo(f"chapter {number}: {start_ms / 1000:8.3f}-{end_ms / 1000:8.3f} s  {title}")
 
 
-cache_app = typer.Typer(help="The speech and programme cache.", no_args_is_help=True)
+cache_app = typer.Typer(cls=_Group, help="The speech and programme cache.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 
 
-@cache_app.command("prune")
+@cache_app.command("prune", cls=_Command)
 def cache_prune(
     older_than_days: Annotated[
-        float | None, typer.Option(min=0, help="Remove what was not used for this many days.")
+        float | None,
+        typer.Option(metavar="N", min=0, help="Remove what was not used for this many days."),
     ] = None,
     max_size_mb: Annotated[
-        float | None, typer.Option(min=0, help="Then remove the least recently used to fit.")
+        float | None,
+        typer.Option(metavar="N", min=0, help="Then remove the least recently used to fit."),
     ] = None,
 ) -> None:
     """Remove old cache files; with no option, show where the cache is and its size."""
@@ -300,33 +436,75 @@ def cache_prune(
         root = _settings().voice.cache_dir or default_cache_dir()
     stats = prune_cache(root, older_than_days=older_than_days, max_size_mb=max_size_mb)
     typer.echo(
-        f"{root}: {stats.files - stats.removed_files} files, "
+        f"{root}: {counted(stats.files - stats.removed_files, 'file', 'files')}, "
         f"{(stats.size_bytes - stats.removed_bytes) / 1e6:.1f} MB"
         + (f" ({stats.removed_files} removed)" if stats.removed_files else "")
     )
 
 
-@app.command()
+def _free_port(host: str, port: int) -> int:
+    """``port`` if it can be listened on at ``host`` (0: a free port, chosen now).
+
+    Raises:
+        ConfigError: ``host`` is not an address of this machine.
+        PublishError: the port is in use, or not ours to take.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ConfigError(f"--host {host}: not an address to listen on ({exc})") from exc
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PublishError(
+                    f"port {port} is in use (another server?); pass --port with another "
+                    "number, or --port 0 for any free one"
+                ) from exc
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise ConfigError(f"--host {host}: not an address of this machine") from exc
+            raise PublishError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        return int(sock.getsockname()[1])
+
+
+@app.command(cls=_Command)
 def serve(
-    out: Annotated[Path, typer.Argument(help="Output folder to serve.")] = Path("output"),
+    out: Annotated[Path, typer.Argument(metavar="DIR", help="Output folder to serve.")] = Path(
+        "output"
+    ),
     host: Annotated[
-        str, typer.Option(help="Address to listen on; 0.0.0.0 for phones on your network.")
+        str,
+        typer.Option(
+            metavar="ADDR", help="Address to listen on; 0.0.0.0 for phones on your network."
+        ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int,
+        typer.Option(metavar="N", min=0, max=65535, help="Port to listen on; 0: any free port."),
+    ] = 8000,
 ) -> None:
-    """Serve OUT over HTTP: the feed, the editions' files, and a player page at /."""
+    """Serve DIR over HTTP: the feed, the editions' files, and a player page at /."""
     from .serve import serve_folder
 
     with _reporting():
-        serve_folder(out, host=host, port=port)
+        if not out.is_dir():
+            raise PublishError(f"{out}: no such folder; make an edition with `bulletin build`")
+        serve_folder(out, host=host, port=_free_port(host, port))
 
 
-@app.command()
+@app.command(cls=_Command)
 def run(
     config: Annotated[
         Path | None,
         typer.Option(
-            "--config", "-c", help="TOML config with the editions (default: bulletin.toml)."
+            "--config",
+            "-c",
+            metavar="FILE",
+            help="TOML config with the editions (default: bulletin.toml).",
         ),
     ] = None,
     edition: Annotated[
@@ -336,8 +514,8 @@ def run(
         bool, typer.Option("--dry-run", help="Show what would be read; make and write nothing.")
     ] = False,
     date: Annotated[
-        dt.datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="Day to make the editions for (default: today)."),
+        str | None,
+        typer.Option(metavar="YYYY-MM-DD", help="Day to make the editions for (default: today)."),
     ] = None,
 ) -> None:
     """Make the configured editions from their sources, as cron or a systemd timer would.
@@ -348,13 +526,20 @@ def run(
 
     path = config or _State.config or Path("bulletin.toml")
     with _reporting():
-        day = date.date() if date else None
+        try:
+            day = dt.date.fromisoformat(date) if date else None
+        except ValueError as exc:
+            raise ConfigError(f"--date: {date!r} is not a date; give one as YYYY-MM-DD") from exc
         outcome = run_editions(load_config(path), only=edition, dry_run=dry_run, date=day)
     for result in outcome.editions:
         typer.echo(f"{result.folder}: {result.status}: {result.message}")
         if dry_run:
             for source in result.sources:
-                detail = source.reason if source.status == "failed" else f"{source.items} items"
+                detail = (
+                    source.reason
+                    if source.status == "failed"
+                    else counted(source.items, "item", "items")
+                )
                 typer.echo(f"  source {source.source}: {source.status}, {detail}")
             for story in result.stories:
                 mark = "+" if story.status == "chosen" else "-"

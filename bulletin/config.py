@@ -6,6 +6,7 @@ import re
 import tomllib
 import urllib.parse
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -15,9 +16,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from .errors import ConfigError
-from .models import FrozenModel
+from .models import FrozenModel, check_edition_name
 
 __all__ = [
     "AudioConfig",
@@ -30,6 +32,7 @@ __all__ = [
     "Settings",
     "SourceConfig",
     "VoiceConfig",
+    "describe_errors",
     "load_config",
 ]
 
@@ -74,9 +77,17 @@ class ScriptConfig(_Section):
     outro: list[str] = ["That was {programme} for {day}.", "Thank you for listening."]
     """Outro sentences, with the same placeholders as ``intro``."""
     transitions: list[str] = ["In other news, ", "Meanwhile, ", "Also today, ", "Elsewhere, "]
-    """Said before the first sentence of the second and later stories, in turn."""
+    """Said before the first sentence of the second and later stories, in turn. A story that
+    opens on a quotation or punctuation gets none, and one that opens on its own time phrase
+    ("In July 2018, ...") gets the next one without a time word ("today", "meanwhile")."""
     final_transition: str = "And finally, "
-    """Said before the last story (when there are three or more); empty for none."""
+    """Said before the last story (when there are three or more) when that story is a light
+    one, the radio kicker; a last story of hard news (deaths, courts, investigations, ...) gets
+    the usual transition instead. Empty for none."""
+    same_story_similarity: float = Field(default=0.35, gt=0, le=1)
+    """Articles whose headline and first two sentences are at least this similar (TF-IDF
+    cosine) are one story from several sources: only the newest (then fullest) is read, and
+    the story counts as more important. 1: only identical articles are merged."""
     llm: LLMConfig = LLMConfig()
     """The optional LLM writer (``[script.llm]``)."""
 
@@ -127,6 +138,14 @@ class ProductionConfig(_Section):
     """Integrated loudness of the MP3; None takes the preset's."""
     true_peak_dbtp: float | None = Field(default=None, ge=-10, le=0)
     """True-peak ceiling of the MP3; None takes the preset's."""
+
+    @field_validator("intro_sting", "outro_sting", "transition", "music_bed")
+    @classmethod
+    def _check_sound_file(cls, value: Path | None) -> Path | None:
+        # Found out now, not after minutes of synthesis.
+        if value is not None and not value.is_file():
+            raise ValueError("no such sound file (a relative path is from where bulletin runs)")
+        return value
 
 
 class AudioConfig(_Section):
@@ -273,7 +292,9 @@ class NightlyConfig(_Section):
     repeat_after_days: int = Field(default=7, ge=0)
     """A story read in the last this many days is skipped unless its text changed; 0: never."""
     duplicate_similarity: float = Field(default=0.5, gt=0, le=1)
-    """Stories whose title and lead overlap this much (word-shingle Jaccard) are one story."""
+    """A story whose title and lead overlap one read in an earlier edition this much (word-
+    shingle Jaccard) is that story again. (Within one run, ``[script] same_story_similarity``
+    decides which pages tell one story.)"""
     keep_logs: int = Field(default=60, ge=1)
     """Run logs kept in ``OUT/logs/``."""
 
@@ -291,13 +312,37 @@ class Settings(_Section):
     editions: dict[str, EditionConfig] = {}
     """Editions for ``bulletin run``, by name (``[editions.morning]``)."""
 
-    @field_validator("editions")
+    @field_validator("editions", mode="before")
     @classmethod
-    def _check_edition_names(cls, value: dict[str, EditionConfig]) -> dict[str, EditionConfig]:
-        for name in value:
-            if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
-                raise ValueError(f"edition name {name!r}: use lower-case letters, digits, - and _")
+    def _check_edition_names(cls, value: object) -> object:
+        for name in value if isinstance(value, dict) else ():
+            check_edition_name(str(name))
         return value
+
+
+def _explain(err: ErrorDetails) -> str:
+    """What is wrong with one setting and what it takes, in words rather than pydantic's."""
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "unknown setting (check its spelling and section, or see bulletin.example.toml)"
+    if kind == "missing":
+        return "missing: this setting is required"
+    message = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    message = re.sub(r"^(Input|Value|List|String|Dictionary) should ", "must ", message)
+    message = message.replace(" after validation", "")
+    value = err.get("input")
+    if isinstance(value, str | int | float | bool) and repr(value) not in message:
+        message += f" (got {value!r})"
+    return message
+
+
+def describe_errors(exc: ValidationError, name: Callable[[tuple[int | str, ...]], str]) -> str:
+    """Every problem in ``exc`` as ``SETTING: what is wrong``, joined by ``; ``.
+
+    ``name`` turns an error's location into the setting's name as the user wrote it
+    (``voice.name`` in a file, ``--voice`` on the command line).
+    """
+    return "; ".join(f"{name(err['loc'])}: {_explain(err)}" for err in exc.errors())
 
 
 def load_config(path: Path | None) -> Settings:
@@ -312,13 +357,18 @@ def load_config(path: Path | None) -> Settings:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: config file not found") from exc
+        raise ConfigError(
+            f"{path}: config file not found; copy bulletin.example.toml to {path.name} and edit "
+            "it, or pass --config FILE"
+        ) from exc
+    except IsADirectoryError as exc:
+        raise ConfigError(f"{path}: is a folder, not a config file; pass --config FILE") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        problems = describe_errors(exc, lambda loc: ".".join(str(p) for p in loc))
         raise ConfigError(f"{path}: {problems}") from exc

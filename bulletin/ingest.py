@@ -9,6 +9,7 @@ an unchanged feed costs one request.
 from __future__ import annotations
 
 import calendar
+import codecs
 import datetime as dt
 import hashlib
 import html
@@ -39,6 +40,8 @@ __all__ = [
     "fetch_articles",
     "load_inputs",
     "load_raw_article",
+    "read_text_file",
+    "skipped_input",
     "source_name",
 ]
 
@@ -60,7 +63,28 @@ def article_id_for(origin: str) -> str:
     return f"{slug}-{digest}"
 
 
+# Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def _decode(data: bytes, name: str) -> str:
+    """Text from a file's bytes: UTF-8, or UTF-16/32 with a byte-order mark, or legacy 8-bit.
+
+    Raises:
+        InputError: the bytes are not text (a binary file).
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break  # a byte-order mark on something that is not text in that encoding
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise InputError(f"{name}: binary file, not a text or HTML page")
     try:
@@ -75,6 +99,25 @@ def _decode(data: bytes, name: str) -> str:
     return data.decode("cp1252", errors="replace")
 
 
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except IsADirectoryError as exc:
+        raise InputError(f"{path}: is a folder; give the files inside it") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def read_text_file(path: Path) -> str:
+    """A text file's text, decoded as inputs are (UTF-8, UTF-16/32 with a BOM, legacy 8-bit).
+
+    Raises:
+        InputError: the file cannot be read, or is binary.
+    """
+    data = _read_bytes(path)
+    return _decode(data, str(path)) if data else ""
+
+
 def load_raw_article(path: Path) -> RawArticle:
     """Read one input file.
 
@@ -82,18 +125,15 @@ def load_raw_article(path: Path) -> RawArticle:
         InputError: the file cannot be read, is empty, or is binary.
     """
     name = path.name
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a folder; give the article files inside it") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    data = _read_bytes(path)
     if not data.strip():
         raise InputError(f"{path}: empty file")
     text = _decode(data, str(path))
     if not text.strip():
         raise InputError(f"{path}: empty file")
-    is_html = path.suffix.lower() in _HTML_SUFFIXES or bool(_HTML_START.match(data[:512]))
+    is_html = path.suffix.lower() in _HTML_SUFFIXES or bool(
+        _HTML_START.match(text[:512].encode("utf-8", "replace"))
+    )
     return RawArticle(
         origin=str(path),
         name=name,
@@ -111,8 +151,16 @@ def load_inputs(paths: list[Path]) -> tuple[list[RawArticle], list[InputReport]]
             raws.append(load_raw_article(path))
         except InputError as exc:
             logger.warning("skipped %s", exc)
-            reports.append(InputReport(origin=str(path), status="skipped", reason=str(exc)))
+            reports.append(skipped_input(str(path), exc))
     return raws, reports
+
+
+def skipped_input(origin: str, problem: Exception | str) -> InputReport:
+    """The report of an input skipped for ``problem``, without the origin repeated in it."""
+    reason = str(problem)
+    return InputReport(
+        origin=origin, status="skipped", reason=reason.removeprefix(f"{origin}: ") or reason
+    )
 
 
 # --- sources for nightly runs: folders, article URLs, RSS/Atom feeds ---------------------------
@@ -541,15 +589,19 @@ def _from_urls(
             raw = _fetch_page(fetcher, url)
         except IngestError as exc:
             logger.warning("fetch: %s: skipped %s", name, exc)
-            reports.append(InputReport(origin=url, status="skipped", reason=str(exc)))
+            reports.append(skipped_input(url, exc))
             continue
         assert raw is not None
         articles.append(
             FetchedArticle(raw=raw, source=name, weight=source.weight, position=position)
         )
     if source.urls and not articles:
+        first = f"{reports[0].origin}: {reports[0].reason}"
+        count = len(source.urls)
         raise IngestError(
-            f"none of its {len(source.urls)} URL(s) could be fetched; first: {reports[0].reason}"
+            f"none of its {count} URLs could be fetched; first: {first}"
+            if count > 1
+            else f"its URL could not be fetched: {first}"
         )
     return articles, reports
 
@@ -622,7 +674,7 @@ def _from_feed(
             raw = _entry_page(entry, url, title or _page_name(url))
             if raw is None:
                 logger.warning("fetch: %s: skipped %s", name, exc)
-                reports.append(InputReport(origin=url, status="skipped", reason=str(exc)))
+                reports.append(skipped_input(url, exc))
                 continue
             logger.info("fetch: %s: %s; using the feed's own text", name, exc)
         articles.append(
@@ -636,9 +688,11 @@ def _from_feed(
             )
         )
     if entries and not articles:
+        first = f"{reports[0].origin}: {reports[0].reason}" if reports else "?"
         raise IngestError(
-            f"{feed_url}: none of its {len(order)} entries could be fetched; "
-            f"first: {reports[0].reason if reports else '?'}"
+            f"{feed_url}: none of its {len(order)} entries could be fetched; first: {first}"
+            if len(order) > 1
+            else f"{feed_url}: its entry could not be fetched: {first}"
         )
     return articles, reports, response.not_modified
 
@@ -691,7 +745,7 @@ def fetch_articles(
             inputs.extend(skipped)
             status: Literal["fetched", "unchanged"] = "unchanged" if unchanged else "fetched"
             reports.append(SourceReport(source=name, status=status, items=len(got)))
-            logger.debug("fetch: %s: %d items (%s)", name, len(got), status)
+            logger.debug("fetch: %s: %d item%s (%s)", name, len(got), "s"[: len(got) != 1], status)
     finally:
         if own_client:
             http.close()

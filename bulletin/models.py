@@ -7,16 +7,18 @@ Audio never travels inside a model: models hold paths and timings, and the array
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 __all__ = [
     "Article",
     "BuildReport",
     "Chapter",
     "Cue",
+    "EditionName",
     "Episode",
     "FrozenModel",
     "InputReport",
@@ -28,7 +30,42 @@ __all__ = [
     "SegmentKind",
     "SpeechSegment",
     "StoryReport",
+    "check_edition_name",
+    "counted",
 ]
+
+_EDITION_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+RESERVED_EDITION_NAMES = frozenset({"logs"})
+"""Folders bulletin keeps in the output folder itself (``nightly.LOG_DIR``); its other files
+(``feed.xml``, ``cover.png``, ``.bulletin/``, ``.staging-*``) have dots, which no name has."""
+
+
+def counted(number: int, one: str, many: str) -> str:
+    """``1 story``, ``2 stories``."""
+    return f"{number} {one if number == 1 else many}"
+
+
+def check_edition_name(name: str) -> str:
+    """``name`` if it can name an edition's folder in OUT, beside the feed and bulletin's files.
+
+    Raises:
+        ValueError: the message says what a valid name looks like.
+    """
+    if not _EDITION_NAME.fullmatch(name):
+        raise ValueError(
+            f"{name!r} is not a valid edition name: use lower-case letters, digits, '-' and '_', "
+            "starting with a letter or digit, at most 64 characters (e.g. 2026-11-28, morning)"
+        )
+    if name in RESERVED_EDITION_NAMES:
+        raise ValueError(
+            f"{name!r} cannot be an edition name: bulletin keeps its own {name}/ folder in the "
+            "output folder; choose another name"
+        )
+    return name
+
+
+EditionName = Annotated[str, AfterValidator(check_edition_name)]
+"""An edition's name, which is also its folder in OUT (validated by ``check_edition_name``)."""
 
 
 class FrozenModel(BaseModel):
@@ -205,3 +242,12 @@ class BuildReport(FrozenModel):
     """Integrated loudness measured from the MP3."""
     true_peak_dbtp: float | None = None
     """True peak measured from the MP3."""
+
+    def summary(self) -> str:
+        """The line a finished build ends on: ``4 stories, 5:12, PATH (1 input skipped)``."""
+        minutes, seconds = divmod(round(self.duration_ms / 1000), 60)
+        skipped = sum(1 for i in self.inputs if i.status == "skipped")
+        return f"{counted(len(self.stories), 'story', 'stories')}, {minutes}:{seconds:02d}, " + (
+            f"{self.mp3_path}"
+            + (f" ({counted(skipped, 'input', 'inputs')} skipped)" if skipped else "")
+        )

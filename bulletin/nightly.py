@@ -31,8 +31,8 @@ from .clean import clean_article
 from .config import EditionConfig, NightlyConfig, ScriptConfig, Settings
 from .errors import BulletinError, ConfigError, LockError
 from .ingest import FetchedArticle, HttpClient, SourceReport, fetch_articles
-from .models import Article, BuildReport, FrozenModel, InputReport
-from .summarise import summarise_article
+from .models import Article, BuildReport, FrozenModel, InputReport, counted
+from .summarise import same_story_groups, summarise_article
 
 __all__ = [
     "EditionOutcome",
@@ -274,9 +274,11 @@ def select_stories(
 
     Stories are ranked by source weight, place in their source (a feed's first entry is its
     lead story) and freshness (halving every 24 hours). Going down that order, a story is
-    dropped when it is the same story as one already kept (word 3-shingles of title and lead
-    overlapping at least ``cfg.duplicate_similarity``), or when another edition read it in the
-    last ``cfg.repeat_after_days`` days and its text has not changed since; the rest are taken
+    dropped when it is the same story as one ranked above it (``same_story_groups`` at
+    ``[script] same_story_similarity``, as the script writer groups them), or when another
+    edition read it in the last ``cfg.repeat_after_days`` days, unchanged or as the same story
+    (word 3-shingles of title and lead overlapping the one read at least
+    ``cfg.duplicate_similarity``); the rest are taken
     until their estimated length fills ``target_s`` (at least one, at most ``max_stories``).
     The script writer then fills the target with these stories (``[script]
     target_duration_s``).
@@ -307,21 +309,20 @@ def select_stories(
         and _parse_time(entry.get("read_at")) >= window
     }
     recent_shingles = {key: _shingles(entry.get("lead", "")) for key, entry in recent.items()}
-    kept: list[_Candidate] = []
     choices: list[StoryChoice] = []
     chosen: list[_Candidate] = []
     budget_s = max(target_s - _FRAME_S, 0.0)
     used_s = 0.0
-    for cand in ranked:
-        twin = next(
-            (k for k in kept if _jaccard(k.shingles, cand.shingles) >= cfg.duplicate_similarity),
-            None,
-        )
-        if twin is not None or any(k.article.article_id == cand.article.article_id for k in kept):
-            twin = twin or next(k for k in kept if k.article.article_id == cand.article.article_id)
-            choices.append(_as_choice(cand, "duplicate", f"same story as {twin.article.origin}"))
+    # The same story from several sources, as the script writer groups them: the best-ranked
+    # report is the one kept.
+    story_of: dict[int, int] = {}
+    for group in same_story_groups([c.article for c in ranked], script.same_story_similarity):
+        story_of.update((i, group[0]) for i in group)
+    for i, cand in enumerate(ranked):
+        first = ranked[story_of[i]]
+        if first is not cand:
+            choices.append(_as_choice(cand, "duplicate", f"same story as {first.article.origin}"))
             continue
-        kept.append(cand)
         seen = recent.get(cand.article.article_id)
         if seen is not None and seen.get("digest") == cand.digest:
             choices.append(_as_choice(cand, "already-read", f"read in {seen.get('edition')}"))
@@ -470,8 +471,8 @@ def _clean(
     for item in fetched:
         article = clean_article(item.raw)
         if article is None:
-            reason = f"{item.raw.origin}: no article found in the page"
-            logger.warning("clean: skipped %s", reason)
+            reason = "no article found in the page"
+            logger.warning("clean: skipped %s: %s", item.raw.origin, reason)
             skipped.append(InputReport(origin=item.raw.origin, status="skipped", reason=reason))
             continue
         if item.feed_title and not article.title:
@@ -600,7 +601,7 @@ def _make_edition(
     if dry_run:
         return outcome(
             "planned",
-            f"would make {folder} from {len(chosen)} stories",
+            f"would make {folder} from {counted(len(chosen), 'story', 'stories')}",
             sources=sources,
             stories=choices,
         )
@@ -641,10 +642,9 @@ def _make_edition(
         settings.nightly.repeat_after_days,
     )
     ledger.save()
-    minutes, seconds = divmod(round(report.duration_ms / 1000), 60)
     return outcome(
         "made",
-        f"{len(report.stories)} stories, {minutes}:{seconds:02d}, {report.mp3_path}",
+        report.summary(),
         sources=sources,
         stories=choices,
         report=report,

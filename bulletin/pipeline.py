@@ -18,7 +18,7 @@ from typing import ParamSpec
 from ._files import lock_output, publish_dir, withdraw_edition
 from .clean import clean_article
 from .config import Settings
-from .errors import InputError, PublishError
+from .errors import ConfigError, InputError, PublishError
 from .export import (
     EpisodeEncoder,
     build_chapters_json,
@@ -26,9 +26,16 @@ from .export import (
     export_episode,
     partial_path,
 )
-from .ingest import load_inputs
+from .ingest import load_inputs, skipped_input
 from .master import ProgrammeMaster, master_bulletin
-from .models import Article, BuildReport, InputReport, SpeechSegment, StoryReport
+from .models import (
+    Article,
+    BuildReport,
+    InputReport,
+    SpeechSegment,
+    StoryReport,
+    check_edition_name,
+)
 from .normalise import load_lexicon, normalise_script
 from .publish import publish_site
 from .summarise import write_script
@@ -63,23 +70,47 @@ def clean_inputs(paths: list[Path]) -> tuple[list[Article], list[InputReport]]:
     for raw in raws:
         article = clean_article(raw)
         if article is None:
-            reason = f"{raw.origin}: no article found in the page"
-            logger.warning("skipped %s", reason)
-            reports.append(InputReport(origin=raw.origin, status="skipped", reason=reason))
+            logger.warning("skipped %s: no article found in the page", raw.origin)
+            reports.append(skipped_input(raw.origin, "no article found in the page"))
             continue
         articles.append(article)
         reports.append(InputReport(origin=raw.origin, status="used"))
-    logger.info("clean: %d articles, %d skipped", len(articles), len(reports) - len(articles))
+    skipped = len(reports) - len(articles)
+    logger.info(
+        "clean: %d article%s, %d skipped", len(articles), "" if len(articles) == 1 else "s", skipped
+    )
     if not articles:
-        raise InputError(
-            f"no usable article in {len(paths)} input(s); give .txt page dumps or .html pages"
-        )
+        inputs = "the input" if len(paths) == 1 else f"any of the {len(paths)} inputs"
+        raise InputError(f"no usable article in {inputs}; give .txt page dumps or .html pages")
     return articles, reports
 
 
 def spoken_text(segments: list[SpeechSegment]) -> str:
     """What the voice says, in order: one sentence a line, a blank line between segments."""
     return "\n\n".join("\n".join(s for s in seg.spoken if s) for seg in segments) + "\n"
+
+
+def _check_target(out_dir: Path, edition: str | None) -> None:
+    """Refuse, before anything is read or locked, an edition or output folder that cannot be.
+
+    Raises:
+        ConfigError: the edition name is not a valid folder name (``check_edition_name``).
+        PublishError: ``out_dir``, or a folder it would be made in, is a file.
+    """
+    if edition is not None:
+        try:
+            check_edition_name(edition)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from exc
+    for folder in (out_dir, *out_dir.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                where = "is" if folder == out_dir else f"cannot be made: {folder} is"
+                raise PublishError(
+                    f"{out_dir}: {where} a file, not a folder; give an output folder "
+                    "(a new one, or one holding editions)"
+                )
+            break
 
 
 def _holding_lock(build: Callable[_P, BuildReport]) -> Callable[_P, BuildReport]:
@@ -90,6 +121,7 @@ def _holding_lock(build: Callable[_P, BuildReport]) -> Callable[_P, BuildReport]
     def locked(*args: _P.args, **kwargs: _P.kwargs) -> BuildReport:
         bound = signature.bind(*args, **kwargs).arguments
         settings: Settings = bound["settings"]
+        _check_target(bound["out_dir"], bound.get("edition"))
         with lock_output(bound["out_dir"], wait_s=settings.nightly.lock_wait_s, purpose="build"):
             return build(*args, **kwargs)
 
@@ -119,6 +151,7 @@ def build_bulletin(
     ``out_dir/.bulletin.lock``; another waits ``[nightly] lock_wait_s``, then fails.
 
     Raises:
+        ConfigError: ``edition`` is not a valid name (``models.check_edition_name``).
         BulletinError: no usable input, no voice, or a stage failed.
         LockError: another run kept the output folder locked.
     """

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from ._files import fsync_dir, lock_output, write_atomic
 from .config import FeedConfig
 from .errors import PublishError
-from .models import Chapter, FrozenModel
+from .models import Chapter, FrozenModel, counted
 
 __all__ = [
     "PublishReport",
@@ -697,7 +697,7 @@ def publish_site(out_dir: Path, cfg: FeedConfig, *, programme: str | None = None
             "publish: feed links are relative; set feed.base_url (or --base-url) so podcast "
             "apps can fetch the episodes"
         )
-    logger.info("publish: %s, %d editions", feed_path, len(kept))
+    logger.info("publish: %s, %s", feed_path, counted(len(kept), "edition", "editions"))
     return PublishReport(
         feed_path=feed_path,
         editions=[e.edition for e in kept],

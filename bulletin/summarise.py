@@ -24,12 +24,12 @@ from functools import lru_cache
 import numpy as np
 import pysbd
 
-from ._textdump import split_dateline
+from ._textdump import split_dateline, without_label
 from .config import ScriptConfig
 from .errors import ScriptError
 from .models import Article, Script, ScriptSegment
 
-__all__ = ["split_sentences", "summarise_article", "write_script"]
+__all__ = ["same_story_groups", "split_sentences", "summarise_article", "write_script"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,24 +40,49 @@ Rewriter = Callable[[Article, int], "list[str] | None"]
 
 # Words that start a new sentence when a page glued a caption to the text without a full stop
 # ("... at Sandown on Saturday Wright is now a pundit"). Pronouns and articles only: a proper
-# noun after a lower-case word is usually the same sentence.
+# noun after a lower-case word is usually the same sentence. "A" starts one only before a word
+# that is not a preposition ("... in Group A on Saturday").
 _RESTART = (
-    r"The|A(?=\s[a-z])|An|He|She|It|They|His|Her|Their|Its|But|And|In|On|At|After|"
-    r"As(?=\s[a-z])|This|These|That|Those|There|We|If|When|While|Today|"
-    r"Yesterday|During|However|Meanwhile|Speaking|According|Scroll|Pictured|Photo|Click|Read|"
-    r"Video"
+    r"The|A(?=\s(?!(?:on|in|at|of|and|or|to|for|by|with)\b)[a-z])|An|He|She|It|They|His|Her|"
+    r"Their|Its|But|And|In|On|At|After|As(?=\s[a-z])|This|These|That|Those|There|We|If|When|"
+    r"While|Today|Yesterday|During|However|Meanwhile|Speaking|According|Scroll|Pictured|Photo|"
+    r"Click|Read|Video|(?:It|That|There|Here|He|She)[’']s|(?:They|We)[’']re"
 )
 _FUSED = re.compile(rf"(?<=[a-z0-9%)’'\"”])\s+(?=(?:{_RESTART})\s)|(?<=[a-z0-9%)])\s+(?=[‘“][A-Z])")
 # A glue point after one of these words is grammar, not a missing full stop.
 _GLUE_WORDS = frozenset(
-    "the a an of in on at to by for from with and or but as than that said says told is was "
-    "are were be into about like called named dubbed titled whose his her their its our my your "
-    "see visit when if what where how why who which do does did not".split()
+    "the a an of in on at to by for from with and or but as than that said says told tells is "
+    "was are were be into about like called named nicknamed dubbed titled aka whose his her "
+    "their its our my your see visit when if what where how why who which do does did not "
+    "including during against between among across via featuring starring".split()
+)
+# What follows a glue point is a name, not a new sentence, when it is a run of capitalised words
+# that ends the sentence or a clause, or goes on with a preposition: "tells The Hollywood
+# Reporter.", "giant The Carlyle Group.", "read The Ugly Duckling to the young audience",
+# "perform “Takin’ It to the Streets.”". A caption's next sentence goes on in lower case ("The
+# German boss has ...", "The Arizona Department of Public Safety, who are ...").
+_CAPITALISED = r"[A-Z][\w’'&.-]*"
+_TITLE_RUN = rf"{_CAPITALISED}(?:\s(?:(?:of|and|the|an?|in|on|at|to|for|with|&)\s)*{_CAPITALISED})*"
+_AFTER_NAME = (
+    r"[.;:!?]|,(?!\swho\b)|$|\s[-–—]\s|\s(?:to|by|from|with|for|into|in|on|at|as|together)\b"
+)
+_NAME_AHEAD = re.compile(
+    rf"(?:The|An?|This)\s{_TITLE_RUN}(?={_AFTER_NAME})|[‘“]{_TITLE_RUN}[.,!?]?[”’](?![\w’])"
 )
 _SPACE = re.compile(r"\s+")
 # A quotation that closes without punctuation of its own and runs on in lower case is a name
 # (a song, a slogan) inside the sentence; speech closes on a comma or stop ("... late,” he said).
 _QUOTED_NAME = re.compile(r"[‘“](?:[^‘“”’]|’(?=\w)){1,80}(?<![,.!?…])[”’]\s+[a-z]")
+# pysbd leaves the closing quote of '"... from new EU countries."' on its own.
+_CLOSING_ONLY = re.compile(r"^[\"”’')\]]+$")
+# "... at 10 a.m. Friday, Dec. 6.", "at 9 a.m. ET to discuss ...": what follows a clock time's
+# "a.m." is the same sentence when it says which day, month or time zone.
+_CLOCK_END = re.compile(r"\b[ap]\.m\.$")
+_CLOCK_DETAIL = re.compile(
+    r"^(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|local\b"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s\d"
+    r"|(?:[ECMP][SD]?T|GMT|BST|CES?T|UTC|AES?T|AEDT|IST|JST|HKT|SGT)\b)"
+)
 # "... rest of the UK.The line was closed": a full stop that lost its space on the page.
 _LOST_SPACE = re.compile(r"(?<=[A-Za-z]{2}[.!?])(?=[A-Z][a-z])")
 
@@ -86,8 +111,12 @@ def _split_fused(sentence: str) -> list[str]:
             continue
         if _open_quote(before):
             continue  # inside a quotation, a capital after a word is the speaker's own
+        if re.search(r",[\"”’']$", before):
+            continue  # '"... a sad song," Read said.': the speaker after the quotation
         if _QUOTED_NAME.match(sentence, match.end()):
             continue  # a title in quotes ("played “We’re Not Gonna Take It” from ..."), not speech
+        if _NAME_AHEAD.match(sentence, match.end()) or re.search(r"\w['’]s$", words[-1]):
+            continue  # "tells The Hollywood Reporter.", "Steven Covey’s The 7 Habits ..."
         out.append(before.strip())
         start = match.end()
     out.append(sentence[start:].strip())
@@ -108,8 +137,12 @@ def split_sentences(text: str) -> list[str]:
         pieces: list[str] = []
         for piece in _segmenter().segment(paragraph):
             piece = piece.strip()
-            if pieces and piece[:1] in (",", ";", ":"):
-                pieces[-1] += piece  # pysbd ends a sentence at "St." in "8 Eighth St., after"
+            if pieces and (piece[:1] in (",", ";", ":") or _CLOSING_ONLY.match(piece)):
+                # pysbd ends a sentence at "St." in "8 Eighth St., after", and before a quote's
+                # closing mark
+                pieces[-1] += piece
+            elif pieces and _CLOCK_END.search(pieces[-1]) and _CLOCK_DETAIL.match(piece):
+                pieces[-1] += " " + piece
             elif piece:
                 pieces.append(piece)
         for sentence in pieces:
@@ -176,6 +209,32 @@ _BYLINE_PIECE = re.compile(
 _QUOTE_START = re.compile(r"^[\"“‘']")
 _FULL_STOP = re.compile(r"[.!?…][\"'”’)\]]*$")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|(?<!\w)[‘'][^‘’']*[’'](?!\w)")
+# Fewer words than this, and no full stop, is a heading or a stub; a caption without a full stop
+# says what happened in more ("Ann Lee celebrates the Springfield budget with teachers").
+_HEADING_WORDS = 8
+_TITLE_SMALL_WORDS = frozenset("a an the and or of in on at to for with by from v vs".split())
+_HERE_IS = re.compile(r"^here(?:[’']s| is| are)\b", re.IGNORECASE)
+# A list's bullet, or the dash a dateline left ("— Mike Glass threw ..."): not read. A list item
+# without a full stop is a fragment ("- Digital Crown", "- See it now: Apple").
+_LIST_MARK = re.compile(r"^[-–—•*·▪●►]+\s+")
+# Who speaks or what a result is for, as print labels it: "Q: ...", "DEAR ABBY: My husband ...",
+# "5-1A: Salina South diver ...". The rest is read without the label.
+_PRINT_LABEL = re.compile(
+    r"^(?:[A-Z]|[A-Z][A-Z'’.&-]+(?:\s[A-Z][A-Z'’.&-]+){0,3}|\d[\w-]*):\s(?=\S)"
+)
+# A reference to a source at the end of a sentence: "... the United States (1).", "... [12]."
+_CITATION = re.compile(r"\s*(?:\(\d{1,3}(?:[,–-]\s?\d{1,3})*\)|\[\d{1,3}\])(?=[.!?]?$)")
+# A sentence that points at what the bulletin does not read: a list or quote to follow ("Here
+# are the highlights:"), a table row, an address to type, a link ("You can view our open thread
+# here."), an affiliate notice.
+_POINTS_ELSEWHERE = re.compile(
+    r":$|^\||https?://|\bwww\.|[\w.+-]+@[\w-]+\.[a-z]{2,}"
+    r"|^(?:you can |to )?(?:also )?(?:read|view|see|find|watch|listen|subscribe|sign up|download"
+    r"|register|apply|donate|check|learn|get|follow)\b.*\bhere(?:[.!]?$|\s[-–—])"
+    r"|\bmay (?:earn|receive|get) (?:an? )?(?:small )?(?:affiliate )?commission\b"
+    r"|\bfor more stories\b",
+    re.IGNORECASE,
+)
 
 
 def _without_furniture(sentence: str) -> str:
@@ -183,6 +242,7 @@ def _without_furniture(sentence: str) -> str:
     scroll = _SCROLL.match(sentence)
     if scroll:
         sentence = sentence[scroll.end() :]
+    sentence = _CITATION.sub("", sentence)
     sentence = _PHOTO_PLACE.sub("", sentence)
     # "Terry Martin, 48, pictured in 2012, shot ...": the aside's comma closes the age's.
     sentence = _PHOTO_ASIDE.sub(
@@ -195,13 +255,37 @@ def _without_furniture(sentence: str) -> str:
         rest = sentence[label.end() :]
         if len(rest.split()) >= _MIN_WORDS:
             sentence = rest[:1].upper() + rest[1:]
+    printed = _PRINT_LABEL.match(sentence)  # also under a caption's: "Summary: 5-1A: Salina ..."
+    if printed and not _PAGE_ONLY.search(printed.group(0)):  # "WATCH: ..." is dropped whole
+        sentence = sentence[printed.end() :]
     return _SPACE.sub(" ", sentence).strip()
 
 
+# An entry in a list under a person's name: "Christopher D. Battin: Dealing in cocaine, ..."
+# (a police blotter's charges, a transcript's speaker). Read out, it is a list, not news.
+_NAME_ENTRY = re.compile(r"^(?:[A-Z][a-z'’-]+|[A-Z]\.)(?:\s(?:[A-Z][a-z'’-]+|[A-Z]\.)){1,3}:\s")
+
+
 def _is_page_only(sentence: str) -> bool:
-    if _PAGE_ONLY.search(sentence):
+    if _PAGE_ONLY.search(sentence) or _POINTS_ELSEWHERE.search(sentence):
+        return True
+    if _NAME_ENTRY.match(sentence):
         return True
     return bool(_CAPTION_LABEL.match(sentence)) and not _ATTRIBUTION.search(sentence[:40])
+
+
+def _heading(sentence: str) -> bool:
+    """A line without a full stop that heads what follows rather than telling it: a subhead ("The
+    New Space Race", "Here’s why stepping into an online leadership role is crucial"), a
+    pull-quote's speaker ("News industry analyst Ken Doctor"), a link. A page's caption without
+    a full stop is a whole sentence of news and stays ("Kilmarnock will confirm Gary Locke as
+    the club's new permanent manager on Friday")."""
+    if _FULL_STOP.search(sentence):
+        return False
+    words = [w for w in sentence.split() if any(c.isalpha() for c in w)]
+    content = [w for w in words if w not in _TITLE_SMALL_WORDS]
+    title_case = sum(w[0].isupper() for w in content) >= 0.8 * len(content)
+    return len(words) < _HEADING_WORDS or title_case or bool(_HERE_IS.match(sentence))
 
 
 def _quote_share(sentence: str) -> float:
@@ -386,8 +470,13 @@ def _readable_sentences(article: Article) -> list[str]:
                 if _BYLINE_PIECE.match(sentence):
                     continue
                 sentence = split_dateline(sentence)[0]
+            item = _LIST_MARK.match(sentence)
+            if item:
+                sentence = sentence[item.end() :]
+                if not _FULL_STOP.search(sentence):
+                    continue  # a list's fragment
             sentence = _without_furniture(sentence)
-            if sentence and not _is_page_only(sentence):
+            if sentence and not _is_page_only(sentence) and not _heading(sentence):
                 sentences.append(sentence)
     return sentences
 
@@ -428,11 +517,60 @@ def summarise_article(article: Article, sentences: int = 3) -> list[str]:
 
 # --- The bulletin ---------------------------------------------------------------------------
 
-# Words that may lose their capital after a transition ("In other news, the ...").
+# Words that always lose their capital after a transition ("In other news, the ..."); any
+# other first word does when the article writes it in lower case and never capitalises it
+# inside a sentence ("Rates", "Retiring" do; "Stadia", "Remember" in a name keep theirs).
 _LOWERABLE = frozenset(
     "the a an in on at after as for this there it more some many two three four five several "
     "police officials authorities thousands hundreds dozens".split()
+) | (_STOPWORDS - {"may", "will", "us", "i"})
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
+# A transition that speaks of time ("Meanwhile, ", "Also today, ") contradicts an opening
+# that names its own ("In July 2018, ...", "Three years ago, ...", "On Monday, ...").
+_TIMELY_TRANSITION = re.compile(
+    r"\b(?:today|tonight|now|meanwhile|this (?:morning|afternoon|evening|week)|"
+    r"at the same time|yesterday|later)\b",
+    re.IGNORECASE,
 )
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_TIME_UNIT = (
+    r"(?:second|minute|hour|day|night|week|weekend|fortnight|month|quarter|year|decade|"
+    r"century|morning|afternoon|evening|summer|winter|spring|autumn|fall|season)s?"
+)
+_TIME_OPENING = re.compile(
+    rf"^(?:today|tonight|tomorrow|yesterday|now|recently|earlier|currently|previously|"
+    rf"back in|(?:early |earlier |late |later )?(?:last|this|next|past) "
+    rf"(?:{_TIME_UNIT}|{_WEEKDAY})|"
+    rf"(?:on|by|since|until|in|from|during|before|after|over|for|as of|at) "
+    rf"(?:(?:the|a|this|last|next|past|early|late|mid-?)\s)*"
+    rf"(?:{_WEEKDAY}|{_MONTH}(?= |,|$)|\d{{4}}\b|\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}|{_TIME_UNIT}|"
+    rf"\w+ {_TIME_UNIT})|"
+    rf"(?:\w+|\d+) {_TIME_UNIT} (?:ago|earlier|later|before)|{_MONTH} \d|\d{{4}}\b)",
+    re.IGNORECASE,
+)
+# Hard news: a story about one of these is not the light item "And finally, " introduces.
+_HARD_NEWS = re.compile(
+    r"\b(?:kill\w*|dead|deaths?|die[ds]?|dying|murder\w*|shot|shooting|stabb\w*|crash\w*|"
+    r"attack\w*|bomb\w*|war|troops|military|arrest\w*|charged|charges|guilty|convicted|"
+    r"sentenced|jail\w*|prison\w*|court|lawsuit|su(?:e|ed|ing)|investigat\w*|probe|fraud|"
+    r"allegations?|alleged(?:ly)?|accused|rape|abuse\w*|police|protest\w*|riot\w*|clash\w*|"
+    r"unrest|crisis|lay(?:ing)? off|laid off|layoffs?|job cuts|bankrupt\w*|recession|"
+    r"impeach\w*|plague|outbreak|epidemic|pandemic|virus|disease|victims?|injur\w*|"
+    r"disaster|earthquake|flood\w*|hurricane|wildfire|explosion|threat\w*|terror\w*|"
+    r"hostages?|kidnap\w*|missing|emergency|evacuat\w*|sanctions?|resign\w*|fired|scandal)\b",
+    re.IGNORECASE,
+)
+# Stories from several sources: the headline (twice: it names the story) and the first two
+# sentences are compared. IDF is taken over this many documents, the articles padded with
+# empty ones, so that a batch of two or three articles weighs words as a larger one does
+# (with the batch alone, the words two reports of one story share would count for little).
+_SAME_STORY_LEAD = 2
+_IDF_DOCUMENTS = 1000
 _TITLE_FURNITURE = re.compile(r"\s+(?:\||[-–—]\s)\s*[^|]{2,40}$")
 
 
@@ -443,7 +581,7 @@ def _as_sentence(text: str) -> str:
 
 def _headline(article: Article) -> str | None:
     """The title as a spoken headline; None for a section label ("Opinion") or no title."""
-    title = _SPACE.sub(" ", article.title).strip()
+    title = without_label(_SPACE.sub(" ", article.title).strip())  # "Column: ...", "Dear Abby: ..."
     if "|" in title:  # "Story | Site name": the site is page furniture
         title = title.split("|")[0].strip()
     elif article.source:
@@ -453,24 +591,63 @@ def _headline(article: Article) -> str | None:
     return _as_sentence(title) if len(title.split()) >= 3 else None
 
 
-def _with_transition(transition: str, sentence: str) -> str:
-    if not transition:
+def _common_words(articles: Sequence[Article]) -> frozenset[str]:
+    """Words the articles write in lower case somewhere: English words, not names."""
+    return frozenset(w for a in articles for p in a.body for w in _LOWER_WORD.findall(p))
+
+
+def _lower_first(sentence: str, article: Article, common: frozenset[str]) -> str:
+    """The sentence with its first word in lower case, unless that is a name or an acronym:
+    it is lowered when it is a function word, or when the bulletin's articles write it in
+    lower case and its own article never capitalises it inside a sentence."""
+    match = _FIRST_WORD.match(sentence)
+    if not match:
         return sentence
-    first, _, rest = sentence.partition(" ")
-    if first.lower() in _LOWERABLE:
-        first = first.lower()
-    return f"{transition}{first} {rest}".rstrip()
+    word = match.group(0)
+    lower = word.lower()
+    if lower != "a" and (len(word) == 1 or not word[1:].islower()):
+        return sentence  # "I", "NASA", "McDonald"
+    if lower not in _LOWERABLE:
+        inside = re.compile(rf"(?<=[a-z0-9,;] ){word}\b")  # "... told Business Insider"
+        if lower not in common or any(inside.search(p) for p in article.body):
+            return sentence
+    return lower + sentence[len(word) :]
 
 
-def _transition(cfg: ScriptConfig, index: int, total: int) -> str:
-    """What is said before story ``index`` (0-based) of ``total``."""
-    if index == 0:
-        return ""
-    if index == total - 1 and total >= 3 and cfg.final_transition:
-        return cfg.final_transition
-    if not cfg.transitions:
-        return ""
-    return cfg.transitions[(index - 1) % len(cfg.transitions)]
+def _transitions(cfg: ScriptConfig, openings: list[str], titles: list[str]) -> list[str]:
+    """What is said before each story: nothing before the first; before the others the
+    configured transitions in turn, each only where it reads well (see ``ScriptConfig``)."""
+    said: list[str] = []
+    turn = 0
+    total = len(openings)
+    for index, opening in enumerate(openings):
+        if index == 0 or not opening[:1].isalnum() or opening.rstrip("”’\"' ").endswith("?"):
+            # A quotation, a dash or a question to the listener: "Meanwhile, “Stadia ...”,
+            # "Also today, Remember ...?" read badly.
+            said.append("")
+            continue
+        timed = bool(_TIME_OPENING.match(opening))
+        final = cfg.final_transition
+        if (
+            index == total - 1
+            and total >= 3
+            and final
+            and not _HARD_NEWS.search(f"{titles[index]} {opening}")
+            and not (timed and _TIMELY_TRANSITION.search(final))
+        ):
+            said.append(final)
+            continue
+        fitting = [
+            k
+            for k in range(turn, turn + len(cfg.transitions))
+            if not (timed and _TIMELY_TRANSITION.search(cfg.transitions[k % len(cfg.transitions)]))
+        ]
+        if fitting:
+            said.append(cfg.transitions[fitting[0] % len(cfg.transitions)])
+            turn = fitting[0] + 1
+        else:
+            said.append("")
+    return said
 
 
 def _fill(templates: Sequence[str], cfg: ScriptConfig, date: dt.date) -> list[str]:
@@ -484,17 +661,66 @@ def _fill(templates: Sequence[str], cfg: ScriptConfig, date: dt.date) -> list[st
         ) from exc
 
 
-def _order(articles: list[Article]) -> list[Article]:
-    """Newest first; among stories of one day, the one more other stories are about first."""
+def _same_stories(
+    articles: list[Article], ranked: list[_Ranked], threshold: float
+) -> list[list[int]]:
+    """Groups of articles (indices, in input order) that tell one story: those whose headline
+    and lead are at least ``threshold`` similar, and those similar to them."""
+    n = len(articles)
+    leads = [
+        _terms(a.title) * 2 + [t for s in r.sentences[:_SAME_STORY_LEAD] for t in _terms(s)]
+        for a, r in zip(articles, ranked, strict=True)
+    ]
+    sim = _similarity(leads + [[]] * max(0, _IDF_DOCUMENTS - n))[:n, :n]
+    group = list(range(n))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            if sim[i, j] >= threshold:
+                group[root(j)] = root(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+def same_story_groups(articles: Sequence[Article], threshold: float) -> list[list[int]]:
+    """Groups of articles (indices, in input order) that tell one story from several sources.
+
+    Args:
+        articles: clean articles.
+        threshold: ``[script] same_story_similarity``.
+    """
+    return _same_stories(list(articles), [_rank(a)[0] for a in articles], threshold)
+
+
+def _named(article: Article) -> str:
+    return f"{article.source or 'untitled source'} “{article.title}” ({article.origin})"
+
+
+def _words(ranked: _Ranked) -> int:
+    return sum(len(s.split()) for s in ranked.sentences)
+
+
+def _newest(article: Article) -> int:
+    return (article.published or dt.date.min).toordinal()
+
+
+def _order(articles: list[Article], sources: list[int]) -> list[int]:
+    """Indices, newest first; among stories of one day, the one told by more sources first,
+    then the one more other stories are about."""
     vocab = [set(_terms(a.title)) | set(_terms(a.body[0] if a.body else "")) for a in articles]
 
     def shared(i: int) -> int:
         return sum(1 for j, v in enumerate(vocab) if j != i and len(vocab[i] & v) >= 3)
 
-    keyed = [
-        (-(a.published or dt.date.min).toordinal(), -shared(i), i) for i, a in enumerate(articles)
-    ]
-    return [articles[i] for *_, i in sorted(keyed)]
+    keyed = [(-_newest(a), -sources[i], -shared(i), i) for i, a in enumerate(articles)]
+    return [i for *_, i in sorted(keyed)]
 
 
 def _seconds(sentences: Sequence[str], cfg: ScriptConfig) -> float:
@@ -579,16 +805,31 @@ def write_script(
         def rewrite(article: Article, sentences: int) -> list[str] | None:
             return rewrite_story(article, sentences, cfg.llm)
 
-    ordered = _order(articles)
-    ranked = [_rank(a)[0] for a in ordered]
-    stories = []
-    for article, r in zip(ordered, ranked, strict=True):
+    readable = []
+    for article in articles:
+        r = _rank(article)[0]
         if r.choose(1):
-            stories.append((article, r))
+            readable.append((article, r))
         elif r.sentences:  # every sentence leans on one before it ("You ...", "But ...")
             logger.warning("%s: no sentence can open its story; left out", article.origin)
-    if not stories:
+    if not readable:
         raise ScriptError("no article has any text to read; check the inputs")
+    # One story from several sources is read once: the newest report, then the fullest.
+    tellers = []
+    for group in _same_stories(
+        [a for a, _ in readable], [r for _, r in readable], cfg.same_story_similarity
+    ):
+        best = max(group, key=lambda k: (_newest(readable[k][0]), _words(readable[k][1])))
+        tellers.append((best, len(group)))
+        if len(group) > 1:
+            logger.info(
+                "one story from %d sources: reading %s; left out %s",
+                len(group),
+                _named(readable[best][0]),
+                "; ".join(_named(readable[k][0]) for k in group if k != best),
+            )
+    order = _order([readable[k][0] for k, _ in tellers], [n for _, n in tellers])
+    stories = [readable[tellers[i][0]] for i in order]
     intro = _fill(cfg.intro, cfg, date)
     outro = _fill(cfg.outro, cfg, date)
     plan = _plan(
@@ -604,13 +845,21 @@ def write_script(
     if headlines:
         segments.append(ScriptSegment(kind="headlines", title="Headlines", sentences=headlines))
     rewritten = 0
-    for i, (article, r, count) in enumerate(chosen):
+    summaries = []
+    for article, r, count in chosen:
         summary = r.summary(count)
         if rewrite is not None:
             radio = rewrite(article, count)
             if radio:
                 summary, rewritten = radio, rewritten + 1
-        summary[0] = _with_transition(_transition(cfg, i, len(chosen)), summary[0])
+        summaries.append(summary)
+    common = _common_words([a for a, _ in readable])
+    transitions = _transitions(
+        cfg, [s[0] for s in summaries], [_headline(a) or a.title for a, _, _ in chosen]
+    )
+    for (article, _, _), summary, transition in zip(chosen, summaries, transitions, strict=True):
+        if transition:
+            summary[0] = transition + _lower_first(summary[0], article, common)
         segments.append(
             ScriptSegment(
                 kind="story", title=article.title, sentences=summary, article_id=article.article_id

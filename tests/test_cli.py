@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -34,6 +39,7 @@ def test_build_prints_one_summary_line(tmp_path: Path, seed_path: Path) -> None:
     result = runner.invoke(
         app,
         [
+            "--quiet",
             "build",
             str(seed_path),
             "--out",
@@ -46,9 +52,8 @@ def test_build_prints_one_summary_line(tmp_path: Path, seed_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     last = result.stdout.strip().splitlines()[-1]
-    assert re.fullmatch(
-        rf"1 stories, \d+:\d\d, {re.escape(str(tmp_path / 'cli' / 'cli.mp3'))}", last
-    )
+    assert re.fullmatch(rf"1 story, \d+:\d\d, {re.escape(str(tmp_path / 'cli' / 'cli.mp3'))}", last)
+    assert "synthesise:" not in result.stderr  # --quiet: no progress lines
     assert "This is Radio Test" in (tmp_path / "cli" / "script.txt").read_text(encoding="utf-8")
 
 
@@ -94,3 +99,211 @@ def test_normalise_reads_lines_from_stdin(text: str, spoken: str) -> None:
     result = runner.invoke(app, ["normalise", "-"], input=text + "\n")
     assert result.exit_code == 0
     assert spoken in result.stdout
+
+
+def _help(*command: str) -> str:
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _all_commands() -> list[tuple[str, ...]]:
+    return [("cache", "prune") if name == "cache" else (name,) for name in _commands()]
+
+
+@pytest.mark.parametrize("command", [(), *_all_commands()], ids=lambda c: " ".join(c) or "-")
+def test_help_reads_cleanly(command: tuple[str, ...]) -> None:
+    text = _help(*command)
+    for odd in ("<bool>", "<list", "<str>", "<path>", "<%", "{", "  )", "( "):
+        assert odd not in text, f"{odd!r} in the help of bulletin {' '.join(command)}"
+
+
+@pytest.mark.parametrize("command", _all_commands(), ids=" ".join)
+def test_readme_table_lists_every_option(command: tuple[str, ...]) -> None:
+    import typer.main
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    row = re.search(rf"^\| `bulletin {' '.join(command)}\b[^\n]*", readme, re.MULTILINE)
+    assert row, f"no row for bulletin {' '.join(command)} in README's table"
+    group = typer.main.get_command(app)
+    for name in command:
+        group = group.commands[name]  # type: ignore[attr-defined]
+    for param in group.params:
+        for option in (o for o in param.opts if o.startswith("--")):
+            assert option in row.group(0), f"README's row for {command} lacks {option}"
+
+
+BAD_EDITIONS = [
+    "feed.xml",
+    "cover.png",
+    ".hidden",
+    ".staging-x",
+    "../x",
+    "a/b",
+    "/abs",
+    " ",
+    "logs",
+]
+
+
+@pytest.mark.parametrize("name", BAD_EDITIONS)
+@pytest.mark.parametrize("command", ["build", "script"])
+def test_bad_edition_names_are_refused_up_front(
+    tmp_path: Path, seed_path: Path, command: str, name: str
+) -> None:
+    out = tmp_path / "out"
+    args = [command, str(seed_path), "--edition", name]
+    result = runner.invoke(app, [*args, "--out", str(out)] if command == "build" else args)
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: --edition: ")
+    assert "lower-case letters, digits" in line or "own logs/ folder" in line
+    assert not out.exists()
+
+
+def test_build_into_a_file_is_one_line(tmp_path: Path, seed_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("not a folder\n", encoding="utf-8")
+    result = runner.invoke(app, ["build", str(seed_path), "--out", str(readme)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: {readme}: is a file, not a folder; give an output folder "
+        "(a new one, or one holding editions)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("missing.mp3", "no such file"), (".", "is a folder"), ("README.md", "not a readable MP3")],
+)
+def test_inspect_reports_a_bad_file_in_one_line(name: str, message: str) -> None:
+    result = runner.invoke(app, ["inspect", str(REPO / name)])
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and message in line
+
+
+def _bulletin(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command in its own process: the console logging is what a user gets."""
+    return subprocess.run(
+        [sys.executable, "-m", "bulletin", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_other_libraries_do_not_log_to_the_console(tmp_path: Path, seed_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "feed.html").write_text(
+        '<?xml version="1.0"?><rss><channel></channel></rss>', encoding="utf-8"
+    )
+    (source / "story.txt").write_bytes(seed_path.read_bytes())
+    config = tmp_path / "bulletin.toml"
+    config.write_text(
+        f'[nightly]\nout = "{tmp_path / "out"}"\n'
+        f'[editions.morning]\nsources = [{{ folder = "{source}" }}]\n',
+        encoding="utf-8",
+    )
+    verbose = _bulletin("-v", "run", "--dry-run", "--config", str(config))
+    assert "parsed tree length" in verbose.stderr  # the page does make trafilatura talk
+    for flags in ([], ["-q"]):
+        result = _bulletin(*flags, "run", "--dry-run", "--config", str(config))
+        assert result.returncode == 0, result.stderr
+        assert "parsed tree length" not in result.stderr
+        assert "empty HTML tree" not in result.stderr
+        assert "discarding data" not in result.stderr
+    assert "feed.html: no article found" in result.stderr  # said in bulletin's own words
+
+
+def test_option_errors_name_the_option_and_value(seed_path: Path) -> None:
+    result = runner.invoke(app, ["build", str(seed_path), "--base-url", "ftp://example.com/"])
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: --base-url: must be an http:// or https:// URL")
+    assert "'ftp://example.com/'" in line and "Value error" not in line
+
+
+def test_run_date_is_checked_in_words(tmp_path: Path) -> None:
+    config = tmp_path / "bulletin.toml"
+    config.write_text("[editions.morning]\nsources = [{ folder = 'x' }]\n", encoding="utf-8")
+    result = runner.invoke(app, ["run", "--config", str(config), "--date", "2026-13-01"])
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip() == "error: --date: '2026-13-01' is not a date; give one as YYYY-MM-DD"
+    )
+
+
+def test_run_without_a_config_says_how_to_make_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert line.startswith("error: bulletin.toml: config file not found")
+    assert "copy bulletin.example.toml" in line and "--config" in line
+
+
+def test_normalise_refuses_a_binary_file_and_an_unknown_voice(tmp_path: Path) -> None:
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)))
+    result = runner.invoke(app, ["normalise", str(binary)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: {binary}: binary file, not a text or HTML page"
+    result = runner.invoke(app, ["normalise", "--voice", "nosuch", "-"], input="Hello.\n")
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith("error: no voice named 'nosuch' (known: joe")
+
+
+def test_normalise_reads_utf16(tmp_path: Path) -> None:
+    path = tmp_path / "text.txt"
+    path.write_bytes("The UN met.\n".encode("utf-16"))
+    result = runner.invoke(app, ["normalise", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "U.N" in result.stdout
+
+
+def test_serve_on_a_port_in_use_is_one_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(app, ["serve", str(tmp_path), "--port", str(port)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: port {port} is in use (another server?); pass --port with another number, "
+        "or --port 0 for any free one"
+    ]
+
+
+def test_serve_on_port_0_prints_the_real_port(tmp_path: Path) -> None:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bulletin", "serve", str(tmp_path), "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert server.stderr is not None
+        line = server.stderr.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert found, line
+        port = int(found.group(1))
+        assert port != 0
+        for _ in range(50):  # the server answers on the port it printed
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError(f"nothing listening on {port}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        if server.stderr is not None:
+            server.stderr.close()

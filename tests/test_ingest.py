@@ -57,10 +57,41 @@ def test_load_inputs_keeps_the_good_and_reports_the_bad(tmp_path: Path, seed_pat
         (str(empty), "skipped"),
         (str(tmp_path / "missing.html"), "skipped"),
     ]
-    assert all(r.reason for r in reports)
+    assert [r.reason for r in reports] == [
+        "empty file",  # the file is named once, as the report's origin
+        "cannot be read (No such file or directory)",
+    ]
 
 
 def test_article_ids_are_stable_and_distinct() -> None:
     assert article_id_for("a/story.txt") == article_id_for("a/story.txt")
     assert article_id_for("a/story.txt") != article_id_for("b/story.txt")
     assert article_id_for("https://example.com/news/big-story/").startswith("big-story-")
+
+
+TEXT = "Café owners protest new rules in the city centre, the council said on Monday.\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_text_with_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "story.txt"
+    data = TEXT.encode(encoding)
+    if encoding in ("utf-16-le", "utf-16-be"):  # these codecs write no mark: add it
+        data = ("\ufeff" + TEXT).encode(encoding)
+    path.write_bytes(data)
+    raw = load_raw_article(path)
+    assert raw.content == TEXT
+    assert raw.kind == "text"
+
+
+def test_utf16_html_is_told_apart(tmp_path: Path) -> None:
+    path = tmp_path / "page.dat"
+    path.write_bytes("<!DOCTYPE html><html><body><p>Hi</p></body></html>".encode("utf-16"))
+    assert load_raw_article(path).kind == "html"
+
+
+def test_a_byte_order_mark_on_binary_data_is_still_binary(tmp_path: Path) -> None:
+    path = tmp_path / "odd.txt"
+    path.write_bytes(b"\xff\xfe" + b"\x00\xd8" * 64)  # UTF-16 LE mark, then lone surrogates
+    with pytest.raises(InputError, match="binary file"):
+        load_raw_article(path)

@@ -144,7 +144,10 @@ def test_own_sounds_and_a_ducked_music_bed(speech: list[SegmentAudio], tmp_path:
 
 
 def test_a_missing_sound_file_is_an_audio_error(speech: list[SegmentAudio], tmp_path: Path) -> None:
-    cfg = ProductionConfig(intro_sting=tmp_path / "nope.wav")
+    sting = tmp_path / "nope.wav"
+    sting.write_bytes(b"")
+    cfg = ProductionConfig(intro_sting=sting)
+    sting.unlink()  # gone since the settings were read
     with pytest.raises(AudioError, match="nope.wav"):
         master_bulletin(speech, _no_cache(), cfg, tmp_path / "b.wav")
 

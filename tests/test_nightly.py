@@ -53,11 +53,17 @@ def test_the_example_config_loads() -> None:
     assert settings.nightly.out == Path("output")
 
 
-def test_the_example_configs_commented_settings_load_too(tmp_path: Path) -> None:
+def test_the_example_configs_commented_settings_load_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A "#" directly before a setting marks one to switch on: they must stay valid.
     text = (REPO / "bulletin.example.toml").read_text(encoding="utf-8")
     switched_on = re.sub(r"(?m)^(\s*)#(?=[^\s#])", r"\1", text)
     assert switched_on != text
+    monkeypatch.chdir(tmp_path)  # the sound files it names, which must exist
+    for sound in re.findall(r'"(sounds/[^"]+)"', switched_on):
+        (tmp_path / sound).parent.mkdir(exist_ok=True)
+        (tmp_path / sound).write_bytes(b"")
     path = tmp_path / "bulletin.toml"
     path.write_text(switched_on, encoding="utf-8")
     settings = load_config(path)
@@ -226,9 +232,25 @@ def test_stories_read_recently_are_skipped_unless_changed() -> None:
 
 
 def test_stories_fill_the_target_length_and_no_more() -> None:
+    topics = [
+        ("harbour", "ferry", "tides", "dockers"),
+        ("election", "ballots", "voters", "candidates"),
+        ("railway", "signals", "commuters", "timetable"),
+        ("hospital", "nurses", "wards", "surgeons"),
+        ("vineyard", "grapes", "harvest", "winemakers"),
+        ("satellite", "orbit", "launch", "engineers"),
+    ]
     many = [
-        _story(f"s{i}", f"Story number {i} of the day", [f"Sentence {i} " * 30], position=i)
-        for i in range(6)
+        _story(
+            f"s{i}",
+            f"Town {place} plans change",
+            [
+                f"The {place} {a} and the {b} worried the {c} for weeks." * 4,
+                f"{c.title()} said no.",
+            ],
+            position=i,
+        )
+        for i, (place, a, b, c) in enumerate(topics)
     ]
     short, fates = _select(many, target_s=60)
     assert 1 <= len(short) < 6

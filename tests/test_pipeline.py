@@ -11,7 +11,7 @@ import pytest
 from mutagen.mp3 import MP3
 
 from bulletin.config import Settings, VoiceConfig
-from bulletin.errors import InputError, SynthesisError
+from bulletin.errors import ConfigError, InputError, PublishError, SynthesisError
 from bulletin.models import BuildReport
 from bulletin.pipeline import build_bulletin
 
@@ -92,9 +92,11 @@ def test_bad_inputs_are_named_and_skipped(tmp_path: Path, seed_path: Path) -> No
     report = build_bulletin([*bad, seed_path], Settings(), tmp_path / "out", edition="mixed")
     skipped = {Path(r.origin).name: r.reason for r in report.inputs if r.status == "skipped"}
     assert set(skipped) == {"empty.txt", "photo.html", "index.txt", "missing.txt"}
-    assert "empty" in (skipped["empty.txt"] or "")
-    assert "binary" in (skipped["photo.html"] or "")
-    assert "no article" in (skipped["index.txt"] or "")
+    # Each reason says what is wrong, without the file's name again (it is the origin).
+    assert skipped["empty.txt"] == "empty file"
+    assert skipped["photo.html"] == "binary file, not a text or HTML page"
+    assert skipped["index.txt"] == "no article found in the page"
+    assert skipped["missing.txt"] == "cannot be read (No such file or directory)"
     assert len(report.stories) == 1
     assert report.mp3_path.is_file()
 
@@ -150,3 +152,23 @@ def test_unknown_voice_lists_the_known_ones(tmp_path: Path, seed_path: Path) -> 
     settings = Settings(voice=VoiceConfig(name="nobody", voices_dir=tmp_path))
     with pytest.raises(SynthesisError, match=r"no voice named 'nobody' \(known: joe"):
         build_bulletin([seed_path], settings, tmp_path / "out")
+
+
+@pytest.mark.parametrize("edition", ["feed.xml", "index.html", ".hidden", "../x", "a/b", "logs"])
+def test_a_bad_edition_name_is_refused_before_anything_is_written(
+    tmp_path: Path, seed_path: Path, edition: str
+) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(ConfigError, match="edition name"):
+        build_bulletin([seed_path], Settings(), out, edition=edition)
+    assert not out.exists()
+
+
+def test_an_output_folder_that_is_a_file_is_refused(tmp_path: Path, seed_path: Path) -> None:
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine\n", encoding="utf-8")
+    with pytest.raises(PublishError, match="is a file, not a folder"):
+        build_bulletin([seed_path], Settings(), taken)
+    with pytest.raises(PublishError, match="is a file, not a folder"):
+        build_bulletin([seed_path], Settings(), taken / "out")
+    assert taken.read_text(encoding="utf-8") == "mine\n"

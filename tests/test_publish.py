@@ -398,7 +398,7 @@ def test_publish_command_rewrites_the_feed_with_a_base_url(
     _copy_edition(seed_edition, tmp_path, "e1", _day(1))
     result = CliRunner().invoke(app, ["publish", str(tmp_path), "--base-url", BASE])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == f"{tmp_path / 'feed.xml'}: 1 edition(s)"
+    assert result.stdout.strip() == f"{tmp_path / 'feed.xml'}: 1 edition"
     enclosure = _items(tmp_path)[0].find("enclosure")
     assert enclosure is not None and enclosure.get("url") == BASE + "e1/e1.mp3"
 
