@@ -31,17 +31,23 @@ def _tidy_help(params: list[Any]) -> None:
             param.display_type_rich = lambda ctx: ""  # the name says it: no "<list[Path]>"
 
 
-class _Command(TyperCommand):
-    """A command whose ``--help`` shows each argument as ``PAGE...``, not ``{inputs}...``."""
+class _TidyHelp:
+    """Shows options in ``--help`` as ``_tidy_help`` does; mixed into commands and groups."""
+
+    params: list[Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _tidy_help(self.params)
 
     def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
+        option = super().get_help_option(ctx)  # type: ignore[misc]
         _tidy_help([option] if option is not None else [])
         return option
+
+
+class _Command(_TidyHelp, TyperCommand):
+    """A command whose ``--help`` shows each argument as ``PAGE...``, not ``{inputs}...``."""
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
@@ -53,17 +59,8 @@ class _Command(TyperCommand):
         return pieces
 
 
-class _Group(TyperGroup):
+class _Group(_TidyHelp, TyperGroup):
     """The ``bulletin`` group, with its global options shown as ``_Command`` shows options."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _tidy_help(self.params)
-
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        _tidy_help([option] if option is not None else [])
-        return option
 
 
 app = typer.Typer(
