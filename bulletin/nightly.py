@@ -524,12 +524,12 @@ def _make_edition(
     failed = [s for s in fetched.sources if s.status == "failed"]
     unchanged = sum(1 for s in fetched.sources if s.status == "unchanged")
     logger.info(
-        "fetch: %d sources (%d failed, %d unchanged), %d pages, %d skipped; "
+        "fetch: %s (%d failed, %d unchanged), %s, %d skipped; "
         "%d requests, %d not modified, %d bytes, %.1f s",
-        len(fetched.sources),
+        counted(len(fetched.sources), "source", "sources"),
         len(failed),
         unchanged,
-        len(fetched.articles),
+        counted(len(fetched.articles), "page", "pages"),
         len(fetched.inputs),
         fetched.requests,
         fetched.not_modified,
@@ -544,8 +544,8 @@ def _make_edition(
     t0 = time.perf_counter()
     pairs, unusable = _clean(fetched.articles)
     logger.info(
-        "clean: %d articles, %d without one, %.1f s",
-        len(pairs),
+        "clean: %s, %d without one, %.1f s",
+        counted(len(pairs), "article", "articles"),
         len(unusable),
         time.perf_counter() - t0,
     )
@@ -566,9 +566,8 @@ def _make_edition(
     )
     counts = {s: sum(1 for c in choices if c.status == s) for s in ("duplicate", "already-read")}
     logger.info(
-        "select: %d stories chosen of %d, %d duplicates merged, %d already read, "
-        "%d left for length",
-        len(chosen),
+        "select: %s chosen of %d, %d merged as the same story, %d already read, %d left for length",
+        counted(len(chosen), "story", "stories"),
         len(choices),
         counts["duplicate"],
         counts["already-read"],

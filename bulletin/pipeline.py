@@ -35,6 +35,7 @@ from .models import (
     SpeechSegment,
     StoryReport,
     check_edition_name,
+    counted,
 )
 from .normalise import load_lexicon, normalise_script
 from .publish import publish_site
@@ -76,9 +77,7 @@ def clean_inputs(paths: list[Path]) -> tuple[list[Article], list[InputReport]]:
         articles.append(article)
         reports.append(InputReport(origin=raw.origin, status="used"))
     skipped = len(reports) - len(articles)
-    logger.info(
-        "clean: %d article%s, %d skipped", len(articles), "" if len(articles) == 1 else "s", skipped
-    )
+    logger.info("clean: %s, %d skipped", counted(len(articles), "article", "articles"), skipped)
     if not articles:
         inputs = "the input" if len(paths) == 1 else f"any of the {len(paths)} inputs"
         raise InputError(f"no usable article in {inputs}; give .txt page dumps or .html pages")
@@ -241,7 +240,8 @@ def build_bulletin(
             title=f"{programme}, {date.day} {date:%B %Y}",
             programme=programme,
             date=date,
-            comment=f"{len(articles)} stories: " + "; ".join(a.title for a in articles),
+            comment=f"{counted(len(articles), 'story', 'stories')}: "
+            + "; ".join(a.title for a in articles),
             cache_dir=settings.voice.cache_dir,
             use_cache=caching,
             encoder=encoder,

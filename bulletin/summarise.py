@@ -27,7 +27,7 @@ import pysbd
 from ._textdump import split_dateline, without_label
 from .config import ScriptConfig
 from .errors import ScriptError
-from .models import Article, Script, ScriptSegment
+from .models import Article, Script, ScriptSegment, counted
 
 __all__ = ["same_story_groups", "split_sentences", "summarise_article", "write_script"]
 
@@ -871,8 +871,8 @@ def write_script(
     segments.append(ScriptSegment(kind="outro", title="Outro", sentences=outro))
     words = sum(len(s.split()) for seg in segments for s in seg.sentences)
     logger.info(
-        "script: %d stories of %d, %d words, about %.0f s%s",
-        len(chosen),
+        "script: %s of %d, %d words, about %.0f s%s",
+        counted(len(chosen), "story", "stories"),
         len(articles),
         words,
         words * 60.0 / cfg.words_per_minute,
