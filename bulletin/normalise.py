@@ -695,6 +695,14 @@ _RULES: list[tuple[re.Pattern[str], str | _Handler]] = [
     (re.compile(r"\s\+\s|(?<=\s)\+(?=\w)"), " plus "),
     (re.compile(r"\s*=\s*"), " equals "),
     (re.compile(r"[~≈]\s*"), "about "),
+    # "<2%", "x > 3": a comparison; "<b>" is markup and "<News>" a word in angle brackets
+    (
+        re.compile(
+            r"</?(?:a|b|i|u|s|em|strong|br|p|span|div|sup|sub|small|font|img)\b[^<>]{0,60}>"
+        ),
+        " ",
+    ),
+    (re.compile(r"<([A-Za-z][\w-]{0,30})>"), r" \1 "),
     (re.compile(r"\s*>\s*"), " more than "),
     (re.compile(r"\s*<\s*"), " less than "),
     (re.compile(r"\s*±\s*"), " plus or minus "),

@@ -391,6 +391,16 @@ CASES = [
     # symbol
     ("symbol", "Sales & marketing grew.", "Sales and marketing grew."),
     ("symbol", "OPEC+ met.", "OPEC plus met."),
+    (
+        "symbol",
+        "Inflation stayed <2% and rates >5%.",
+        "Inflation stayed less than two percent and rates more than five percent.",
+    ),
+    (
+        "symbol",
+        "The show <News> is back with <b>bold</b> plans.",
+        "The show News is back with bold plans.",
+    ),
     ("symbol", "Fans 😀 cheered 👍🏽 the team ❤️.", "Fans cheered the team."),
 ]
 
