@@ -306,7 +306,7 @@ def select_stories(
         for key, entry in ledger_stories.items()
         if cfg.repeat_after_days
         and entry.get("edition") != folder
-        and _parse_time(entry.get("read_at")) >= window
+        and window <= _parse_time(entry.get("read_at")) <= now  # not read "after" a past day
     }
     recent_shingles = {key: _shingles(entry.get("lead", "")) for key, entry in recent.items()}
     choices: list[StoryChoice] = []
@@ -698,6 +698,10 @@ def run_editions(
     _check_shared_feeds(settings, names)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     date = date or dt.date.today()
+    if date < now.date():
+        # Making a past day's edition: freshness and "read in the last days" count from that
+        # day, as they would have then. (A later day's is made ahead of time: now stays now.)
+        now = dt.datetime.combine(date, now.timetz())
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     outcomes: list[EditionOutcome] = []
     logs: list[Path] = []

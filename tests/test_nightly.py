@@ -169,6 +169,7 @@ def _select(
     target_s: float = 300,
     folder: str = "2026-11-28-morning",
     script: ScriptConfig | None = None,
+    now: dt.datetime = NOW,
 ) -> tuple[list[str], dict[str, str]]:
     chosen, choices = select_stories(
         candidates,
@@ -177,7 +178,7 @@ def _select(
         script=script or ScriptConfig(),
         cfg=NightlyConfig(),
         ledger_stories=ledger or {},
-        now=NOW,
+        now=now,
     )
     return [a.article_id for a in chosen], {c.article_id: c.status for c in choices}
 
@@ -229,6 +230,9 @@ def test_stories_read_recently_are_skipped_unless_changed() -> None:
     # The edition's own earlier reading is no repeat: re-running today's edition is allowed.
     again, _ = _select(stories, ledger=ledger.stories, folder="2026-11-27-morning")
     assert again == ["un-site", "we-site"]
+    # Back-filling the day before: what was read after that day was not read yet then.
+    earlier, _ = _select(stories, ledger=ledger.stories, now=NOW - dt.timedelta(days=2))
+    assert earlier == ["un-site", "we-site"]
 
 
 def test_stories_fill_the_target_length_and_no_more() -> None:
