@@ -116,24 +116,30 @@ def prune_cache(
         max_size_mb: then remove least recently used files down to this size (MB = 10^6 B).
     """
     root = cache_dir or default_cache_dir()
-    entries = []
+    # An entry's files (a programme's .wav and its .json) are used, kept and removed together.
+    groups: dict[Path, list[tuple[float, int, Path]]] = {}
     for kind in _KINDS:
         for path in (root / kind).glob("*/*"):
             try:
                 stat = path.stat()
             except OSError:
                 continue
-            entries.append((stat.st_mtime, stat.st_size, path))
-    entries.sort()
+            groups.setdefault(path.with_suffix(""), []).append((stat.st_mtime, stat.st_size, path))
+    entries = sorted(
+        (max(m for m, _, _ in files), sum(size for _, size, _ in files), files)
+        for files in groups.values()
+    )
     total = sum(size for _, size, _ in entries)
+    files_total = sum(len(files) for _, _, files in entries)
     removed = removed_bytes = 0
     now = time.time()
-    for mtime, size, path in entries:
+    for mtime, size, files in entries:
         too_old = older_than_days is not None and now - mtime > older_than_days * 86400
         too_big = max_size_mb is not None and total - removed_bytes > max_size_mb * 1e6
         if not (too_old or too_big):
             continue
-        path.unlink(missing_ok=True)
-        removed += 1
+        for _, _, path in files:
+            path.unlink(missing_ok=True)
+        removed += len(files)
         removed_bytes += size
-    return CacheStats(len(entries), total, removed, removed_bytes)
+    return CacheStats(files_total, total, removed, removed_bytes)
