@@ -159,12 +159,16 @@ def _edition(name: str | None) -> str | None:
 
 @contextmanager
 def _reporting() -> Iterator[None]:
-    """Turn a BulletinError into one line on stderr and exit status 1."""
+    """Turn a BulletinError into one line on stderr and exit status 1; Ctrl-C into 130."""
     try:
         yield
     except BulletinError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
+    except KeyboardInterrupt:
+        # Whatever was half made is gone; what listeners could reach before is still there.
+        typer.echo("interrupted: nothing new was published", err=True)
+        raise typer.Exit(130) from None
 
 
 _EDITION_HELP = "lower-case letters, digits, - and _"

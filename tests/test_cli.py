@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -307,3 +308,27 @@ def test_serve_on_port_0_prints_the_real_port(tmp_path: Path) -> None:
         server.wait(timeout=10)
         if server.stderr is not None:
             server.stderr.close()
+
+
+@pytest.mark.voice
+def test_ctrl_c_during_a_build_says_so_and_leaves_nothing(tmp_path: Path, seed_path: Path) -> None:
+    out = tmp_path / "out"
+    build = subprocess.Popen(
+        [sys.executable, "-m", "bulletin", "build", str(seed_path), "--out", str(out)]
+        + ["--no-cache"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert build.stderr is not None
+    with build.stderr:
+        for line in build.stderr:  # interrupted while it speaks
+            if line.startswith("synthesise: "):
+                break
+        build.send_signal(signal.SIGINT)
+        rest = build.stderr.read()
+    assert build.wait(timeout=30) == 130
+    assert rest.strip().splitlines()[-1] == "interrupted: nothing new was published"
+    assert "Traceback" not in rest
+    assert not out.exists() or not [p for p in out.rglob("*") if p.suffix == ".mp3"]
+    assert not out.exists() or not [p for p in out.iterdir() if p.name.startswith(".staging")]
