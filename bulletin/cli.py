@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import json
 import logging
-import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -443,35 +441,6 @@ def cache_prune(
     )
 
 
-def _free_port(host: str, port: int) -> int:
-    """``port`` if it can be listened on at ``host`` (0: a free port, chosen now).
-
-    Raises:
-        ConfigError: ``host`` is not an address of this machine.
-        PublishError: the port is in use, or not ours to take.
-    """
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-        )[0]
-    except (socket.gaierror, UnicodeError) as exc:
-        raise ConfigError(f"--host {host}: not an address to listen on ({exc})") from exc
-    with socket.socket(family, kind, proto) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
-        try:
-            sock.bind(address)
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise PublishError(
-                    f"port {port} is in use (another server?); pass --port with another "
-                    "number, or --port 0 for any free one"
-                ) from exc
-            if exc.errno == errno.EADDRNOTAVAIL:
-                raise ConfigError(f"--host {host}: not an address of this machine") from exc
-            raise PublishError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-        return int(sock.getsockname()[1])
-
-
 @app.command(cls=_Command)
 def serve(
     out: Annotated[Path, typer.Argument(metavar="DIR", help="Output folder to serve.")] = Path(
@@ -494,7 +463,7 @@ def serve(
     with _reporting():
         if not out.is_dir():
             raise PublishError(f"{out}: no such folder; make an edition with `bulletin build`")
-        serve_folder(out, host=host, port=_free_port(host, port))
+        serve_folder(out, host=host, port=port)
 
 
 @app.command(cls=_Command)

@@ -12,8 +12,10 @@ with exact MIME types (RSS, WebVTT); ``412`` for ``If-Match``/``If-Unmodified-Si
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import socket
 from email.utils import parsedate_to_datetime
 from pathlib import Path, PurePosixPath
 
@@ -33,7 +35,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from .errors import PublishError
+from .errors import ConfigError, PublishError
 
 __all__ = ["create_app", "serve_folder"]
 
@@ -161,14 +163,51 @@ def create_app(out_dir: Path) -> Starlette:
     )
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` (port 0: any free one), for the server to listen on.
+
+    Bound here, before the server starts, so that a port in use is one clear error and the
+    port printed is the one served (no other program can take it in between).
+
+    Raises:
+        ConfigError: ``host`` is not an address of this machine.
+        PublishError: the port is in use, or not ours to take.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ConfigError(f"--host {host}: not an address to listen on ({exc})") from exc
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PublishError(
+                f"port {port} is in use (another server?); pass --port with another number, "
+                "or --port 0 for any free one"
+            ) from exc
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise ConfigError(f"--host {host}: not an address of this machine") from exc
+        raise PublishError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    return sock
+
+
 def serve_folder(out_dir: Path, *, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve ``out_dir`` until interrupted.
 
     Raises:
-        PublishError: ``out_dir`` is not a folder.
+        ConfigError: ``host`` is not an address of this machine.
+        PublishError: ``out_dir`` is not a folder, or the port cannot be listened on.
     """
     app = create_app(out_dir)
-    logger.info("serve: %s at http://%s:%d/ (feed: /feed.xml)", out_dir, host, port)
-    if not (out_dir / "feed.xml").is_file():
-        logger.warning("serve: %s has no feed.xml yet; run `bulletin build` into it", out_dir)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    with _listen(host, port) as sock:
+        port = int(sock.getsockname()[1])
+        logger.info("serve: %s at http://%s:%d/ (feed: /feed.xml)", out_dir, host, port)
+        if not (out_dir / "feed.xml").is_file():
+            logger.warning("serve: %s has no feed.xml yet; run `bulletin build` into it", out_dir)
+        config = uvicorn.Config(app, log_level="warning", server_header=False)
+        uvicorn.Server(config).run(sockets=[sock])
