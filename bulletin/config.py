@@ -84,10 +84,12 @@ class ScriptConfig(_Section):
     """Said before the last story (when there are three or more) when that story is a light
     one, the radio kicker; a last story of hard news (deaths, courts, investigations, ...) gets
     the usual transition instead. Empty for none."""
-    same_story_similarity: float = Field(default=0.35, gt=0, le=1)
-    """Articles whose headline and first two sentences are at least this similar (TF-IDF
-    cosine) are one story from several sources: only the newest (then fullest) is read, and
-    the story counts as more important. 1: only identical articles are merged."""
+    same_story_similarity: float = Field(default=0.28, gt=0, le=1)
+    """Articles at least this alike are one story from several sources: only the newest (then
+    fullest) is read, and the story counts as more important. Likeness is the TF-IDF cosine of
+    the headline and first two sentences (twice each) and the first fifteen sentences, a word
+    counted once in each, and 0 when the headlines share no word. 1: only identical articles
+    are merged."""
     llm: LLMConfig = LLMConfig()
     """The optional LLM writer (``[script.llm]``)."""
 

@@ -568,11 +568,18 @@ _HARD_NEWS = re.compile(
     r"hostages?|kidnap\w*|missing|emergency|evacuat\w*|sanctions?|resign\w*|fired|scandal)\b",
     re.IGNORECASE,
 )
-# Stories from several sources: the headline (twice: it names the story) and the first two
-# sentences are compared. IDF is taken over this many documents, the articles padded with
-# empty ones, so that a batch of two or three articles weighs words as a larger one does
-# (with the batch alone, the words two reports of one story share would count for little).
+# Stories from several sources: each article is compared as its words weighted by where they
+# stand, once for each zone they are in: the headline and the first two sentences (twice each:
+# they name the story), the first fifteen sentences. Counting a word once a zone, not as often
+# as it is written, keeps a topic named over and over ("Hong Kong", "Black Friday") from
+# outweighing the who, where and how many that two reports of one event share further down.
+# Pages whose headlines share no word are never one story (a roundup's lead may tell another
+# page's story). IDF is taken over this many documents, the articles padded with empty ones,
+# so that a batch of two or three articles weighs words as a larger one does (with the batch
+# alone, the words two reports of one story share would count for little). Measured by
+# ``benchmarks/same_story_bench.py``.
 _SAME_STORY_LEAD = 2
+_SAME_STORY_BODY = 15
 _IDF_DOCUMENTS = 1000
 _TITLE_FURNITURE = re.compile(r"\s+(?:\||[-–—]\s)\s*[^|]{2,40}$")
 
@@ -664,17 +671,33 @@ def _fill(templates: Sequence[str], cfg: ScriptConfig, date: dt.date) -> list[st
         ) from exc
 
 
+def _story_likeness(articles: list[Article], ranked: list[_Ranked]) -> np.ndarray:
+    """How alike each two articles' stories are (0-1; see ``_SAME_STORY_LEAD``)."""
+
+    def once(texts: list[str]) -> list[str]:
+        return list(dict.fromkeys(t for text in texts for t in _terms(text)))
+
+    n = len(articles)
+    docs = [
+        once([a.title]) * 2
+        + once(r.sentences[:_SAME_STORY_LEAD]) * 2
+        + once(r.sentences[:_SAME_STORY_BODY])
+        for a, r in zip(articles, ranked, strict=True)
+    ]
+    sim = _similarity(docs + [[]] * max(0, _IDF_DOCUMENTS - n))[:n, :n]
+    titles = [set(_terms(a.title)) for a in articles]
+    shared = np.array([[bool(ti & tj) for tj in titles] for ti in titles], dtype=float)
+    likeness: np.ndarray = sim * shared.reshape(n, n)
+    return likeness
+
+
 def _same_stories(
     articles: list[Article], ranked: list[_Ranked], threshold: float
 ) -> list[list[int]]:
-    """Groups of articles (indices, in input order) that tell one story: those whose headline
-    and lead are at least ``threshold`` similar, and those similar to them."""
+    """Groups of articles (indices, in input order) that tell one story: those whose stories
+    are at least ``threshold`` alike (``_story_likeness``), and those alike to them."""
     n = len(articles)
-    leads = [
-        _terms(a.title) * 2 + [t for s in r.sentences[:_SAME_STORY_LEAD] for t in _terms(s)]
-        for a, r in zip(articles, ranked, strict=True)
-    ]
-    sim = _similarity(leads + [[]] * max(0, _IDF_DOCUMENTS - n))[:n, :n]
+    sim = _story_likeness(articles, ranked)
     group = list(range(n))
 
     def root(i: int) -> int:

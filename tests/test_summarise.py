@@ -814,3 +814,28 @@ def test_stories_on_one_topic_are_not_merged() -> None:
     )
     script = write_script([oxygen, law], ScriptConfig(), edition="e", date=DATE)
     assert sum(seg.kind == "story" for seg in script.segments) == 2
+
+
+def test_a_roundup_leading_on_a_story_and_a_later_story_of_the_company_are_apart() -> None:
+    from bulletin.summarise import same_story_groups
+
+    roundup = _dated(
+        [*REUTERS_WEWORK.body[:2], "Elsewhere, oil fell on oversupply worries."],
+        "Opening Bell 11.18.19",
+        18,
+    )
+    layoffs = _dated(
+        [
+            "More than a third of WeWork’s 12,000 employees will likely receive notice this week "
+            "that they no longer have a job.",
+            "The layoffs are part of an effort by the struggling office-space company to cut "
+            "costs, close ancillary businesses and narrow its offering to subletting office space.",
+        ],
+        "WeWork employees to be laid off this week",
+        18,
+    )
+    threshold = ScriptConfig().same_story_similarity
+    groups = same_story_groups([REUTERS_WEWORK, roundup, TECHCRUNCH_WEWORK, layoffs], threshold)
+    # One story from two sources; the roundup's headline names no story, and the layoffs are
+    # another WeWork story.
+    assert sorted(groups) == [[0, 2], [1], [3]]
