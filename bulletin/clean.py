@@ -16,7 +16,7 @@ from ._textdump import (
     split_dateline,
 )
 from .ingest import article_id_for
-from .models import Article, RawArticle
+from .models import Article, RawArticle, counted
 
 __all__ = ["clean_article"]
 
@@ -58,7 +58,12 @@ def clean_article(raw: RawArticle) -> Article | None:
     if article is None:
         logger.debug("no article found in %s", raw.name)  # the caller warns, naming it
     else:
-        logger.debug("%s: %d paragraphs, %r", raw.name, len(article.body), article.title)
+        logger.debug(
+            "%s: %s, %r",
+            raw.name,
+            counted(len(article.body), "paragraph", "paragraphs"),
+            article.title,
+        )
     return article
 
 

@@ -91,12 +91,18 @@ class _State:
     config: Path | None = None
     quiet: bool = False
     console: logging.Handler | None = None
+    root_level: int | None = None
+    """The root logger's level before ``--verbose`` lowered it, to put back after the command."""
 
 
 def _drop_console() -> None:
+    root = logging.getLogger()
     if _State.console is not None:
-        logging.getLogger().removeHandler(_State.console)
+        root.removeHandler(_State.console)
         _State.console = None
+    if _State.root_level is not None:
+        root.setLevel(_State.root_level)
+        _State.root_level = None
 
 
 def _setup_logging(verbose: bool, quiet: bool) -> None:
@@ -109,6 +115,10 @@ def _setup_logging(verbose: bool, quiet: bool) -> None:
     _State.console = console
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     logger.setLevel(level)
+    if verbose and root.getEffectiveLevel() > logging.INFO:
+        # Other libraries' INFO lines (httpx's requests), not their DEBUG chatter.
+        _State.root_level = root.level
+        root.setLevel(logging.INFO)
 
 
 @app.callback()
@@ -169,6 +179,22 @@ def _reporting() -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
+def _check_editions_folder(out: Path) -> None:
+    """Check that ``out`` is a folder to publish or serve, before anything reads it.
+
+    Raises:
+        PublishError: ``out`` is a file, or there is nothing at ``out``; the message says which.
+    """
+    if out.is_dir():
+        return
+    if out.exists():
+        raise PublishError(
+            f"{out}: is a file, not a folder; give the output folder holding the editions "
+            "(bulletin build --out DIR)"
+        )
+    raise PublishError(f"{out}: no such folder; make an edition with `bulletin build`")
+
+
 _EDITION_HELP = "lower-case letters, digits, - and _"
 
 
@@ -223,23 +249,55 @@ def build(
     typer.echo(report.summary())
 
 
+_JSON_ARTICLE = (
+    "give a JSON object with 'title' and 'text' (a string) or 'body' "
+    "(a list of paragraphs), as `bulletin clean PAGE --json` prints"
+)
+
+
+def _json_article(path: Path) -> Article:
+    """An article from a JSON object with ``title``, and ``text`` or ``body`` (``clean --json``).
+
+    Raises:
+        InputError: the file cannot be read, is not JSON, or is not such an object.
+    """
+    from .ingest import article_id_for, read_text_file
+
+    data = read_text_file(path)  # a folder, a missing or binary file: its own one-line error
+    try:
+        record = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}; {_JSON_ARTICLE}"
+        ) from exc
+    if not isinstance(record, dict):
+        kind = "an array" if isinstance(record, list) else "a single value"
+        raise InputError(f"{path}: {kind}, not a JSON object; {_JSON_ARTICLE}")
+    content = record.get("text") or record.get("body")
+    lines: list[str] = []
+    if isinstance(content, str):
+        lines = content.split("\n")
+    elif isinstance(content, list) and all(isinstance(p, str) for p in content):
+        lines = content
+    body = [p.strip() for p in lines if p.strip()]
+    if not body:
+        raise InputError(f"{path}: no article text in the JSON object; {_JSON_ARTICLE}")
+    title = record.get("title")
+    return Article(
+        article_id=article_id_for(str(path)),
+        origin=str(path),
+        title=title if isinstance(title, str) else "",
+        body=body,
+    )
+
+
 def _load_article(path: Path) -> Article:
-    """An article from a page (.txt dump, .html) or a JSON record with ``title`` and ``text``."""
+    """An article from a page (.txt dump, .html) or a JSON article (``_json_article``)."""
     from .clean import clean_article
-    from .ingest import article_id_for, load_raw_article
+    from .ingest import load_raw_article
 
     if path.suffix.lower() == ".json":
-        try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-            paragraphs = [p.strip() for p in str(record["text"]).split("\n") if p.strip()]
-            return Article(
-                article_id=article_id_for(str(path)),
-                origin=str(path),
-                title=str(record.get("title") or ""),
-                body=paragraphs,
-            )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{path}: not a JSON article with 'title' and 'text' ({exc})") from exc
+        return _json_article(path)
     article = clean_article(load_raw_article(path))
     if article is None:
         raise InputError(f"{path}: no article found in the page")
@@ -375,6 +433,7 @@ def publish(
 
     with _reporting():
         settings = _settings(feed={"base_url": base_url})
+        _check_editions_folder(out)
         report = publish_site(out, settings.feed, programme=settings.script.programme)
     removed = f", removed {', '.join(report.removed)}" if report.removed else ""
     typer.echo(
@@ -461,8 +520,7 @@ def serve(
     from .serve import serve_folder
 
     with _reporting():
-        if not out.is_dir():
-            raise PublishError(f"{out}: no such folder; make an edition with `bulletin build`")
+        _check_editions_folder(out)
         serve_folder(out, host=host, port=port)
 
 
@@ -517,6 +575,7 @@ def run(
                 typer.echo(f"  {mark} {story.title} ({story.source}{when}) {story.origin}")
                 if story.status != "chosen":
                     typer.echo(f"      {story.status}: {story.reason}")
-    for log in outcome.logs:
-        typer.echo(f"log: {log}")
+    if not _State.quiet:  # --quiet: only what happened to each edition
+        for log in outcome.logs:
+            typer.echo(f"log: {log}")
     raise typer.Exit(outcome.exit_code)

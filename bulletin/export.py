@@ -42,7 +42,7 @@ from mutagen.id3 import (
     CTOCFlags,
     ID3NoHeaderError,
 )
-from mutagen.mp3 import MP3
+from mutagen.mp3 import MP3, HeaderNotFoundError
 
 from ._audio import FFMPEG
 from ._cache import cache_file, digest, fetch, store
@@ -498,6 +498,25 @@ class Inspection:
     """(title, start ms, end ms) of each ``CHAP``, in table-of-contents order."""
 
 
+def _why_unreadable(path: Path, exc: Exception) -> str:
+    """What is wrong with a file mutagen cannot read as an MP3, in words."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(10)
+            size = os.fstat(file.fileno()).st_size
+    except OSError as error:
+        return error.strerror or "cannot be read"
+    if size == 0:
+        return "empty file"
+    if head[:3] == b"ID3" and len(head) == 10:
+        tag_size = 10 + sum((byte & 0x7F) << (7 * (3 - i)) for i, byte in enumerate(head[6:10]))
+        if tag_size >= size:
+            return "no MPEG audio frames found (the file ends inside its ID3 tag: cut short?)"
+    if isinstance(exc, HeaderNotFoundError) or not str(exc):
+        return "no MPEG audio frames found"
+    return str(exc)
+
+
 def inspect_mp3(path: Path) -> Inspection:
     """Read an MP3's stream facts, tags and chapters, and measure its loudness.
 
@@ -507,7 +526,10 @@ def inspect_mp3(path: Path) -> Inspection:
     try:
         audio = MP3(str(path))
     except (OSError, MutagenError) as exc:
-        raise AudioError(f"{path}: not a readable MP3 ({exc})") from exc
+        raise AudioError(
+            f"{path}: not a readable MP3: {_why_unreadable(path, exc)}; "
+            "give an MP3 file (a bulletin's is DIR/EDITION/EDITION.mp3)"
+        ) from exc
     try:
         tags = ID3(str(path))
     except ID3NoHeaderError:

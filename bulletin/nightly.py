@@ -525,13 +525,13 @@ def _make_edition(
     unchanged = sum(1 for s in fetched.sources if s.status == "unchanged")
     logger.info(
         "fetch: %s (%d failed, %d unchanged), %s, %d skipped; "
-        "%d requests, %d not modified, %d bytes, %.1f s",
+        "%s, %d not modified, %d bytes, %.1f s",
         counted(len(fetched.sources), "source", "sources"),
         len(failed),
         unchanged,
         counted(len(fetched.articles), "page", "pages"),
         len(fetched.inputs),
-        fetched.requests,
+        counted(fetched.requests, "request", "requests"),
         fetched.not_modified,
         fetched.bytes_downloaded,
         time.perf_counter() - t0,
@@ -593,7 +593,8 @@ def _make_edition(
             publish_site(out_dir, effective.feed, programme=effective.script.programme)
         return outcome(
             "unchanged",
-            f"{folder} is already made from these stories",
+            f"{folder} is already made: no change in its "
+            f"{counted(len(chosen), 'story', 'stories')}",
             sources=sources,
             stories=choices,
         )

@@ -40,7 +40,13 @@ from .models import (
 from .normalise import load_lexicon, normalise_script
 from .publish import publish_site
 from .summarise import write_script
-from .synthesise import count_unspoken, resolve_voice, start_workers, synthesise_segments
+from .synthesise import (
+    count_unspoken,
+    resolve_voice,
+    start_workers,
+    stopping_workers,
+    synthesise_segments,
+)
 
 __all__ = ["build_bulletin", "clean_inputs", "spoken_text"]
 
@@ -165,7 +171,7 @@ def build_bulletin(
     speaking = contextlib.ExitStack()
     encoding = contextlib.ExitStack()
     if workers is not None:
-        speaking.callback(workers.shutdown, cancel_futures=True)
+        speaking.push(stopping_workers(workers))
     try:
         if articles is None:
             articles, input_reports = clean_inputs(inputs)
@@ -178,7 +184,7 @@ def build_bulletin(
         if workers is None and unspoken > 1:  # sentences the cache lacks: spoken in parallel
             workers = start_workers(voice, settings.voice)
             if workers is not None:
-                speaking.callback(workers.shutdown, cancel_futures=True)
+                speaking.push(stopping_workers(workers))
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=f".staging-{edition}-", dir=out_dir))

@@ -46,6 +46,7 @@ __all__ = [
     "load_voice",
     "resolve_voice",
     "start_workers",
+    "stopping_workers",
     "synthesise_segments",
 ]
 
@@ -221,6 +222,9 @@ def _die_with_parent(parent_pid: int) -> None:
 def _init_worker(voice: Voice, parent_pid: int) -> None:
     global _WORKER_VOICE, _WORKER_ERROR
     _die_with_parent(parent_pid)
+    # Ctrl-C reaches the whole process group: the run stops its workers itself. A worker that
+    # took the interrupt as well would die mid-job and leave the pool waiting on it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         _WORKER_VOICE = load_voice(voice, threads=1)
     except SynthesisError as exc:
@@ -288,6 +292,31 @@ def start_workers(voice: Voice, cfg: VoiceConfig) -> ProcessPoolExecutor | None:
     """
     workers = _worker_count(cfg, jobs=sys.maxsize)
     return _new_pool(voice, workers) if workers > 1 else None
+
+
+def _stop_workers(pool: ProcessPoolExecutor, *, at_once: bool) -> None:
+    """Stop the synthesis workers: after the jobs they are on, or ``at_once`` when the run
+    failed or was interrupted (waiting on a job nobody wants, a second Ctrl-C would leave the
+    workers behind, and the interpreter would wait for them forever at exit)."""
+    if not at_once:
+        pool.shutdown(wait=True, cancel_futures=True)
+        return
+    # No public way to reach the workers before Python 3.14's kill_workers().
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def stopping_workers(pool: ProcessPoolExecutor) -> Callable[..., None]:
+    """An ``ExitStack.push`` callback that stops the workers: at once if the block raised."""
+
+    def stop(exc_type: type[BaseException] | None, *_: object) -> None:
+        _stop_workers(pool, at_once=exc_type is not None)
+
+    return stop
 
 
 # --- cache ------------------------------------------------------------------------------------
@@ -426,7 +455,8 @@ def _synthesise_texts(
     # last sentence, but the parent has that segment's work to do on the idle core meanwhile.
     with contextlib.ExitStack() as stack:
         if pool is None:
-            pool = stack.enter_context(_new_pool(voice, _worker_count(cfg, len(missing))))
+            pool = _new_pool(voice, _worker_count(cfg, len(missing)))
+            stack.push(stopping_workers(pool))
         futures: dict[Future[np.ndarray], str] = {
             pool.submit(_worker_speak, text, cfg.length_scale): text for text in missing
         }
@@ -447,10 +477,15 @@ def _synthesise_texts(
 def _as_completed(
     futures: dict[Future[np.ndarray], str],
 ) -> Iterator[tuple[Future[np.ndarray], str]]:
-    from concurrent.futures import as_completed
+    from concurrent.futures import FIRST_COMPLETED, wait
 
-    for future in as_completed(futures):
-        yield future, futures[future]
+    pending = set(futures)
+    while pending:
+        # Waiting a little at a time: Ctrl-C, delivered to the process group, may land on one of
+        # the pool's threads, and Python only acts on it when the main thread next runs.
+        done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+        for future in [f for f in futures if f in done]:  # in programme order
+            yield future, futures[future]
 
 
 def _join_sentences(

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -311,7 +316,10 @@ def test_serve_on_port_0_prints_the_real_port(tmp_path: Path) -> None:
 
 
 @pytest.mark.voice
-def test_ctrl_c_during_a_build_says_so_and_leaves_nothing(tmp_path: Path, seed_path: Path) -> None:
+@pytest.mark.parametrize("presses", [1, 2])
+def test_ctrl_c_during_a_build_says_so_and_leaves_nothing(
+    tmp_path: Path, seed_path: Path, presses: int
+) -> None:
     out = tmp_path / "out"
     build = subprocess.Popen(
         [sys.executable, "-m", "bulletin", "build", str(seed_path), "--out", str(out)]
@@ -319,16 +327,172 @@ def test_ctrl_c_during_a_build_says_so_and_leaves_nothing(tmp_path: Path, seed_p
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches it
     )
     assert build.stderr is not None
     with build.stderr:
         for line in build.stderr:  # interrupted while it speaks
             if line.startswith("synthesise: "):
                 break
-        build.send_signal(signal.SIGINT)
+        for _ in range(presses):  # the workers get it too; a second press while it stops
+            os.killpg(build.pid, signal.SIGINT)
+            time.sleep(0.3)
         rest = build.stderr.read()
     assert build.wait(timeout=30) == 130
     assert rest.strip().splitlines()[-1] == "interrupted: nothing new was published"
     assert "Traceback" not in rest
     assert not out.exists() or not [p for p in out.rglob("*") if p.suffix == ".mp3"]
     assert not out.exists() or not [p for p in out.iterdir() if p.name.startswith(".staging")]
+
+
+@pytest.mark.parametrize("command", ["publish", "serve"])
+def test_publish_and_serve_say_a_file_is_not_a_folder(tmp_path: Path, command: str) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("not a folder\n", encoding="utf-8")
+    result = runner.invoke(app, [command, str(readme)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: {readme}: is a file, not a folder; give the output folder holding the editions "
+        "(bulletin build --out DIR)"
+    ]
+    missing = tmp_path / "nowhere"
+    result = runner.invoke(app, [command, str(missing)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: {missing}: no such folder; make an edition with `bulletin build`"
+    ]
+
+
+def test_summarise_reads_what_clean_json_prints(tmp_path: Path, seed_path: Path) -> None:
+    cleaned = runner.invoke(app, ["clean", str(seed_path), "--json"])
+    assert cleaned.exit_code == 0, cleaned.output
+    from_clean = tmp_path / "a.json"
+    from_clean.write_text(cleaned.stdout, encoding="utf-8")
+    record = json.loads(cleaned.stdout)
+    with_text = tmp_path / "b.json"
+    with_text.write_text(
+        json.dumps({"title": record["title"], "text": "\n".join(record["body"])}), encoding="utf-8"
+    )
+    direct = runner.invoke(app, ["summarise", str(seed_path)])
+    assert direct.exit_code == 0, direct.output
+    for path in (from_clean, with_text):
+        result = runner.invoke(app, ["summarise", str(path)])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == direct.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        ("[1, 2]", "an array, not a JSON object"),
+        ('"just text"', "a single value, not a JSON object"),
+        ("{x", "not valid JSON at line 1, column 2"),
+        ('{"title": "T"}', "no article text in the JSON object"),
+        ('{"title": "T", "body": [1, 2]}', "no article text in the JSON object"),
+    ],
+)
+def test_summarise_refuses_other_json_in_one_line(tmp_path: Path, content: str, what: str) -> None:
+    path = tmp_path / "article.json"
+    path.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["summarise", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: {path}: {what}; give a JSON object with 'title' and 'text' (a string) "
+        "or 'body' (a list of paragraphs), as `bulletin clean PAGE --json` prints"
+    ]
+
+
+def test_verbose_says_paragraph_for_one(tmp_path: Path) -> None:
+    page = tmp_path / "one.txt"
+    page.write_text(
+        "The city council voted on Tuesday to build a new bridge across the river, with work "
+        "to start next spring and to last about two years, the mayor said.\n",
+        encoding="utf-8",
+    )
+    result = _bulletin("-v", "script", str(page))
+    assert result.returncode == 0, result.stderr
+    assert "one.txt: 1 paragraph, 'The city council" in result.stderr
+
+
+@pytest.fixture
+def web_folder(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A folder served over HTTP on a free local port, and its base URL."""
+    folder = tmp_path / "web"
+    folder.mkdir()
+    handler = partial(SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield folder, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_verbose_shows_other_libraries_info_but_not_their_debug(
+    tmp_path: Path, seed_path: Path, web_folder: tuple[Path, str]
+) -> None:
+    folder, base = web_folder
+    (folder / "story.txt").write_bytes(seed_path.read_bytes())
+    config = tmp_path / "bulletin.toml"
+    config.write_text(
+        f'[nightly]\nout = "{tmp_path / "out"}"\n'
+        f'[editions.morning]\nsources = [{{ urls = ["{base}/story.txt"] }}]\n',
+        encoding="utf-8",
+    )
+    verbose = _bulletin("-v", "run", "--dry-run", "--config", str(config))
+    assert verbose.returncode == 0, verbose.stderr
+    assert f"HTTP Request: GET {base}/story.txt" in verbose.stderr  # httpx's INFO line
+    assert "connect_tcp" not in verbose.stderr  # httpcore's DEBUG lines stay out
+    plain = _bulletin("run", "--dry-run", "--config", str(config))
+    assert plain.returncode == 0, plain.stderr
+    assert "HTTP Request" not in plain.stderr
+
+
+def test_quiet_run_prints_only_what_became_of_each_edition(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "feed.html").write_text(
+        '<?xml version="1.0"?><rss><channel></channel></rss>', encoding="utf-8"
+    )
+    config = tmp_path / "bulletin.toml"
+    config.write_text(
+        f'[nightly]\nout = "{tmp_path / "out"}"\n'
+        f'[editions.morning]\nsources = [{{ folder = "{source}" }}]\n',
+        encoding="utf-8",
+    )
+    args = ["run", "--config", str(config), "--date", "2026-11-28"]
+    loud = runner.invoke(app, args)
+    assert loud.exit_code == 1
+    assert loud.stdout.splitlines()[-1].startswith("log: ")  # without --quiet: where the log is
+    quiet = runner.invoke(app, ["-q", *args])
+    assert quiet.exit_code == 1
+    assert quiet.stdout.splitlines() == [
+        "2026-11-28-morning: failed: no usable article in any source"
+    ]
+
+
+@pytest.mark.voice
+@pytest.mark.slow
+def test_a_rerun_of_one_story_says_story(tmp_path: Path, seed_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "story.txt").write_bytes(seed_path.read_bytes())
+    config = tmp_path / "bulletin.toml"
+    config.write_text(
+        f'[nightly]\nout = "{tmp_path / "out"}"\n'
+        f'[editions.morning]\nsources = [{{ folder = "{source}" }}]\n',
+        encoding="utf-8",
+    )
+    args = ["-q", "run", "--config", str(config), "--date", "2026-11-28"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(app, args)
+    assert again.exit_code == 2, again.output
+    assert again.stdout.splitlines() == [
+        "2026-11-28-morning: unchanged: "
+        "2026-11-28-morning is already made: no change in its 1 story"
+    ]

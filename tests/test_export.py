@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from mutagen.id3 import ID3, CTOCFlags
+from mutagen.id3 import APIC, ID3, TIT2, CTOCFlags
 from mutagen.mp3 import MP3
 from typer.testing import CliRunner
 
@@ -231,3 +231,27 @@ def test_the_edition_folder_holds_transcript_and_chapters(seed_edition: BuildRep
     assert [c["title"] for c in document["chapters"]] == [c.title for c in seed_edition.chapters]
     assert seed_edition.loudness_lufs is not None and abs(seed_edition.loudness_lufs + 16) <= 0.5
     assert seed_edition.true_peak_dbtp is not None and seed_edition.true_peak_dbtp <= -1.0
+
+
+def test_inspect_says_in_words_what_is_wrong_and_what_to_give(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.mp3"
+    empty.write_bytes(b"")
+    text = tmp_path / "text.mp3"
+    text.write_text("not audio\n", encoding="utf-8")
+    head = tmp_path / "head.mp3"  # `head -c 1000` of a bulletin: only the start of its ID3 tag
+    tags = ID3()
+    tags.add(TIT2(encoding=3, text="Test"))
+    tags.add(APIC(encoding=3, mime="image/png", type=3, desc="", data=default_cover()))
+    tags.save(str(head))
+    head.write_bytes(head.read_bytes()[:1000])
+    for path, what in [
+        (empty, "empty file"),
+        (text, "no MPEG audio frames found"),
+        (head, "no MPEG audio frames found (the file ends inside its ID3 tag: cut short?)"),
+    ]:
+        result = CliRunner().invoke(app, ["inspect", str(path)])
+        assert result.exit_code == 1
+        assert result.stderr.strip().splitlines() == [
+            f"error: {path}: not a readable MP3: {what}; "
+            "give an MP3 file (a bulletin's is DIR/EDITION/EDITION.mp3)"
+        ]
