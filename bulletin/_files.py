@@ -157,6 +157,21 @@ def withdraw_edition(folder: Path) -> bool:
     return True
 
 
+def restore_edition(folder: Path) -> bool:
+    """Undo ``withdraw_edition`` when the edition was not replaced after all (a failed or
+    interrupted re-build): the old edition goes back in the next feed written.
+
+    Returns:
+        Whether there was a withdrawn edition to put back.
+    """
+    withdrawn = folder / _WITHDRAWN
+    if not withdrawn.is_file() or (folder / _MANIFEST).exists():
+        return False
+    os.replace(withdrawn, folder / _MANIFEST)
+    fsync_dir(folder)
+    return True
+
+
 def recover_output(out_dir: Path) -> list[str]:
     """Tidy what a killed run left in ``out_dir``; call it only while holding the lock.
 

@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import ParamSpec
 
-from ._files import lock_output, publish_dir, withdraw_edition
+from ._files import lock_output, publish_dir, restore_edition, withdraw_edition
 from .clean import clean_article
 from .config import Settings
 from .errors import ConfigError, InputError, PublishError
@@ -306,6 +306,11 @@ def build_bulletin(
     except BaseException:
         encoding.close()  # ffmpeg stops before its folder goes
         shutil.rmtree(staging, ignore_errors=True)
+        if restore_edition(target):  # withdrawn but never replaced: back in the feed
+            try:
+                publish_site(out_dir, settings.feed, programme=settings.script.programme)
+            except PublishError as exc:  # the next run's recovery puts it back
+                logger.warning("could not put %s back in the feed: %s", edition, exc)
         raise
     publish_site(out_dir, settings.feed, programme=settings.script.programme)
     logger.info("build: edition %s in %.1f s", edition, time.perf_counter() - started)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,23 @@ def test_a_failed_run_keeps_the_previous_edition(
     assert _children() <= before
     assert sorted(p.name for p in out.iterdir()) == ["today"]
     assert (previous / "today.mp3").read_bytes() == seed_edition.mp3_path.read_bytes()
+
+
+def test_a_failed_rebuild_leaves_the_old_edition_listed(
+    tmp_path: Path, seed_path: Path, seed_edition: BuildReport
+) -> None:
+    # A re-build takes the old edition out of the feed before swapping the new one in; when it
+    # fails in between, the old one must not stay out.
+    out = tmp_path / "out"
+    shutil.copytree(seed_edition.mp3_path.parent, out / "today")
+    (out / "feed.xml").mkdir()  # the feed cannot be written: the re-build fails there
+    with pytest.raises(PublishError, match="cannot publish"):
+        build_bulletin([seed_path], Settings(), out, edition="today", date=dt.date(2024, 1, 2))
+    assert (out / "today" / "manifest.json").is_file()
+    assert not [p for p in (out / "today").iterdir() if p.name.endswith(".withdrawn")]
+    assert (out / "today" / seed_edition.mp3_path.name).read_bytes() == (
+        seed_edition.mp3_path.read_bytes()
+    )
 
 
 def test_unknown_voice_lists_the_known_ones(tmp_path: Path, seed_path: Path) -> None:
