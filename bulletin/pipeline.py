@@ -306,7 +306,7 @@ def build_bulletin(
     except BaseException:
         encoding.close()  # ffmpeg stops before its folder goes
         shutil.rmtree(staging, ignore_errors=True)
-        if restore_edition(target):  # withdrawn but never replaced: back in the feed
+        if restore_edition(out_dir / edition):  # withdrawn but never replaced: back in the feed
             try:
                 publish_site(out_dir, settings.feed, programme=settings.script.programme)
             except PublishError as exc:  # the next run's recovery puts it back
