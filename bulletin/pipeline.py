@@ -238,6 +238,7 @@ def build_bulletin(
                 use_cache=use_cache,
             )
         programme = settings.script.programme
+        read = [seg.title for seg in script.segments if seg.kind == "story"]  # in running order
         episode = export_episode(
             mastered,
             settings.audio,
@@ -246,8 +247,7 @@ def build_bulletin(
             title=f"{programme}, {date.day} {date:%B %Y}",
             programme=programme,
             date=date,
-            comment=f"{counted(len(articles), 'story', 'stories')}: "
-            + "; ".join(a.title for a in articles),
+            comment=f"{counted(len(read), 'story', 'stories')}: " + "; ".join(read),
             cache_dir=settings.voice.cache_dir,
             use_cache=caching,
             encoder=encoder,

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from bulletin.config import Settings, VoiceConfig
@@ -63,6 +64,18 @@ def test_edition_folder_holds_mp3_script_and_manifest(seed_edition: BuildReport)
     # The MP3 really is as long as the manifest says.
     assert abs(MP3(manifest.mp3_path).info.length * 1000 - manifest.duration_ms) < 150
     assert manifest.size_bytes == manifest.mp3_path.stat().st_size
+
+
+def test_the_mp3_comment_names_the_stories_read(tmp_path: Path, seed_path: Path) -> None:
+    # The same page twice is one story read: the tag counts what was read, not what came in.
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(seed_path.read_bytes())
+    report = build_bulletin([seed_path, copy], Settings(), tmp_path / "out", edition="twice")
+    assert [s.title for s in report.stories] == [
+        "Kazakhstan calls UN to actively participate in election monitoring"
+    ]
+    comment = ID3(report.mp3_path).getall("COMM")[0]
+    assert str(comment) == f"1 story: {report.stories[0].title}"
 
 
 def test_script_txt_is_what_was_spoken(seed_edition: BuildReport) -> None:
