@@ -127,10 +127,22 @@ def list_voices(voices_dir: Path) -> list[Voice]:
             config = model.with_name(model.name + ".json")
             if model.stat().st_size == 0:
                 logger.warning("voice %s is an empty file (an interrupted copy?); ignored", model)
-            elif config.is_file():
-                voices[model.stem] = Voice(model.stem, model, config, str(voices_dir))
-            else:
+            elif not config.is_file():
                 logger.warning("voice %s has no %s beside it; ignored", model, config.name)
+            else:
+                voice = Voice(model.stem, model, config, str(voices_dir))
+                try:
+                    voice.sample_rate_hz  # noqa: B018 - reads and checks the config
+                except (OSError, ValueError, KeyError, TypeError) as exc:
+                    logger.warning(
+                        "voice %s: %s is not a Piper voice config (%s: %s); ignored",
+                        model.stem,
+                        config,
+                        type(exc).__name__,
+                        exc,
+                    )
+                    continue
+                voices[model.stem] = voice
     return list(voices.values())
 
 

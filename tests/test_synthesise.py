@@ -155,6 +155,16 @@ def test_an_empty_voice_file_is_not_listed(
     assert "empty.onnx is an empty file" in caplog.text
 
 
+@pytest.mark.parametrize("config", ["{", "{}", '{"audio": {}}'])
+def test_a_voice_with_a_broken_config_is_not_listed(
+    voice: Voice, tmp_path: Path, caplog: pytest.LogCaptureFixture, config: str
+) -> None:
+    (tmp_path / "odd.onnx").write_bytes(b"a model would be here")
+    (tmp_path / "odd.onnx.json").write_text(config, encoding="utf-8")
+    assert "odd" not in [v.name for v in list_voices(tmp_path)]
+    assert "odd.onnx.json is not a Piper voice config" in caplog.text
+
+
 def test_prune_cache_by_age_and_size(tmp_path: Path) -> None:
     folder = tmp_path / "speech" / "ab"
     folder.mkdir(parents=True)
