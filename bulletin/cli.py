@@ -521,7 +521,8 @@ def serve(
 
     with _reporting():
         _check_editions_folder(out)
-        serve_folder(out, host=host, port=port)
+        # The address is the point of the command: said even with --quiet.
+        serve_folder(out, host=host, port=port, announce=lambda line: typer.echo(line, err=True))
 
 
 @app.command(cls=_Command)

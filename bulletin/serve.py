@@ -16,6 +16,7 @@ import errno
 import logging
 import os
 import socket
+from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from pathlib import Path, PurePosixPath
 
@@ -196,8 +197,14 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve_folder(out_dir: Path, *, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve ``out_dir`` until interrupted.
+def serve_folder(
+    out_dir: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    announce: Callable[[str], None] = logger.info,
+) -> None:
+    """Serve ``out_dir`` until interrupted; ``announce`` is told the address served.
 
     Raises:
         ConfigError: ``host`` is not an address of this machine.
@@ -206,7 +213,7 @@ def serve_folder(out_dir: Path, *, host: str = "127.0.0.1", port: int = 8000) ->
     app = create_app(out_dir)
     with _listen(host, port) as sock:
         port = int(sock.getsockname()[1])
-        logger.info("serve: %s at http://%s:%d/ (feed: /feed.xml)", out_dir, host, port)
+        announce(f"serve: {out_dir} at http://{host}:{port}/ (feed: /feed.xml)")
         if not (out_dir / "feed.xml").is_file():
             logger.warning("serve: %s has no feed.xml yet; run `bulletin build` into it", out_dir)
         config = uvicorn.Config(app, log_level="warning", server_header=False)

@@ -288,7 +288,8 @@ def test_serve_on_a_port_in_use_is_one_clear_error(tmp_path: Path) -> None:
 
 def test_serve_on_port_0_prints_the_real_port(tmp_path: Path) -> None:
     server = subprocess.Popen(
-        [sys.executable, "-m", "bulletin", "serve", str(tmp_path), "--port", "0"],
+        # --quiet too: the address is the one thing serve must say
+        [sys.executable, "-m", "bulletin", "-q", "serve", str(tmp_path), "--port", "0"],
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
