@@ -162,6 +162,21 @@ class AudioConfig(_Section):
     cover: Path | None = None
     """Cover art (PNG or JPEG, square, 1400 px or more); None uses the shipped cover."""
 
+    @field_validator("cover")
+    @classmethod
+    def _check_cover(cls, value: Path | None) -> Path | None:
+        # Found out now, not after minutes of synthesis.
+        if value is None:
+            return None
+        try:
+            with value.open("rb") as fh:
+                head = fh.read(8)
+        except OSError as exc:
+            raise ValueError(f"cannot be read ({exc.strerror or exc})") from exc
+        if not head.startswith((b"\x89PNG", b"\xff\xd8")):
+            raise ValueError("is neither a PNG nor a JPEG image")
+        return value
+
 
 class FeedConfig(_Section):
     """The podcast feed (``OUT/feed.xml``) and which editions stay published."""

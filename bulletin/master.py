@@ -40,6 +40,7 @@ __all__ = [
     "Loudness",
     "ProgrammeMaster",
     "TruePeakMeter",
+    "check_sound_files",
     "correct_loudness",
     "loudness_target",
     "master_bulletin",
@@ -200,6 +201,30 @@ def _decode(path: Path) -> np.ndarray:
     if result.returncode != 0:
         raise AudioError(f"cannot decode {path}: {result.stderr.decode(errors='replace').strip()}")
     return np.frombuffer(result.stdout, dtype="<f4").copy()
+
+
+def check_sound_files(cfg: ProductionConfig) -> None:
+    """Decode the start of each sound file the settings name, so that one ffmpeg cannot read
+    as sound is found before minutes of synthesis, and named with its setting.
+
+    Raises:
+        AudioError: a file that is not sound (text, an image, an empty file).
+    """
+    keys = ["music_bed", *(("intro_sting", "outro_sting", "transition") if cfg.stings else ())]
+    for key in keys:
+        path: Path | None = getattr(cfg, key)
+        if path is None:
+            continue
+        command = [FFMPEG, "-hide_banner", "-loglevel", "error", "-i", str(path)]
+        command += ["-map", "0:a:0", "-t", "0.1", "-f", "null", "-"]  # its first audio stream
+        result = subprocess.run(command, capture_output=True, check=False)
+        if result.returncode != 0:
+            lines = result.stderr.decode(errors="replace").strip().splitlines()
+            reason = lines[-1].split("] ", 1)[-1] if lines else "no sound in it"
+            raise AudioError(
+                f"[production] {key} = {path}: not a sound file ffmpeg can read ({reason}); "
+                "give a WAV, MP3, FLAC or OGG file"
+            )
 
 
 def _resample(samples: np.ndarray, rate: int) -> np.ndarray:

@@ -27,7 +27,7 @@ from .export import (
     partial_path,
 )
 from .ingest import load_inputs, skipped_input
-from .master import ProgrammeMaster, master_bulletin
+from .master import ProgrammeMaster, check_sound_files, master_bulletin
 from .models import (
     Article,
     BuildReport,
@@ -164,6 +164,7 @@ def build_bulletin(
     date = date or dt.date.today()
     edition = edition or date.isoformat()
     voice = resolve_voice(settings.voice.name, settings.voice.voices_dir)
+    check_sound_files(settings.production)
     caching = settings.voice.cache if use_cache is None else use_cache
     # Without the cache every sentence is spoken: the workers start now and load the voice
     # while the script is written. With it, they start once the script shows what to speak.

@@ -726,7 +726,7 @@ def same_story_groups(articles: Sequence[Article], threshold: float) -> list[lis
 
 
 def _named(article: Article) -> str:
-    return f"{article.source or 'untitled source'} “{article.title}” ({article.origin})"
+    return f"{article.source + ' ' if article.source else ''}“{article.title}” ({article.origin})"
 
 
 def _words(ranked: _Ranked) -> int:

@@ -47,9 +47,21 @@ def test_a_partial_file_overrides_only_what_it_sets(tmp_path: Path) -> None:
             "production.intro_sting: no such sound file (a relative path is from where bulletin "
             "runs) (got 'nope.wav')",
         ),
+        (
+            "[audio]\ncover = '/dev/null'\n",
+            "audio.cover: is neither a PNG nor a JPEG image (got '/dev/null')",
+        ),
         ("[script\n", "not valid TOML"),
     ],
-    ids=["unknown-key", "out-of-range", "bad-choice", "bad-url", "missing-sound", "bad-toml"],
+    ids=[
+        "unknown-key",
+        "out-of-range",
+        "bad-choice",
+        "bad-url",
+        "missing-sound",
+        "not-an-image",
+        "bad-toml",
+    ],
 )
 def test_mistakes_name_the_file_and_key(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "bulletin.toml"

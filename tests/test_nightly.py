@@ -60,10 +60,12 @@ def test_the_example_configs_commented_settings_load_too(
     text = (REPO / "bulletin.example.toml").read_text(encoding="utf-8")
     switched_on = re.sub(r"(?m)^(\s*)#(?=[^\s#])", r"\1", text)
     assert switched_on != text
-    monkeypatch.chdir(tmp_path)  # the sound files it names, which must exist
+    monkeypatch.chdir(tmp_path)  # the sound and image files it names, which must exist
     for sound in re.findall(r'"(sounds/[^"]+)"', switched_on):
         (tmp_path / sound).parent.mkdir(exist_ok=True)
         (tmp_path / sound).write_bytes(b"")
+    for image in re.findall(r'cover = "([^"]+\.png)"', switched_on):
+        (tmp_path / image).write_bytes(b"\x89PNG\r\n\x1a\n")
     path = tmp_path / "bulletin.toml"
     path.write_text(switched_on, encoding="utf-8")
     settings = load_config(path)

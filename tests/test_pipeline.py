@@ -12,8 +12,8 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from bulletin.config import Settings, VoiceConfig
-from bulletin.errors import ConfigError, InputError, PublishError, SynthesisError
+from bulletin.config import ProductionConfig, Settings, VoiceConfig
+from bulletin.errors import AudioError, ConfigError, InputError, PublishError, SynthesisError
 from bulletin.models import BuildReport
 from bulletin.pipeline import build_bulletin
 
@@ -177,6 +177,21 @@ def test_a_failed_rebuild_leaves_the_old_edition_listed(
     assert (out / "today" / seed_edition.mp3_path.name).read_bytes() == (
         seed_edition.mp3_path.read_bytes()
     )
+
+
+def test_a_sound_file_that_is_not_sound_is_named_before_anything_is_spoken(
+    tmp_path: Path, seed_path: Path
+) -> None:
+    page = tmp_path / "notes.wav"
+    page.write_text("not a sound\n", encoding="utf-8")
+    settings = Settings(production=ProductionConfig(transition=page))
+    cache = tmp_path / "cache"
+    settings = settings.model_copy(
+        update={"voice": settings.voice.model_copy(update={"cache_dir": cache})}
+    )
+    with pytest.raises(AudioError, match=r"\[production\] transition = .*notes.wav: not a sound"):
+        build_bulletin([seed_path], settings, tmp_path / "out")
+    assert not cache.exists()  # nothing was spoken first
 
 
 def test_unknown_voice_lists_the_known_ones(tmp_path: Path, seed_path: Path) -> None:
