@@ -201,6 +201,16 @@ def _bulletin(*args: str, cwd: Path | None = None) -> subprocess.CompletedProces
     )
 
 
+def _run_config(tmp_path: Path, source: str) -> Path:
+    """A ``bulletin run`` config with one edition, ``morning``, reading ``source``."""
+    config = tmp_path / "bulletin.toml"
+    config.write_text(
+        f'[nightly]\nout = "{tmp_path / "out"}"\n[editions.morning]\nsources = [{{ {source} }}]\n',
+        encoding="utf-8",
+    )
+    return config
+
+
 def test_other_libraries_do_not_log_to_the_console(tmp_path: Path, seed_path: Path) -> None:
     source = tmp_path / "src"
     source.mkdir()
@@ -208,12 +218,7 @@ def test_other_libraries_do_not_log_to_the_console(tmp_path: Path, seed_path: Pa
         '<?xml version="1.0"?><rss><channel></channel></rss>', encoding="utf-8"
     )
     (source / "story.txt").write_bytes(seed_path.read_bytes())
-    config = tmp_path / "bulletin.toml"
-    config.write_text(
-        f'[nightly]\nout = "{tmp_path / "out"}"\n'
-        f'[editions.morning]\nsources = [{{ folder = "{source}" }}]\n',
-        encoding="utf-8",
-    )
+    config = _run_config(tmp_path, f'folder = "{source}"')
     verbose = _bulletin("-v", "run", "--dry-run", "--config", str(config))
     assert "parsed tree length" in verbose.stderr  # the page does make trafilatura talk
     for flags in ([], ["-q"]):
@@ -438,12 +443,7 @@ def test_verbose_shows_other_libraries_info_but_not_their_debug(
 ) -> None:
     folder, base = web_folder
     (folder / "story.txt").write_bytes(seed_path.read_bytes())
-    config = tmp_path / "bulletin.toml"
-    config.write_text(
-        f'[nightly]\nout = "{tmp_path / "out"}"\n'
-        f'[editions.morning]\nsources = [{{ urls = ["{base}/story.txt"] }}]\n',
-        encoding="utf-8",
-    )
+    config = _run_config(tmp_path, f'urls = ["{base}/story.txt"]')
     verbose = _bulletin("-v", "run", "--dry-run", "--config", str(config))
     assert verbose.returncode == 0, verbose.stderr
     assert f"HTTP Request: GET {base}/story.txt" in verbose.stderr  # httpx's INFO line
@@ -459,12 +459,7 @@ def test_quiet_run_prints_only_what_became_of_each_edition(tmp_path: Path) -> No
     (source / "feed.html").write_text(
         '<?xml version="1.0"?><rss><channel></channel></rss>', encoding="utf-8"
     )
-    config = tmp_path / "bulletin.toml"
-    config.write_text(
-        f'[nightly]\nout = "{tmp_path / "out"}"\n'
-        f'[editions.morning]\nsources = [{{ folder = "{source}" }}]\n',
-        encoding="utf-8",
-    )
+    config = _run_config(tmp_path, f'folder = "{source}"')
     args = ["run", "--config", str(config), "--date", "2026-11-28"]
     loud = runner.invoke(app, args)
     assert loud.exit_code == 1
@@ -482,12 +477,7 @@ def test_a_rerun_of_one_story_says_story(tmp_path: Path, seed_path: Path) -> Non
     source = tmp_path / "src"
     source.mkdir()
     (source / "story.txt").write_bytes(seed_path.read_bytes())
-    config = tmp_path / "bulletin.toml"
-    config.write_text(
-        f'[nightly]\nout = "{tmp_path / "out"}"\n'
-        f'[editions.morning]\nsources = [{{ folder = "{source}" }}]\n',
-        encoding="utf-8",
-    )
+    config = _run_config(tmp_path, f'folder = "{source}"')
     args = ["-q", "run", "--config", str(config), "--date", "2026-11-28"]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
