@@ -213,9 +213,9 @@ _SECTIONS = (
     r"world|local|news|property|motoring|weather|daily|weekly|weekend|morning|evening|"
     r"fact|reality|guest|live)"
 )
-_WEEKDAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"  # lower case: match it ignoring case
 _ADVICE = r"(?-i:(?:Dear|DEAR|Ask|ASK) [A-Z][\w'’]+)"  # "Dear Abby", "Ask Amy"
-_DAY_ROUNDUP = _WEEKDAYS + r"(?:'s|’s)(?: [\w-]+){1,3}"  # "Tuesday's college football"
+_DAY_ROUNDUP = WEEKDAY + r"(?:'s|’s)(?: [\w-]+){1,3}"  # "Tuesday's college football"
 _LABELS = "|".join(
     (rf"(?:{_SECTIONS}\s+)?{_FORMATS}", r"live updates|breaking(?: news)?", _ADVICE, _DAY_ROUNDUP)
 )

@@ -24,6 +24,7 @@ from functools import lru_cache
 import numpy as np
 import pysbd
 
+from ._patterns import WEEKDAY
 from ._textdump import split_dateline, without_label
 from .config import ScriptConfig
 from .errors import ScriptError
@@ -540,7 +541,6 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _TIME_UNIT = (
     r"(?:second|minute|hour|day|night|week|weekend|fortnight|month|quarter|year|decade|"
     r"century|morning|afternoon|evening|summer|winter|spring|autumn|fall|season)s?"
@@ -548,10 +548,10 @@ _TIME_UNIT = (
 _TIME_OPENING = re.compile(
     rf"^(?:today|tonight|tomorrow|yesterday|now|recently|earlier|currently|previously|"
     rf"back in|(?:early |earlier |late |later )?(?:last|this|next|past) "
-    rf"(?:{_TIME_UNIT}|{_WEEKDAY})|"
+    rf"(?:{_TIME_UNIT}|{WEEKDAY})|"
     rf"(?:on|by|since|until|in|from|during|before|after|over|for|as of|at) "
     rf"(?:(?:the|a|this|last|next|past|early|late|mid-?)\s)*"
-    rf"(?:{_WEEKDAY}|{_MONTH}(?= |,|$)|\d{{4}}\b|\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}|{_TIME_UNIT}|"
+    rf"(?:{WEEKDAY}|{_MONTH}(?= |,|$)|\d{{4}}\b|\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}|{_TIME_UNIT}|"
     rf"\w+ {_TIME_UNIT})|"
     rf"(?:\w+|\d+) {_TIME_UNIT} (?:ago|earlier|later|before)|{_MONTH} \d|\d{{4}}\b)",
     re.IGNORECASE,
