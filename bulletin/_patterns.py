@@ -32,7 +32,7 @@ BOILERPLATE = re.compile(
     r"(?:facebook|twitter|linkedin|email|print|whatsapp|reddit|pinterest|copy link)|"
     r"(?:previous|next) (?:post|article|story)|view (?:all|comments).*|(?:\d+ )?comments?|"
     r"(?:image|photo|video|picture|gallery|graphic)s?(?: \d+ of \d+| \d+:\d\d)?|"
-    r"(?:image|photo|media) (?:copyright|caption|source).*|back to gallery|"
+    r"(?:image|photo|media) (?:copyright|caption|source).*|back to gallery|media playback.*|"
     r"breaking(?: news)?|just in|live|getty|getty images|close|menu|search|"
     r"skip to (?:the )?(?:main )?(?:content|article|navigation|search)|loading.*)\W*$",
     re.IGNORECASE,
@@ -100,6 +100,24 @@ NOTICE = re.compile(
     re.IGNORECASE,
 )
 
+# The small print under a quote box or a market table, in any site's wording: where the data
+# comes from, how late it is, and that it is no advice. Never part of the story beside it.
+DISCLAIMER = re.compile(
+    r"\b(?:quotes? (?:are |is )?delayed|(?:real-time|delayed) (?:quotes|prices|data)|"
+    r"(?:market|fundamental|price|quote|index) data (?:is |are )?(?:provided|powered|supplied)|"
+    r"data (?:provided|supplied) by|for (?:informational|information|general) purposes only|"
+    r"not (?:intended|meant|to be (?:construed|taken)) (?:as|for) (?:(?:financial|investment|"
+    r"legal|trading) )?(?:advice|trading|a recommendation)|does not constitute (?:financial |"
+    r"investment )?advice)",
+    re.IGNORECASE,
+)
+
+# A row of a quote box: a ticker or an index, its price and its change ("CPLN 148.20 +8.7%").
+QUOTE_ROW = re.compile(
+    r"^[A-Z][A-Z0-9.&^ -]{0,20}\s+[$€£]?\d[\d,]*(?:\.\d+)?\s+[+\-−▲▼]?\s?\d[\d,]*(?:\.\d+)?%?"
+    r"(?:\s+\(?[+\-−]?\d[\d.,]*%?\)?)?$"
+)
+
 # Where the article ends and the readers' comments begin.
 COMMENTS_START = re.compile(
     r"^(?:\d+\s+)?comments?\s*:?$|^\d+\s+(?:responses?|replies|reactions?)\b|"
@@ -159,15 +177,6 @@ END_CREDIT = re.compile(
     r"(?:\s/\s*|\()(?:AP|AFP|EPA|Reuters|Getty Images|Getty|Xinhua|Shutterstock|"
     r"AP Photo|Reuters Photo|EPA-EFE|Anadolu Agency)\)?\s*$|"
     r"(?<=[.!?]) less$|(?:\.\.\.|…) more$"
-)
-
-# A credit line on its own, naming no more than who took the picture: "Image: Hanwha Q cells",
-# "Photo by Jason Kempin/Getty Images". ("WeWork chairman Marcelo Claure (Credit: Getty
-# Images)" is a caption, of a picture that may stand below the paragraph before it.)
-BARE_CREDIT = re.compile(
-    r"^(?:(?:image|photo|picture|pic|photograph|illustration|graphic)s?(?: credit)?\s*(?::|by\b)|"
-    r"(?:credit|source|courtesy)\s*:|courtesy of\b)",
-    re.IGNORECASE,
 )
 
 # A line that is a link or a piece of markup, not prose.

@@ -1,16 +1,14 @@
-"""Find the article in a whole-page text dump (a browser's select-all, or HTML rendered as text).
+"""Read a page's text by the *shape* of its lines (a browser's select-all, or HTML as text).
 
-The dump has no markup left, so everything here works from the *shape* of the lines:
+The text has no markup left, so everything here works from how lines look:
 
-1. Each line gets a score: prose (long, sentence-shaped, full of function words) counts for
-   its length; headline-like, menu-like and link-like lines count against.
-2. The article is the stretch of lines with the highest total score (a maximum-sum run, as in
-   Finn et al.'s Body Text Extraction), less a standfirst set above the byline, and cut short
-   where readers' comments or the author's bio begin.
-3. Inside that stretch, boilerplate is dropped by shape: runs of short headline-like lines
-   (related / popular / read-also lists, whatever their heading says), numbered lists of
-   headlines, link-like lines, captions and photo credits, repeated titles, and prompts.
-4. The title, date, source and byline come from the lines around the body.
+1. Each line is parsed with what the line model (``_linemodel``) and the rules below need:
+   its words, whether it reads as prose, and whether it is part of a list of other stories
+   (related / popular / read-also lists, teaser grids, whatever their heading says).
+2. A maximum-sum run of prose (as in Finn et al.'s Body Text Extraction) gives the model the
+   page's likeliest stretch of article.
+3. Once the model has chosen the body, the title, date, source and byline come from the lines
+   around it; a wire dateline and a drop cap are mended in its first paragraph.
 """
 
 from __future__ import annotations
@@ -23,12 +21,9 @@ from dataclasses import dataclass
 
 from ._patterns import (
     AGENCY_CREDIT,
-    ARTICLE_END,
-    BARE_CREDIT,
     BOILERPLATE,
     BOILERPLATE_MAX_WORDS,
     BYLINE,
-    COMMENTS_START,
     CREDIT,
     CROSSLINK,
     END_CREDIT,
@@ -43,21 +38,18 @@ from ._patterns import (
 )
 
 __all__ = [
-    "DumpArticle",
-    "extract_dump",
-    "filter_paragraphs",
+    "Line",
+    "PageFacts",
+    "describe",
     "join_drop_cap",
+    "parse_page",
     "parse_date",
     "split_dateline",
     "without_label",
 ]
 
-_MIN_PROSE_WORDS = 25
-# An end marker (a bio, a copyright line) counts once this share of the prose lies before it.
-_END_SHARE = 0.75
-# A standfirst is one paragraph, found within the first few lines.
-_DECK_LINES = 8
-_DECK_WORDS = 60
+# A caption runs to a few sentences at most.
+_CAPTION_MAX_WORDS = 80
 _BULLETS = ("- ", "* ", "• ")
 _NUMBERING = re.compile(r"^\d{1,2}[.)]?\s+")
 _DATA_SEPARATORS = (":", "–", "—", " - ", "@", "|", "(", "%", "$")
@@ -101,18 +93,17 @@ _PLACE_PARTS = re.compile(r"[A-Z][A-Za-z.'’-]*(?: [A-Z][A-Za-z.'’-]*){0,2}")
 
 
 @dataclass(frozen=True)
-class DumpArticle:
-    """What the text-dump cleaner found: the body and the facts around it."""
+class PageFacts:
+    """What the lines around an article's body say of it."""
 
     title: str | None
     published: dt.date | None
     source: str | None
     byline: str | None
-    body: list[str]
 
 
 @dataclass
-class _Line:
+class Line:
     text: str
     gap_before: bool
     """A blank line comes before it: it starts a block, it is not the next item of a list."""
@@ -161,13 +152,13 @@ def _is_prose(text: str, words: int) -> bool:
     return ends and share >= 0.12 and _capital_share(text) < 0.6
 
 
-def _is_headline_like(line: _Line) -> bool:
+def _is_headline_like(line: Line) -> bool:
     """Short, not a sentence: a menu entry, a headline, a heading."""
     return not line.prose and line.words <= 25
 
 
-def _parse_lines(text: str) -> list[_Line]:
-    lines: list[_Line] = []
+def _parse_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
     gap = True
     for raw in text.splitlines():
         clean = " ".join(raw.replace("\u00a0", " ").split())
@@ -176,12 +167,12 @@ def _parse_lines(text: str) -> list[_Line]:
             continue
         if _is_latin_text(clean):
             words = len(clean.split())
-            lines.append(_Line(clean, gap, words, _is_prose(clean, words)))
+            lines.append(Line(clean, gap, words, _is_prose(clean, words)))
         gap = False
     return lines
 
 
-def _mark_lists(lines: list[_Line]) -> None:
+def _mark_lists(lines: list[Line]) -> None:
     """Mark the lists of other stories (and menus), found by their shape, not their heading.
 
     Such lists are whatever their heading says ("Related", "Popular", "Read also", "Теги:"):
@@ -204,7 +195,7 @@ def _mark_lists(lines: list[_Line]) -> None:
     _mark_teasers(lines)
 
 
-def _is_story_list(block: list[_Line]) -> bool:
+def _is_story_list(block: list[Line]) -> bool:
     # Bulleted points and rows of data belong to the article; story lists are neither.
     if sum(ln.text.startswith(_BULLETS) for ln in block) * 2 > len(block) or _is_data(block):
         return False
@@ -215,7 +206,7 @@ def _is_story_list(block: list[_Line]) -> bool:
     return len(block) >= 3 and (heads >= 0.75 * len(block) or numbered >= 3)
 
 
-def _is_data(block: list[_Line]) -> bool:
+def _is_data(block: list[Line]) -> bool:
     """Rows of data (tour dates, results, a table): numbers in each, and one separator shared.
 
     Such a list is part of the story it sits in; a list of other stories is not built so.
@@ -225,7 +216,7 @@ def _is_data(block: list[_Line]) -> bool:
     return with_digits >= 0.75 * len(block) and shared >= 0.75 * len(block)
 
 
-def _is_headline(line: _Line) -> bool:
+def _is_headline(line: Line) -> bool:
     """A headline of another story: a few words, capitalised, not a finished sentence."""
     text = _NUMBERING.sub("", line.text).lstrip("'\"‘“«([") or line.text
     return (
@@ -236,7 +227,7 @@ def _is_headline(line: _Line) -> bool:
     )
 
 
-def _mark_headline_runs(lines: list[_Line]) -> None:
+def _mark_headline_runs(lines: list[Line]) -> None:
     """Mark three or more headlines in a row, each its own block (a grid of story links).
 
     Labels of one to three words between them ("Video", "2h ago") go with the run.
@@ -269,7 +260,7 @@ _TIME_LABEL = re.compile(
 )
 
 
-def _shape(line: _Line) -> str:
+def _shape(line: Line) -> str:
     if line.prose:
         return "p" if line.words < _TEASER_MAX_WORDS else "P"
     if _TIME_LABEL.match(line.text) or (line.words <= 6 and parse_date(line.text)):
@@ -277,14 +268,14 @@ def _shape(line: _Line) -> str:
     return "h"
 
 
-def _mark_teasers(lines: list[_Line]) -> None:
+def _mark_teasers(lines: list[Line]) -> None:
     shape = "".join(_shape(ln) for ln in lines)
     for m in _TEASER_RUN.finditer(shape):
         for ln in lines[m.start() : m.end()]:
             ln.listy = True
 
 
-def _score(line: _Line, counts: Counter[str]) -> float:
+def _score(line: Line, counts: Counter[str]) -> float:
     """How much a line argues for being inside the article."""
     if line.listy or (counts[line.text] > 1 and not line.prose):
         return -6.0
@@ -296,41 +287,12 @@ def _score(line: _Line, counts: Counter[str]) -> float:
     return -1.0 - min(line.words, 12) / 3
 
 
-def _article_end(lines: list[_Line], start: int, end: int) -> int:
-    """Where the article stops inside the best run: comments, an author's bio, a copyright line.
-
-    Readers' comments and bios are prose too, so the scores alone carry the run past them. An
-    end marker counts only once most of the run's prose lies before it: a body sentence may
-    happen to read like one.
-    """
-    total = sum(ln.words for ln in lines[start:end] if ln.prose)
-    seen = 0
-    for i in range(start + 1, end):
-        text = lines[i].text
-        seen += lines[i - 1].words if lines[i - 1].prose else 0
-        if COMMENTS_START.match(text) or (ARTICLE_END.match(text) and seen >= _END_SHARE * total):
-            return i
-    return end
-
-
-def _is_meta(line: _Line) -> bool:
+def _is_meta(line: Line) -> bool:
     """A byline or dateline of the page: "By Jane Doe", "Updated 11:34 PM EST Nov 19, 2019"."""
     text = line.text
     if line.prose and line.words > 16:
         return False
     return bool(BYLINE.match(text) or META.match(text) or (parse_date(text) and line.words <= 12))
-
-
-def _after_deck(lines: list[_Line], start: int, end: int) -> int:
-    """Skip the standfirst: a summary paragraph set above the byline and date, not the body."""
-    prose_words = 0
-    for i in range(start, min(end, start + _DECK_LINES)):
-        if _is_meta(lines[i]) and i > start:
-            rest = sum(ln.words for ln in lines[i + 1 : end] if ln.prose)
-            if 0 < prose_words <= _DECK_WORDS and rest >= 2 * _MIN_PROSE_WORDS:
-                return i + 1
-        prose_words += lines[i].words if lines[i].prose else 0
-    return start
 
 
 def _best_run(scores: list[float]) -> tuple[int, int]:
@@ -349,7 +311,8 @@ def _best_run(scores: list[float]) -> tuple[int, int]:
 # --- keeping and dropping ----------------------------------------------------------------------
 
 
-def _is_caption_or_credit(line: _Line, next_line: _Line | None) -> bool:
+def is_caption_or_credit(line: Line, next_line: Line | None) -> bool:
+    """A photo's caption or credit: "(Image: GETTY)", "Jane Doe/AFP", a line over a credit."""
     text = line.text
     if CREDIT.search(text) and (line.words <= 40 or text.rstrip().endswith(")")):
         return True
@@ -365,84 +328,6 @@ def _is_caption_or_credit(line: _Line, next_line: _Line | None) -> bool:
         and next_line.words <= 8
         and bool(CREDIT.search(next_line.text) or AGENCY_CREDIT.search(next_line.text))
     )
-
-
-# A caption runs to a few sentences at most; at the top of the body, one is a wire photo's
-# ("A man rides ... in Kifl Hares on November 19, 2019.") or stands over its credit line.
-_CAPTION_MAX_WORDS = 80
-_LEAD_CAPTION_WORDS = 60
-_CREDIT_LINE_WORDS = 8
-_FIRST_SENTENCE = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z\"“‘])")
-_DATE_AT_END = re.compile(
-    r"(?:\b\d{1,2}(?:st|nd|rd|th)?\s+(?P<m1>[A-Za-z]{3,9})\.?,?|"
-    r"\b(?P<m2>[A-Za-z]{3,9})\.?\s+\d{1,2}(?:st|nd|rd|th)?,)\s+\d{4}\W*$"
-)
-# Words a caption, a present-tense line under a photo, has no use for; a story's first
-# sentence tells in the past what happened ("Mary Jones died on November 15, 2019.").
-_NARRATIVE = frozenset("was were had has have said says will would could".split())
-_PAST = re.compile(r"\b[a-z]{2,}ed\b")
-# Captions stacked over the body: a photo's, and a gallery's next one.
-_LEAD_CAPTIONS = 2
-
-
-def _is_lead_caption(region: list[_Line], i: int) -> bool:
-    """A photo caption standing where the body starts, which the shape rules take for prose.
-
-    Wire photos are captioned in the present tense and dated: "An MSC cargo ship leaves
-    PortMiami, on Aug. 31, 2019." A story's first sentence is rarely dated to the year, and
-    tells what happened. A paragraph over a bare credit line ("Image: Hanwha Q cells"), set
-    apart from it by a blank line, is a caption too.
-    """
-    line = region[i]
-    if line.words > _LEAD_CAPTION_WORDS:
-        return False
-    first = _FIRST_SENTENCE.split(line.text, maxsplit=1)[0]
-    m = _DATE_AT_END.search(first)
-    month = m and (m.group("m1") or m.group("m2") or "").lower()[:3]
-    words = {w.lower() for w in _WORD.findall(first)}
-    if month in _MONTHS and not words & _NARRATIVE and not _PAST.search(first):
-        return True
-    following = region[i + 1] if i + 1 < len(region) else None
-    return (
-        following is not None
-        and following.words <= _CREDIT_LINE_WORDS
-        and not following.prose
-        and bool(BARE_CREDIT.match(following.text))
-    )
-
-
-def _is_boilerplate(
-    line: _Line, counts: Counter[str], title: str | None, *, lenient: bool = False
-) -> bool:
-    text = line.text
-    if line.listy or CROSSLINK.match(text) or NOTICE.search(text):
-        return True
-    if line.words <= BOILERPLATE_MAX_WORDS and BOILERPLATE.match(text):
-        return True
-    if not line.prose and SOCIAL.match(text):
-        return True
-    # A line the page repeats is its headline or a teaser; a long one may be a pull quote,
-    # which _keep says once.
-    if (title and _same_words(text, title)) or (counts[text] > 1 and line.words < 15):
-        return True
-    if line.prose:
-        return bool(PROMPT.search(text)) and line.words < 40
-    # Below: short lines, kept only when they look like part of the story (a subheading, a
-    # one-line paragraph), not like a headline in capitals, a prompt, a byline or a date.
-    if _is_shouting(text) or PROMPT.search(text) or BYLINE.match(text):
-        return True
-    if parse_date(text) and line.words <= 20:
-        return True
-    # Another extractor already chose these lines: a short one is more likely a subheading or
-    # a "Really." than a link, so only a page's own lines are held to the stricter test.
-    return not lenient and (line.words < 2 or bool(LINKISH.search(text)))
-
-
-def _same_words(a: str, b: str) -> bool:
-    return _WORD.findall(a.lower()) == _WORD.findall(b.lower())
-
-
-# --- metadata ----------------------------------------------------------------------------------
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -559,7 +444,7 @@ _BYLINE_REACH = 30
 _H1_REACH = 8
 
 
-def _title_from(lines: list[_Line], start: int) -> str | None:
+def _title_from(lines: list[Line], start: int) -> str | None:
     """The article's headline (its h1), found by what it says and by where it stands.
 
     In order of trust:
@@ -660,7 +545,7 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
-def _title_likeness(line: _Line, page_title: str, headline: str) -> float:
+def _title_likeness(line: Line, page_title: str, headline: str) -> float:
     """How well a line says what the <title> says: token F1 against its headline.
 
     A line of three words or more found word for word inside the <title> counts as a near
@@ -684,12 +569,12 @@ def _contains(words: list[str], part: list[str]) -> bool:
     return any(words[k : k + n] == part for k in range(len(words) - n + 1))
 
 
-def _is_heading(line: _Line) -> bool:
+def _is_heading(line: Line) -> bool:
     """Shaped like a headline: a few words, not a paragraph."""
     return 2 <= line.words <= _TITLE_MAX_WORDS and not (line.prose and line.words > _DECK_MIN_WORDS)
 
 
-def _is_furniture(line: _Line) -> bool:
+def _is_furniture(line: Line) -> bool:
     """Never a headline: menus, share buttons, links, prompts, bylines and dates."""
     text = line.text
     return bool(
@@ -703,7 +588,7 @@ def _is_furniture(line: _Line) -> bool:
     )
 
 
-def _is_byline_or_date(line: _Line) -> bool:
+def _is_byline_or_date(line: Line) -> bool:
     """A byline or a dateline, with or without "By": "Jane Doe, Staff Writer", "Nov 19, 2019"."""
     text = line.text
     return bool(
@@ -713,7 +598,7 @@ def _is_byline_or_date(line: _Line) -> bool:
     )
 
 
-def _h1_above_byline(lines: list[_Line], start: int) -> _Line | None:
+def _h1_above_byline(lines: list[Line], start: int) -> Line | None:
     """The first heading above the byline or date nearest the body, if there is one.
 
     Between the two may stand a standfirst, a caption and its credit, a section label or
@@ -731,7 +616,7 @@ def _h1_above_byline(lines: list[_Line], start: int) -> _Line | None:
         return None
     for i in range(anchor - 1, max(0, anchor - _H1_REACH), -1):
         ln = lines[i]
-        if _is_meta(ln) or _is_furniture(ln) or _is_caption_or_credit(ln, lines[i + 1]):
+        if _is_meta(ln) or _is_furniture(ln) or is_caption_or_credit(ln, lines[i + 1]):
             continue
         if ln.words <= _SECTION_WORDS or (ln.prose and ln.text.endswith(".")):
             continue  # a section label or a name; a standfirst
@@ -739,7 +624,7 @@ def _h1_above_byline(lines: list[_Line], start: int) -> _Line | None:
     return None
 
 
-def _source_from(lines: list[_Line]) -> str | None:
+def _source_from(lines: list[Line]) -> str | None:
     """The site name after the headline in the page's <title> ("... - The New York Times")."""
     if not lines:
         return None
@@ -749,7 +634,7 @@ def _source_from(lines: list[_Line]) -> str | None:
     return None
 
 
-def _byline_from(lines: list[_Line]) -> str | None:
+def _byline_from(lines: list[Line]) -> str | None:
     for ln in lines:
         m = BYLINE.match(ln.text)
         if m and ln.words <= 16:
@@ -761,74 +646,22 @@ def _byline_from(lines: list[_Line]) -> str | None:
 # --- the whole ---------------------------------------------------------------------------------
 
 
-def extract_dump(text: str) -> DumpArticle | None:
-    """Find the article in a page's text; None when there is no article body in it."""
+def parse_page(text: str) -> list[Line]:
+    """A page's text as lines, with the lists of other stories marked by their shape."""
     lines = _parse_lines(text)
-    if not lines:
-        return None
     _mark_lists(lines)
-    counts = Counter(ln.text for ln in lines)
-    start, end = _best_run([_score(ln, counts) for ln in lines])
-    end = _article_end(lines, start, end)
-    start = _after_deck(lines, start, end)
-    if sum(ln.words for ln in lines[start:end] if ln.prose) < _MIN_PROSE_WORDS:
-        return None
-    title = _title_from(lines, start)
-    body = _keep(lines[start:end], counts, title)
-    if not body:
-        return None
+    return lines
+
+
+def describe(lines: list[Line], start: int) -> PageFacts:
+    """The facts around a body that starts at line ``start``: title, date, source, byline."""
     around = lines[max(0, start - 15) : start + 3]
     published = parse_date(" ".join(ln.text for ln in around)) or parse_date(
         " ".join(ln.text for ln in lines[:start])
     )
-    return DumpArticle(
-        title=title,
+    return PageFacts(
+        title=_title_from(lines, start),
         published=published,
         source=_source_from(lines),
         byline=_byline_from(lines[max(0, start - 15) : start + 2]),
-        body=body,
     )
-
-
-def filter_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
-    """Drop the boilerplate from paragraphs another extractor chose (trafilatura's leaks).
-
-    Each paragraph is a block of its own, so lists of other stories are found as runs of
-    headlines; bulleted items (``- item``) are trusted, as trafilatura keeps only lists that sit
-    inside the article.
-    """
-    lines = _parse_lines("\n\n".join(p for p in paragraphs if p.strip()))
-    _mark_lists(lines)
-    end = _article_end(lines, 0, len(lines))
-    return _keep(lines[:end], Counter(ln.text for ln in lines), title, lenient=True)
-
-
-def _keep(
-    region: list[_Line], counts: Counter[str], title: str | None, *, lenient: bool = False
-) -> list[str]:
-    kept: list[int] = []
-    seen: set[str] = set()
-    for i, ln in enumerate(region):
-        following = region[i + 1] if i + 1 < len(region) else None
-        # A pull quote or a gallery caption repeats a line: say it once.
-        if ln.text in seen or _is_boilerplate(ln, counts, title, lenient=lenient):
-            continue
-        seen.add(ln.text)
-        if _is_caption_or_credit(ln, following):
-            continue
-        kept.append(i)
-    # Short lines at either end are the headline, a deck or the label of what follows, unless
-    # another extractor vouches for the end of the article (a table or list can close it);
-    # a photo's caption may stand above the body too.
-    while kept and not lenient and not _is_prose(region[kept[-1]].text, region[kept[-1]].words):
-        kept.pop()
-    captions = 0
-    while kept:
-        if not _is_prose(region[kept[0]].text, region[kept[0]].words):
-            kept.pop(0)
-        elif captions < _LEAD_CAPTIONS and len(kept) > 1 and _is_lead_caption(region, kept[0]):
-            kept.pop(0)
-            captions += 1
-        else:
-            break
-    return [region[i].text for i in kept]
