@@ -374,7 +374,7 @@ def script(
     with _reporting():
         _edition(edition)
         settings = _settings(script={"target_duration_s": minutes * 60 if minutes else None})
-        articles, _ = clean_inputs(inputs)
+        articles, _ = clean_inputs(inputs, settings.voice)
         result = write_script(
             articles, settings.script, edition=edition or date.isoformat(), date=date
         )

@@ -32,6 +32,7 @@ from .errors import IngestError, InputError
 from .models import FrozenModel, InputReport, RawArticle
 
 __all__ = [
+    "MAX_INPUT_BYTES",
     "FetchResult",
     "FetchedArticle",
     "HttpClient",
@@ -49,6 +50,10 @@ logger = logging.getLogger(__name__)
 
 HttpClient = httpx.Client
 """The HTTP client ``fetch_articles`` takes (tests bind one to a local server)."""
+
+MAX_INPUT_BYTES = 5_000_000
+"""An input file bigger than this is skipped with a warning, unread (issue #14): a news page is
+far smaller, and the same cap applies to fetched pages (``ingest.max_bytes``' default)."""
 
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _HTML_START = re.compile(rb"^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
@@ -91,12 +96,31 @@ def _decode(data: bytes, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        logger.warning("%s: a few bytes are not UTF-8; read as UTF-8 with them replaced", name)
+        return mostly
     # Not UTF-8: accept a legacy 8-bit page only if it is mostly printable text.
     sample = data[:_SNIFF_BYTES]
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
     if controls > len(sample) // 100:
         raise InputError(f"{name}: binary file, not a text or HTML page")
     return data.decode("cp1252", errors="replace")
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """The text of UTF-8 with a few bad bytes, bad bytes dropped; None if it is not UTF-8.
+
+    Windows-1252 text has no multi-byte UTF-8 sequences in it, or next to none, while UTF-8 with
+    a few corrupted bytes has far more good sequences than bad ones. Reading the whole of such a
+    file as Windows-1252 put mojibake on air (issue #14).
+    """
+    text = data.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = sum(1 for c in text if c > "\x7f") - text.count("\ufffd")
+    if good < max(1, bad):
+        return None
+    return text.replace("\ufffd", "")
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -125,6 +149,15 @@ def load_raw_article(path: Path) -> RawArticle:
         InputError: the file cannot be read, is empty, or is binary.
     """
     name = path.name
+    try:
+        size_bytes = path.stat().st_size
+    except OSError:
+        size_bytes = 0  # _read_bytes names the problem
+    if size_bytes > MAX_INPUT_BYTES:
+        raise InputError(
+            f"{path}: too big: {size_bytes / 1e6:.1f} MB is over the {MAX_INPUT_BYTES // 10**6} MB "
+            "limit for one input (ingest.MAX_INPUT_BYTES); not read"
+        )
     data = _read_bytes(path)
     if not data.strip():
         raise InputError(f"{path}: empty file")
@@ -633,6 +666,35 @@ def _entry_page(entry: Any, url: str, title: str) -> RawArticle | None:
     return RawArticle(origin=url, name=_page_name(url), kind="html", content=page)
 
 
+_FEED_END = re.compile(rb"</(?:[\w-]+:)?(?:rss|feed|RDF)>\s*$")
+
+
+def _check_feed(feed_url: str, response: _Response, parsed: Any) -> None:
+    """Refuse what is not a whole feed (issue #14: both were once taken as working sources).
+
+    Raises:
+        IngestError: a web page where a feed should be, a document that is no RSS or Atom, or a
+            feed cut off before its closing tag.
+    """
+    version = parsed.get("version")
+    if not version:
+        ctype = response.content_type.split(";")[0].strip().lower()
+        if "html" in ctype or _HTML_START.match(response.body[:512]):
+            raise IngestError(
+                f"{feed_url}: not a valid RSS or Atom feed: the URL answers with a web page "
+                f"({ctype or 'HTML'}); give the address of its feed"
+            )
+        reason = parsed.get("bozo_exception") or "no rss, feed or RDF element"
+        raise IngestError(f"{feed_url}: not a valid RSS or Atom feed ({reason})")
+    if parsed.get("bozo") and not _FEED_END.search(response.body[-256:]):
+        root = "</feed>" if version.startswith("atom") else "</rss>"
+        reason = parsed.get("bozo_exception")
+        raise IngestError(
+            f"{feed_url}: cut off: the feed ends before its closing {root} "
+            f"({len(response.body)} bytes; {reason})"
+        )
+
+
 def _from_feed(
     source: SourceConfig, name: str, fetcher: _Fetcher
 ) -> tuple[list[FetchedArticle], list[InputReport], bool]:
@@ -643,9 +705,7 @@ def _from_feed(
         response.body,
         response_headers={"content-location": feed_url, "content-type": response.content_type},
     )
-    if parsed.get("bozo") and not parsed.get("version") and not parsed.entries:
-        reason = parsed.get("bozo_exception")
-        raise IngestError(f"{feed_url}: not a valid RSS or Atom feed ({reason})")
+    _check_feed(feed_url, response, parsed)
     entries = list(parsed.entries)
     order = sorted(
         range(len(entries)),

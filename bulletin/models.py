@@ -243,6 +243,22 @@ class BuildReport(FrozenModel):
     true_peak_dbtp: float | None = None
     """True peak measured from the MP3."""
 
+    def published(self) -> BuildReport:
+        """The report as ``manifest.json`` publishes it: no local paths (issue #14).
+
+        ``bulletin serve`` serves the manifest, so the MP3 is named by its file name and an input
+        read from a local file by its file name; URLs stay as they are.
+        """
+        return self.model_copy(
+            update={
+                "mp3_path": Path(self.mp3_path.name),
+                "inputs": [i.model_copy(update={"origin": _public(i.origin)}) for i in self.inputs],
+                "stories": [
+                    s.model_copy(update={"origin": _public(s.origin)}) for s in self.stories
+                ],
+            }
+        )
+
     def summary(self) -> str:
         """The line a finished build ends on: ``4 stories, 5:12, PATH (1 input skipped)``."""
         minutes, seconds = divmod(round(self.duration_ms / 1000), 60)
@@ -251,3 +267,8 @@ class BuildReport(FrozenModel):
             f"{self.mp3_path}"
             + (f" ({counted(skipped, 'input', 'inputs')} skipped)" if skipped else "")
         )
+
+
+def _public(origin: str) -> str:
+    """An origin fit to publish: a URL as it is, a local file by its name only."""
+    return origin if "://" in origin else Path(origin).name or origin

@@ -28,9 +28,10 @@ from typing import Literal
 
 from ._files import STATE_DIR, lock_output, write_atomic
 from .clean import clean_article
-from .config import EditionConfig, NightlyConfig, ScriptConfig, Settings
+from .config import EditionConfig, NightlyConfig, ScriptConfig, Settings, VoiceConfig
 from .errors import BulletinError, ConfigError, LockError
 from .ingest import FetchedArticle, HttpClient, SourceReport, fetch_articles
+from .language import skip_reason
 from .models import Article, BuildReport, FrozenModel, InputReport, counted
 from .summarise import same_story_groups, summarise_article
 
@@ -464,11 +465,16 @@ def _feed_lists(out_dir: Path, folder: str) -> bool:
 
 
 def _clean(
-    fetched: list[FetchedArticle],
+    fetched: list[FetchedArticle], voice: VoiceConfig
 ) -> tuple[list[tuple[FetchedArticle, Article]], list[InputReport]]:
     pairs: list[tuple[FetchedArticle, Article]] = []
     skipped: list[InputReport] = []
     for item in fetched:
+        foreign = skip_reason(item.raw, voice)
+        if foreign is not None:  # issue #14: said so, before a cleaning that finds nothing
+            logger.warning("clean: skipped %s: %s", item.raw.origin, foreign)
+            skipped.append(InputReport(origin=item.raw.origin, status="skipped", reason=foreign))
+            continue
         article = clean_article(item.raw)
         if article is None:
             reason = "no article found in the page"
@@ -542,7 +548,7 @@ def _make_edition(
         return outcome("failed", f"every source failed: {reasons}", sources=sources)
 
     t0 = time.perf_counter()
-    pairs, unusable = _clean(fetched.articles)
+    pairs, unusable = _clean(fetched.articles, effective.voice)
     logger.info(
         "clean: %s, %d without one, %.1f s",
         counted(len(pairs), "article", "articles"),

@@ -824,6 +824,33 @@ def _readable(char: str) -> bool:
     return unicodedata.name(char, "LATIN").startswith("LATIN")
 
 
+# UTF-8 read as Windows-1252 (issue #14: "Â€œWe have to ... â€ WeÿþWork chairman"): a lead
+# byte shown as Â, Ã or â followed by continuation bytes, and byte-order marks shown as letters.
+_CONTINUATION = "\u00a0-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_MOJIBAKE = re.compile(f"[ÂÃâ][{_CONTINUATION}]+|ÿþ|þÿ|ï»¿|[\ufffd\u0080-\u009f]")
+# A sentence whose letters are mostly of a script the voice cannot say ("12,5 миллиарда рублей.")
+# is not said at all: its digits alone would be misread ("Twelve, five.").
+_MOSTLY_UNREADABLE = 0.5
+
+
+def _without_mojibake(text: str) -> str:
+    """Mend UTF-8 that was read as Windows-1252 where it can be, and drop what cannot be."""
+
+    def mend(m: re.Match[str]) -> str:
+        try:
+            mended = m[0].encode("cp1252").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return ""
+        return "" if any(unicodedata.category(c) == "Cc" for c in mended) else mended
+
+    return _MOJIBAKE.sub(mend, text)
+
+
+def _unreadable_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(not _readable(c) for c in letters) / len(letters) if letters else 0.0
+
+
 def _tidy(text: str) -> str:
     """Collapse the spaces and pauses that rewriting leaves behind."""
     text = re.sub(r"\s+", " ", text)
@@ -852,7 +879,9 @@ def normalise_text(text: str, lexicon: Lexicon | None = None) -> str:
         kept.append(spoken)
         return f" \ue000{chr(0xE100 + len(kept) - 1)}\ue001 "
 
-    written = unicodedata.normalize("NFC", text)
+    written = _without_mojibake(unicodedata.normalize("NFC", text))
+    if _unreadable_share(written) > _MOSTLY_UNREADABLE:
+        return ""
     # thousands written with spaces: "1 240" (no-break or thin spaces), "3 000", "1 500 000"
     written = re.sub(r"(?<=\d)[\u00a0\u202f\u2009](?=\d{3}\b)", "", written)
     written = re.sub(r"\b\d{1,3}(?: \d{3})* 000\b", lambda m: m[0].replace(" ", ""), written)

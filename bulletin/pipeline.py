@@ -17,7 +17,7 @@ from typing import ParamSpec
 
 from ._files import lock_output, publish_dir, restore_edition, withdraw_edition
 from .clean import clean_article
-from .config import Settings
+from .config import Settings, VoiceConfig
 from .errors import ConfigError, InputError, PublishError
 from .export import (
     EpisodeEncoder,
@@ -27,6 +27,7 @@ from .export import (
     partial_path,
 )
 from .ingest import load_inputs, skipped_input
+from .language import skip_reason
 from .master import ProgrammeMaster, check_sound_files, master_bulletin
 from .models import (
     Article,
@@ -66,8 +67,12 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def clean_inputs(paths: list[Path]) -> tuple[list[Article], list[InputReport]]:
+def clean_inputs(
+    paths: list[Path], voice: VoiceConfig | None = None
+) -> tuple[list[Article], list[InputReport]]:
     """Read and clean every input; unreadable pages and pages with no article are reported.
+
+    With ``voice``, a page in a language the voice does not speak is reported and not cleaned.
 
     Raises:
         InputError: not one input holds a usable article.
@@ -75,6 +80,11 @@ def clean_inputs(paths: list[Path]) -> tuple[list[Article], list[InputReport]]:
     raws, reports = load_inputs(paths)
     articles: list[Article] = []
     for raw in raws:
+        foreign = skip_reason(raw, voice) if voice is not None else None
+        if foreign is not None:  # issue #14: not "no article found", and not 6.9 s to say so
+            logger.warning("skipped %s: %s", raw.origin, foreign)
+            reports.append(skipped_input(raw.origin, foreign))
+            continue
         article = clean_article(raw)
         if article is None:
             logger.warning("skipped %s: no article found in the page", raw.origin)
@@ -175,7 +185,7 @@ def build_bulletin(
         speaking.push(stopping_workers(workers))
     try:
         if articles is None:
-            articles, input_reports = clean_inputs(inputs)
+            articles, input_reports = clean_inputs(inputs, settings.voice)
         elif input_reports is None:
             input_reports = [InputReport(origin=a.origin, status="used") for a in articles]
         script = write_script(articles, settings.script, edition=edition, date=date)
@@ -298,7 +308,9 @@ def build_bulletin(
             loudness_lufs=episode.loudness_lufs,
             true_peak_dbtp=episode.true_peak_dbtp,
         )
-        (staging / "manifest.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
+        (staging / "manifest.json").write_text(
+            report.published().model_dump_json(indent=2), encoding="utf-8"
+        )
         if withdraw_edition(target):
             # Out of the feed before its files change, so that a feed on disk never lists a
             # file at a size it no longer has, even if the run dies here (issue 8).

@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import re
 import socket
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
@@ -68,8 +69,28 @@ class _WholeFileResponse(FileResponse):
         await super().__call__({**scope, "headers": headers}, receive, send)
 
 
+# RFC 9110 14.1.1: ``bytes=`` then a comma-separated list of ``first-last``, ``first-`` or
+# ``-suffix`` (whitespace allowed around the commas).
+_RANGE_SPEC = re.compile(r"\d+-\d*|-\d+")
+
+
 def _range_is_valid(http_range: str, size_bytes: int) -> bool:
-    """Whether FileResponse would act on ``http_range`` (unsatisfiable still counts: 416)."""
+    """Whether ``http_range`` is a byte range FileResponse should act on (unsatisfiable: 416).
+
+    One rule for everything else (issue #14): a header that is not RFC 9110's ``ranges-specifier``
+    (``bytes=--5``, ``bytes=abc``, ``items=0-5``, ``bytes=500-100``) is ignored and the whole
+    file is sent, as RFC 9110 14.2 lets a server do with a Range it cannot parse.
+    """
+    unit, equals, specs = http_range.partition("=")
+    if not equals or unit.strip().lower() != "bytes":
+        return False
+    parts = [part.strip() for part in specs.split(",")]
+    for part in parts:
+        if not _RANGE_SPEC.fullmatch(part):
+            return False
+        first, _, last = part.partition("-")
+        if first and last and int(last) < int(first):
+            return False  # RFC 9110 14.1.1: last-pos below first-pos makes it invalid
     try:
         # A private classmethod, but the one FileResponse itself uses: both agree by design.
         FileResponse._parse_range_header(http_range, size_bytes)

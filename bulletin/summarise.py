@@ -465,10 +465,23 @@ class _Ranked:
         return any(self.similarity[i, j] > _REDUNDANT for j in chosen)
 
 
+MAX_RANKED_SENTENCES = 400
+"""Only an article's first 400 readable sentences are ranked (issue #14): the similarity matrix
+grows with the square of the count (537,447 sentences once asked for 2.1 TiB), and a story's
+summary comes from its opening anyway. 400 sentences is about 10,000 words."""
+
+
 def _readable_sentences(article: Article) -> list[str]:
-    """The body's sentences without datelines, bylines and page furniture."""
+    """The body's first readable sentences, without datelines, bylines and page furniture."""
     sentences: list[str] = []
     for paragraph in article.body:
+        if len(sentences) >= MAX_RANKED_SENTENCES:
+            logger.warning(
+                "%s: only its first %d sentences are ranked for the summary",
+                article.title or article.origin,
+                MAX_RANKED_SENTENCES,
+            )
+            break
         for sentence in split_sentences(paragraph):
             if not sentences:
                 if _BYLINE_PIECE.match(sentence):
@@ -482,7 +495,7 @@ def _readable_sentences(article: Article) -> list[str]:
             sentence = _without_furniture(sentence)
             if sentence and not _is_page_only(sentence) and not _heading(sentence):
                 sentences.append(sentence)
-    return sentences
+    return sentences[:MAX_RANKED_SENTENCES]
 
 
 def _rank(

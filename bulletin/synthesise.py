@@ -78,6 +78,16 @@ class Voice:
     def sample_rate_hz(self) -> int:
         return int(self._config["audio"]["sample_rate"])
 
+    @property
+    def language(self) -> str:
+        """The language the voice speaks, as its config gives it (``en_US``); ``en`` if unsaid."""
+        language = self._config.get("language")
+        code = language.get("code") if isinstance(language, dict) else None
+        if not code:
+            espeak = self._config.get("espeak")
+            code = espeak.get("voice") if isinstance(espeak, dict) else None
+        return str(code or "en")
+
     @cached_property
     def _config(self) -> dict[str, Any]:
         config: dict[str, Any] = json.loads(self.config_path.read_text(encoding="utf-8"))

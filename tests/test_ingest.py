@@ -48,6 +48,23 @@ def test_legacy_encoding_is_read(tmp_path: Path) -> None:
     assert "Café" in load_raw_article(path).content
 
 
+def test_mostly_utf8_is_read_as_utf8_with_the_bad_bytes_dropped(tmp_path: Path) -> None:
+    # Issue #14: a few invalid bytes made the whole file Windows-1252, and the voice read
+    # "Â€œWe have to make some necessary job eliminations, â€ WeÿþWork chairman".
+    text = (
+        "“We have to make some necessary job eliminations,” WeWork chairman Marcelo Claure "
+        "said. The café owners’ protest went on — as did the layoffs.\n"
+    )
+    data = text.encode("utf-8").replace(b"WeWork", b"We\xff\xfeWork")
+    data = data.replace(b"went", b"we\x92nt")  # a lone Windows-1252 quote byte
+    path = tmp_path / "mostly.txt"
+    path.write_bytes(data)
+    content = load_raw_article(path).content
+    assert "“We have to make some necessary job eliminations,” WeWork chairman" in content
+    assert "café owners’ protest" in content and "— as did" in content
+    assert not set(content) & set("ÂÃâ€ÿþ\ufffd")
+
+
 def test_load_inputs_keeps_the_good_and_reports_the_bad(tmp_path: Path, seed_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
@@ -95,3 +112,21 @@ def test_a_byte_order_mark_on_binary_data_is_still_binary(tmp_path: Path) -> Non
     path.write_bytes(b"\xff\xfe" + b"\x00\xd8" * 64)  # UTF-16 LE mark, then lone surrogates
     with pytest.raises(InputError, match="binary file"):
         load_raw_article(path)
+
+
+def test_an_input_over_the_size_limit_is_skipped_unread_with_a_named_warning(
+    tmp_path: Path, seed_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Issue #14: a 50 MB text file was cleaned for 3.5 minutes, then ran out of memory.
+    from bulletin.ingest import MAX_INPUT_BYTES
+
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as fh:
+        fh.write(b"Words of a story. " * 1000)
+        fh.truncate(MAX_INPUT_BYTES + 1)
+    raws, reports = load_inputs([huge, seed_path])
+    assert [r.origin for r in raws] == [str(seed_path)]
+    [report] = reports
+    assert report.origin == str(huge) and report.status == "skipped"
+    assert report.reason is not None and "over the 5 MB limit for one input" in report.reason
+    assert any("huge.txt" in r.getMessage() and "too big" in r.getMessage() for r in caplog.records)

@@ -188,3 +188,42 @@ def test_an_unreachable_robots_txt_means_no(
     )
     assert result.sources[0].status == "failed"
     assert any("robots.txt unreachable" in r.getMessage() for r in caplog.records)
+
+
+# Issue #14: a feed URL answering with a web page was "fetched, 0 items", and a feed cut off
+# at 400 bytes was taken as a working source, both without a warning.
+_WEB_PAGE = "not a valid RSS or Atom feed: the URL answers with a web page"
+_CUT = "cut off: the feed ends before its closing </rss>"
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/pages/index-page.html", _WEB_PAGE),
+        ("/pages/wework-layoffs.html", _WEB_PAGE),
+        ("/feeds/page.rss", _WEB_PAGE),
+        ("/feeds/cut-400.rss", _CUT),
+        ("/feeds/cut-after-item.rss", _CUT),
+    ],
+    ids=["index-page", "article-page", "well-formed-page", "cut-400", "cut-after-item"],
+)
+def test_a_feed_url_that_is_no_whole_feed_is_a_failed_source_saying_why(
+    server: NewsServer, client: httpx.Client, path: str, message: str
+) -> None:
+    news = (
+        (REPO / "tests/data/feeds/news.rss").read_bytes().replace(b"{{BASE}}", server.base.encode())
+    )
+    server.overrides["/feeds/cut-400.rss"] = news[:400]
+    server.overrides["/feeds/cut-after-item.rss"] = news[: news.index(b"</item>") + 7]
+    server.overrides["/feeds/page.rss"] = (
+        b"<html><head><title>News</title></head><body><p>Our news</p></body></html>"
+    )
+    result = fetch_articles(
+        [_feed(server, path, name="bad"), _feed(server, "/feeds/one.rss", name="good")],
+        FAST,
+        client=client,
+    )
+    bad, good = result.sources
+    assert bad.status == "failed", bad
+    assert message in (bad.reason or "") and server.url(path) in (bad.reason or "")
+    assert good.status == "fetched" and good.items == 1

@@ -604,3 +604,21 @@ def test_speech_table_entries_are_well_formed() -> None:
         assert normalise_text(f"It was 1 {unit} and 5 {unit} away.") == (
             f"It was one {one} and five {many} away."
         ), unit
+
+
+# Issue #14: UTF-8 read as Windows-1252 was read out ("Â€œWe have to ... â€ WeÿþWork"), and a
+# Russian sentence lost its words but kept its number: "Twelve, five."
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        (
+            "Â€œWe have to make some necessary job eliminations, â€ WeÿþWork chairman said.",
+            "We have to make some necessary job eliminations, WeWork chairman said.",
+        ),
+        ("The CafÃ© owner said â€œnoâ€\x9d.", "The Café owner said no."),
+        ("Prices in São Paulo and Zürich rose.", "Prices in São Paulo and Zürich rose."),
+        ("12,5 миллиарда рублей.", ""),
+    ],
+)
+def test_mojibake_and_other_scripts_never_reach_the_voice(written: str, spoken: str) -> None:
+    assert normalise_text(written) == spoken

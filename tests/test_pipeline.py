@@ -55,15 +55,30 @@ def test_edition_folder_holds_mp3_script_and_manifest(seed_edition: BuildReport)
     )[:2] == ["manifest.json", "script.json"]
     assert not list(folder.parent.glob(".staging-*"))
     manifest = BuildReport.model_validate_json((folder / "manifest.json").read_text())
-    assert manifest == seed_edition
+    assert manifest == seed_edition.published()
     assert manifest.voice == "joe"
     assert manifest.versions["piper-tts"]
     assert [s.title for s in manifest.stories] == [
         "Kazakhstan calls UN to actively participate in election monitoring"
     ]
     # The MP3 really is as long as the manifest says.
-    assert abs(MP3(manifest.mp3_path).info.length * 1000 - manifest.duration_ms) < 150
-    assert manifest.size_bytes == manifest.mp3_path.stat().st_size
+    mp3 = folder / manifest.mp3_path
+    assert abs(MP3(mp3).info.length * 1000 - manifest.duration_ms) < 150
+    assert manifest.size_bytes == mp3.stat().st_size
+
+
+def test_published_files_hold_no_local_paths(seed_edition: BuildReport, seed_path: Path) -> None:
+    # Issue #14: manifest.json, which `bulletin serve` serves, held "mp3_path": "/tmp/.../x.mp3".
+    folder = seed_edition.mp3_path.parent
+    assert seed_edition.mp3_path.is_absolute() and seed_path.is_absolute()
+    for path in [*folder.iterdir(), *folder.parent.iterdir()]:
+        if path.is_file() and path.suffix in {".json", ".xml", ".html", ".vtt", ".txt"}:
+            text = path.read_text(encoding="utf-8")
+            for local in (str(folder.parent), str(seed_path.parent), str(Path.home())):
+                assert local not in text, (path.name, local)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["mp3_path"] == "seed.mp3"
+    assert [i["origin"] for i in manifest["inputs"]] == [seed_path.name]
 
 
 def test_the_mp3_comment_names_the_stories_read(tmp_path: Path, seed_path: Path) -> None:

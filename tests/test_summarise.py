@@ -839,3 +839,30 @@ def test_a_roundup_leading_on_a_story_and_a_later_story_of_the_company_are_apart
     # One story from two sources; the roundup's headline names no story, and the layoffs are
     # another WeWork story.
     assert sorted(groups) == [[0, 2], [1], [3]]
+
+
+def test_a_very_long_article_is_ranked_on_its_opening_only(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Issue #14: the similarity matrix grew with the square of the sentence count, and a 50 MB
+    # text file asked for 2.1 TiB. 6,000 sentences would need 288 MB; only 400 are ranked.
+    from bulletin.summarise import MAX_RANKED_SENTENCES
+
+    rng = random.Random(14)
+    words = "council budget school road water rates teachers union vote plan city".split()
+    body = [
+        " ".join(
+            f"Sentence {i * 4 + k} says the {rng.choice(words)} {rng.choice(words)} "
+            f"matters to {rng.choice(words)} people in the city."
+            for k in range(4)
+        )
+        for i in range(1500)
+    ]
+    article = _article(body, title="A long council report")
+    summary = summarise_article(article, 3)
+    assert len(summary) == 3
+    assert all(int(s.split()[1]) < MAX_RANKED_SENTENCES for s in summary)
+    assert any(
+        f"only its first {MAX_RANKED_SENTENCES} sentences are ranked" in r.getMessage()
+        for r in caplog.records
+    )
