@@ -145,7 +145,7 @@ def load_pages(kind: str, limit: int | None = None, cache: Path | None = None) -
     """The pages of both sets; ``cache`` keeps their lines between runs (features are redone)."""
     stored = cache / f"pages-{kind}-{limit}.pickle" if cache else None
     if stored and stored.is_file():
-        return [Page(*fields[:7]) for fields in pickle.loads(stored.read_bytes())]
+        return [Page(*fields) for fields in pickle.loads(stored.read_bytes())]
     folds: dict[str, int] = json.loads(
         (shared() / "corpus" / "cleaning" / "folds.json").read_text()
     )["folds"]
