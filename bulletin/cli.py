@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -176,6 +177,9 @@ def _reporting() -> Iterator[None]:
     except KeyboardInterrupt:
         # Whatever was half made is gone; what listeners could reach before is still there.
         typer.echo("interrupted: nothing new was published", err=True)
+        # Stopped and cleaned up: a further press while the interpreter exits would end it by
+        # the signal (status -2) instead of 130.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         raise typer.Exit(130) from None
 
 
@@ -227,7 +231,8 @@ def build(
     ] = False,
 ) -> None:
     """Make a spoken MP3 bulletin from news articles."""
-    from .pipeline import build_bulletin
+    from .articles import clean_inputs
+    from .pipeline import build_bulletin, check_target
 
     def progress(stage: str, done: int, total: int) -> None:
         if not _State.quiet:
@@ -238,10 +243,13 @@ def build(
         settings = _settings(
             script={"programme": title}, voice={"name": voice}, feed={"base_url": base_url}
         )
+        check_target(out, edition)  # before any page is read
+        articles, reports = clean_inputs(inputs)
         report = build_bulletin(
-            inputs,
+            articles,
             settings,
             out,
+            reports=reports,
             edition=edition,
             progress=progress,
             use_cache=False if no_cache else None,
@@ -367,7 +375,7 @@ def script(
     ] = None,
 ) -> None:
     """Print the bulletin script, as written, without speaking it."""
-    from .pipeline import clean_inputs
+    from .articles import clean_inputs
     from .summarise import write_script
 
     date = dt.date.today()

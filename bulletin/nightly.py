@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Literal
 
 from ._files import STATE_DIR, lock_output, write_atomic
-from .clean import clean_article
+from .articles import NO_ARTICLE, clean_pages
 from .config import EditionConfig, NightlyConfig, ScriptConfig, Settings
 from .errors import BulletinError, ConfigError, LockError
 from .ingest import FetchedArticle, HttpClient, SourceReport, fetch_articles
@@ -468,12 +468,9 @@ def _clean(
 ) -> tuple[list[tuple[FetchedArticle, Article]], list[InputReport]]:
     pairs: list[tuple[FetchedArticle, Article]] = []
     skipped: list[InputReport] = []
-    for item in fetched:
-        article = clean_article(item.raw)
+    for item, article in zip(fetched, clean_pages([f.raw for f in fetched]), strict=True):
         if article is None:
-            reason = "no article found in the page"
-            logger.warning("clean: skipped %s: %s", item.raw.origin, reason)
-            skipped.append(InputReport(origin=item.raw.origin, status="skipped", reason=reason))
+            skipped.append(InputReport(origin=item.raw.origin, status="skipped", reason=NO_ARTICLE))
             continue
         if item.feed_title and not article.title:
             article = article.model_copy(update={"title": item.feed_title})
@@ -626,13 +623,12 @@ def _make_edition(
 
     script_cfg = effective.script.model_copy(update={"max_stories": len(chosen)})
     report = build_bulletin(
-        [],
+        chosen,
         effective.model_copy(update={"script": script_cfg}),
         out_dir,
+        reports=reports,
         edition=folder,
         date=date,
-        articles=chosen,
-        input_reports=reports,
     )
     ledger.record(
         folder,

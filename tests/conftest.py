@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pages import build_pages
 
 from bulletin.config import Settings, VoiceConfig
 from bulletin.models import BuildReport, SegmentAudio, SegmentKind, SpeechSegment
-from bulletin.pipeline import build_bulletin
 from bulletin.synthesise import Voice, resolve_voice, synthesise_segments
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,7 +35,7 @@ def seed_path() -> Path:
 def seed_edition(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
     """The seed page made into a bulletin by the real pipeline (Piper, ffmpeg), once."""
     out = tmp_path_factory.mktemp("seed-out")
-    return build_bulletin([SEED], Settings(), out, edition="seed", date=dt.date(2023, 3, 10))
+    return build_pages([SEED], Settings(), out, edition="seed", date=dt.date(2023, 3, 10))
 
 
 @pytest.fixture(scope="session")

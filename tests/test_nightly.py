@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from newsserver import NewsServer
+from pages import build_pages
 from typer.testing import CliRunner
 
 from bulletin._files import (
@@ -37,7 +38,6 @@ from bulletin.errors import ConfigError, LockError
 from bulletin.ingest import FetchedArticle
 from bulletin.models import Article, RawArticle
 from bulletin.nightly import edition_folder, run_editions, select_stories
-from bulletin.pipeline import build_bulletin
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 11, 28, 5, 0, tzinfo=dt.UTC)
@@ -319,7 +319,7 @@ def test_a_second_run_is_locked_out_with_the_lock_named(locked_out: Path, tmp_pa
 def test_bulletin_build_obeys_the_lock_too(locked_out: Path, seed_path: Path) -> None:
     settings = Settings.model_validate({"nightly": {"lock_wait_s": 0.2}})
     with pytest.raises(LockError, match="another bulletin run holds the lock"):
-        build_bulletin([seed_path], settings, locked_out, edition="seed")
+        build_pages([seed_path], settings, locked_out, edition="seed")
     assert not (locked_out / "seed").exists()
 
 
