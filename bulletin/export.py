@@ -48,14 +48,8 @@ from ._audio import FFMPEG
 from ._cache import cache_file, digest, fetch, store
 from .config import AudioConfig
 from .errors import AudioError
-from .master import (
-    MIX_RATE_HZ,
-    Loudness,
-    TruePeakMeter,
-    correct_loudness,
-    measure_loudness,
-    parse_ebur128,
-)
+from .loudness import MIX_RATE_HZ, Loudness, TruePeakMeter, measure_loudness, parse_ebur128
+from .master import correct_loudness
 from .models import Chapter, Cue, Episode, MasteredAudio
 
 __all__ = [

@@ -26,7 +26,8 @@ from bulletin.export import (
     export_episode,
     inspect_mp3,
 )
-from bulletin.master import master_bulletin, measure_loudness
+from bulletin.loudness import measure_loudness
+from bulletin.master import master_bulletin
 from bulletin.models import BuildReport, Chapter, Cue, Episode, MasteredAudio, SegmentAudio
 
 pytestmark = pytest.mark.voice
