@@ -376,6 +376,7 @@ def script(
 ) -> None:
     """Print the bulletin script, as written, without speaking it."""
     from .articles import clean_inputs
+    from .llm import llm_rewriter
     from .summarise import write_script
 
     date = dt.date.today()
@@ -384,7 +385,11 @@ def script(
         settings = _settings(script={"target_duration_s": minutes * 60 if minutes else None})
         articles, _ = clean_inputs(inputs)
         result = write_script(
-            articles, settings.script, edition=edition or date.isoformat(), date=date
+            articles,
+            settings.script,
+            edition=edition or date.isoformat(),
+            date=date,
+            rewrite=llm_rewriter(settings.script.llm),
         )
     typer.echo("\n\n".join(" ".join(seg.sentences) for seg in result.segments))
 

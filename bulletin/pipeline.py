@@ -18,6 +18,7 @@ from ._files import lock_output, publish_dir, restore_edition, withdraw_edition
 from .config import Settings
 from .errors import ConfigError, PublishError
 from .export import build_chapters_json, build_webvtt
+from .llm import llm_rewriter
 from .master import check_sound_files
 from .models import (
     Article,
@@ -130,7 +131,10 @@ def build_bulletin(
     voice = resolve_voice(settings.voice.name, settings.voice.voices_dir)
     check_sound_files(settings.production)
     with Producer(voice, settings, use_cache=use_cache) as producer:
-        script = write_script(articles, settings.script, edition=edition, date=date)
+        rewrite = llm_rewriter(settings.script.llm)  # None: the extractive summaries are read
+        script = write_script(
+            articles, settings.script, edition=edition, date=date, rewrite=rewrite
+        )
         lexicon = load_lexicon(settings.voice.voices_dir, settings.voice.name)
         segments = normalise_script(script, lexicon)
         staging = _staging_folder(out_dir, edition)

@@ -16,7 +16,8 @@ from bulletin.cli import app
 from bulletin.config import ScriptConfig
 from bulletin.errors import ScriptError
 from bulletin.models import Article
-from bulletin.summarise import split_sentences, summarise_article, write_script
+from bulletin.sentences import split_sentences
+from bulletin.summarise import summarise_article, write_script
 
 DATE = dt.date(2023, 3, 10)
 
