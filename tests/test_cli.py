@@ -25,19 +25,25 @@ REPO = Path(__file__).resolve().parent.parent
 runner = CliRunner()
 
 
-def _commands() -> list[str]:
+def _commands() -> dict[str, str]:
+    """Each command's name and the first line of its help, as written in cli.py."""
     import typer.main
 
     group = typer.main.get_command(app)
-    return sorted(group.commands)  # type: ignore[attr-defined]
+    commands = group.commands  # type: ignore[attr-defined]
+    return {name: (commands[name].help or "").strip().split("\n")[0] for name in sorted(commands)}
 
 
 def test_every_command_has_help_and_is_in_the_readme() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert {"build", "clean", "summarise", "script", "normalise", "voices"} <= set(_commands())
-    for name in _commands():
+    for name, summary in _commands().items():
+        assert summary, f"{name} has no help text"
         result = runner.invoke(app, [name, "--help"])
         assert result.exit_code == 0, result.output
+        shown = " ".join(result.output.split())  # as rich wrapped it
+        assert f" {name} [OPTIONS]" in shown  # its own usage line
+        assert " ".join(summary.split()) in shown, f"{name} --help does not say {summary!r}"
         assert re.search(rf"bulletin {name}\b", readme), f"README does not mention {name}"
 
 
