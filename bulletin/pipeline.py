@@ -38,7 +38,7 @@ from .models import (
     counted,
 )
 from .normalise import load_lexicon, normalise_script
-from .publish import publish_site
+from .publish import edition_title, publish_site, unchanged_since
 from .summarise import write_script
 from .synthesise import (
     count_unspoken,
@@ -245,7 +245,13 @@ def build_bulletin(
             settings.audio,
             mp3_path,
             edition=edition,
-            title=f"{programme}, {date.day} {date:%B %Y}",
+            title=edition_title(
+                settings.feed,
+                programme=programme,
+                edition=edition,
+                date=date,
+                made=dt.datetime.now().astimezone(),
+            ),
             programme=programme,
             date=date,
             comment=f"{counted(len(read), 'story', 'stories')}: " + "; ".join(read),
@@ -285,7 +291,8 @@ def build_bulletin(
         report = BuildReport(
             edition=edition,
             title=episode.title,
-            created=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            created=unchanged_since(target, episode.mp3_path)
+            or dt.datetime.now(dt.UTC).replace(microsecond=0),
             mp3_path=target / episode.mp3_path.name,
             size_bytes=episode.size_bytes,
             duration_ms=episode.duration_ms,
