@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 import urllib.parse
 import uuid
@@ -209,6 +210,28 @@ class FeedConfig(_Section):
     None keeps every edition."""
     flash_briefing: bool = True
     """Also write ``OUT/flash-briefing.json`` (Alexa Flash Briefing: newest editions)."""
+    title_template: str = "{programme}, {date}"
+    """An episode's title (feed, page, ID3 ``TIT2``) when its edition is named by its date
+    alone (``2026-12-03``). Fields: ``{programme}``, ``{date}`` (``3 December 2026``),
+    ``{weekday}``, ``{edition}`` (``Evening``) and ``{time}`` (``18:00``, when it was made)."""
+    edition_title_template: str = "{programme}, {date}, {edition}"
+    """The title of an edition whose name says more than its date (``2026-12-03-evening``, as
+    ``bulletin run`` names them), so that a day's editions are told apart (issue 15)."""
+
+    @field_validator("title_template", "edition_title_template")
+    @classmethod
+    def _check_title_template(cls, value: str) -> str:
+        fields = {"programme", "date", "weekday", "edition", "time"}
+        try:
+            used = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError as exc:
+            raise ValueError(f"is not a title template ({exc}); write fields as {{date}}") from exc
+        unknown = used - fields
+        if unknown:
+            raise ValueError(
+                f"has unknown fields {', '.join(sorted(unknown))}; use {', '.join(sorted(fields))}"
+            )
+        return value
 
     @field_validator("base_url")
     @classmethod

@@ -34,7 +34,7 @@ from .models import (
 )
 from .normalise import load_lexicon, normalise_script
 from .produce import Producer
-from .publish import publish_site
+from .publish import edition_title, publish_site, unchanged_since
 from .summarise import write_script
 from .synthesise import resolve_voice
 
@@ -145,18 +145,26 @@ def build_bulletin(
                 staging / ".work",
                 staging / f"{edition}.mp3",
                 edition=edition,
-                title=f"{settings.script.programme}, {date.day} {date:%B %Y}",
+                title=edition_title(
+                    settings.feed,
+                    programme=settings.script.programme,
+                    edition=edition,
+                    date=date,
+                    made=dt.datetime.now().astimezone(),
+                ),
                 date=date,
                 comment=f"{counted(len(read), 'story', 'stories')}: " + "; ".join(read),
                 progress=progress,
             )
             shutil.rmtree(staging / ".work")
             files = _write_sidecars(staging, script, segments, mastered, episode)
+            target = out_dir / edition
             report = BuildReport(
                 edition=edition,
                 title=episode.title,
-                created=dt.datetime.now(dt.UTC).replace(microsecond=0),
-                mp3_path=out_dir / edition / episode.mp3_path.name,
+                created=unchanged_since(target, episode.mp3_path)
+                or dt.datetime.now(dt.UTC).replace(microsecond=0),
+                mp3_path=target / episode.mp3_path.name,
                 size_bytes=episode.size_bytes,
                 duration_ms=episode.duration_ms,
                 voice=voice.name,

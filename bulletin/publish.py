@@ -13,6 +13,7 @@ import html
 import json
 import logging
 import os
+import re
 import shutil
 import struct
 import uuid
@@ -41,14 +42,18 @@ __all__ = [
     "build_flash_briefing",
     "build_home_page",
     "channel_guid",
+    "edition_title",
     "load_editions",
     "publish_site",
+    "unchanged_since",
 ]
 
 logger = logging.getLogger(__name__)
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+PSC_NS = "http://podlove.org/simple-chapters"
+"""Podlove Simple Chapters: the chapters gPodder and other apps read from the feed itself."""
 # The Podcasting 2.0 namespace's fixed UUIDv5 namespace for podcast:guid.
 _PODCAST_GUID_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 _FEED_NAME = "feed.xml"
@@ -243,6 +248,52 @@ def _load_edition(folder: Path, out_dir: Path) -> PublishedEdition | None:
     )
 
 
+def unchanged_since(folder: Path, mp3_path: Path) -> dt.datetime | None:
+    """When the edition in ``folder`` was made, if its MP3 has exactly the bytes of ``mp3_path``.
+
+    A byte-identical rebuild keeps that time as its ``pubDate``, so it neither moves in podcast
+    apps nor comes back to the top of the feed (issue 15). None: no such edition, or it changed.
+    """
+    try:
+        manifest = _Manifest.model_validate_json((folder / "manifest.json").read_bytes())
+        old_mp3 = folder / Path(manifest.mp3_path).name
+        if old_mp3.stat().st_size != mp3_path.stat().st_size:
+            return None
+        if old_mp3.read_bytes() != mp3_path.read_bytes():
+            return None
+    except (OSError, ValueError):
+        return None
+    return manifest.created
+
+
+def edition_title(
+    cfg: FeedConfig, *, programme: str, edition: str, date: dt.date, made: dt.datetime
+) -> str:
+    """An episode's title, from ``[feed] title_template`` or ``edition_title_template``.
+
+    An edition named by its date alone (``2026-12-03``) is the day's only one; one whose name
+    says more (``2026-12-03-evening``, ``late_night``) is named in its title ("Evening",
+    "Late Night"), so that two editions of one day are told apart everywhere (issue 15).
+
+    Args:
+        cfg: the ``[feed]`` settings holding the templates.
+        programme: the programme name (``[script] programme``).
+        edition: the edition's name.
+        date: the edition's date.
+        made: when it was made, for ``{time}``.
+    """
+    rest = re.sub(r"^\d{4}-\d{2}-\d{2}(?![0-9])", "", edition)
+    label = " ".join(word.capitalize() for word in re.split(r"[-_]+", rest) if word)
+    template = cfg.edition_title_template if label else cfg.title_template
+    return template.format(
+        programme=programme,
+        date=f"{date.day} {date:%B %Y}",
+        weekday=f"{date:%A}",
+        edition=label,
+        time=f"{made:%H:%M}",
+    )
+
+
 def load_editions(out_dir: Path) -> list[PublishedEdition]:
     """Every edition folder in ``out_dir`` (one holding ``manifest.json``), newest first.
 
@@ -294,9 +345,23 @@ def _item_guid(cfg: FeedConfig, edition: str) -> str:
 
 
 def _duration(ms: int) -> str:
+    """``itunes:duration``: whole seconds, rounded, as H:MM:SS."""
     minutes, seconds = divmod(round(ms / 1000), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}"
+
+
+def _npt(ms: int) -> str:
+    """A Podlove chapter start: normal play time to the millisecond, ``HH:MM:SS.mmm``."""
+    seconds, millis = divmod(ms, 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def _anchor_url(cfg: FeedConfig, edition: str) -> str:
+    """The edition's place on the home page (its ``<article id>``): the item's ``<link>``."""
+    return f"{cfg.base_url or './'}#{quote(edition, safe='')}"
 
 
 class _PodcastIndexFeed(BaseExtension):  # type: ignore[misc]  # feedgen is untyped
@@ -309,7 +374,7 @@ class _PodcastIndexFeed(BaseExtension):  # type: ignore[misc]  # feedgen is unty
         self.owner_name: str | None = None
 
     def extend_ns(self) -> dict[str, str]:
-        return {"podcast": PODCAST_NS}
+        return {"podcast": PODCAST_NS, "psc": PSC_NS}
 
     def extend_rss(self, rss_feed: Any) -> Any:
         channel = rss_feed[0]
@@ -324,20 +389,27 @@ class _PodcastIndexFeed(BaseExtension):  # type: ignore[misc]  # feedgen is unty
 
 
 class _PodcastIndexEntry(BaseEntryExtension):  # type: ignore[misc]  # feedgen is untyped
-    """Per item: ``podcast:transcript`` and ``podcast:chapters``."""
+    """Per item: ``podcast:transcript``, ``podcast:chapters`` and ``psc:chapters``."""
 
     def __init__(self) -> None:
         self.transcripts: list[dict[str, str]] = []
         self.chapters: dict[str, str] | None = None
+        self.simple_chapters: list[Chapter] = []
 
     def extend_ns(self) -> dict[str, str]:
-        return {"podcast": PODCAST_NS}
+        return {"podcast": PODCAST_NS, "psc": PSC_NS}
 
     def extend_rss(self, entry: Any) -> Any:
         for attrs in self.transcripts:
             xml_elem(f"{{{PODCAST_NS}}}transcript", entry, **attrs)
         if self.chapters:
             xml_elem(f"{{{PODCAST_NS}}}chapters", entry, **self.chapters)
+        if self.simple_chapters:
+            # The same starts and titles as the MP3's CHAP frames and chapters.json (issue 15).
+            chapters = xml_elem(f"{{{PSC_NS}}}chapters", entry, version="1.2")
+            for chapter in self.simple_chapters:
+                attrs = {"start": _npt(chapter.start_ms), "title": chapter.title}
+                xml_elem(f"{{{PSC_NS}}}chapter", chapters, **attrs)
         return entry
 
 
@@ -385,6 +457,7 @@ def build_feed(
     for edition in editions:
         entry = fg.add_entry(order="append")
         entry.title(edition.title)
+        entry.link(href=_anchor_url(cfg, edition.edition))
         entry.guid(_item_guid(cfg, edition.edition), permalink=False)
         entry.description(edition.summary)
         entry.pubDate(edition.published)
@@ -407,6 +480,7 @@ def build_feed(
                 "url": _url(cfg, edition.chapters_path),
                 "type": "application/json+chapters",
             }
+        entry.podcastindex.simple_chapters = edition.chapters
     data: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     return data
 
@@ -441,16 +515,37 @@ header{display:flex;gap:1rem;align-items:center}header img{border-radius:8px}
 h1{margin:0}h2{margin-bottom:.2rem}.meta{color:#555;margin-top:0}
 audio{width:100%}article{border-top:1px solid #ddd;padding:.5rem 0 1rem}
 .chapters button,.transcript button{font:inherit;border:0;background:none;color:#0b57d0;
-cursor:pointer;padding:0 .4rem 0 0}.transcript p{margin:.2rem 0}code{word-break:break-all}
+cursor:pointer;padding:0 .4rem 0 0}.transcript p{margin:.2rem 0}
+#feed-url{overflow-wrap:normal;word-break:normal}#copy-feed{font:inherit;margin-left:.4rem}
 """
 
 # Chapter and cue buttons seek the player; loadedmetadata/error are recorded on the article
-# (data-duration, data-error) so a headless browser test can read them from the DOM.
+# (data-duration, data-error) so a headless browser test can read them from the DOM. One
+# player plays at a time. The feed address may break only after a slash or before a dot
+# (<wbr>, as _breakable_url does), and the copy button puts it on the clipboard (issue 15).
 _PAGE_SCRIPT = """
 const feedUrl = document.getElementById("feed-url");
 if (!/^https?:/.test(feedUrl.textContent)) {
-  feedUrl.textContent = new URL("feed.xml", location.href).href;  // no base URL: this host
+  const href = new URL("feed.xml", location.href).href;  // no base URL: this host
+  feedUrl.replaceChildren(...href.split(/(?<=\\/)(?!\\/)|(?=\\.)/).flatMap(
+    (part, i) => i ? [document.createElement("wbr"), part] : [part]));
 }
+const copyFeed = document.getElementById("copy-feed");
+copyFeed.addEventListener("click", async () => {
+  const selection = getSelection();
+  selection.selectAllChildren(feedUrl);
+  try {
+    await navigator.clipboard.writeText(feedUrl.textContent);
+    copyFeed.textContent = "Copied";
+  } catch {
+    copyFeed.textContent = document.execCommand("copy") ? "Copied" : "Selected";
+  }
+});
+document.addEventListener("play", (event) => {
+  for (const other of document.querySelectorAll("audio")) {
+    if (other !== event.target) other.pause();
+  }
+}, true);
 for (const article of document.querySelectorAll("article.edition")) {
   const audio = article.querySelector("audio");
   audio.addEventListener("loadedmetadata", () => {
@@ -472,6 +567,20 @@ for (const article of document.querySelectorAll("article.edition")) {
 def _clock(ms: int) -> str:
     minutes, seconds = divmod(ms // 1000, 60)
     return f"{minutes}:{seconds:02d}"
+
+
+def _length(ms: int) -> str:
+    """An edition's length as the page shows it: the feed's ``itunes:duration``, shortened."""
+    hours, rest = divmod(round(ms / 1000), 3600)  # rounded as _duration rounds
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def _breakable_url(url: str) -> str:
+    """``url`` escaped, with ``<wbr>`` after each slash and before each dot: a phone breaks a
+    long address there, never inside a word (issue 15)."""
+    parts = re.split(r"(?<=/)(?!/)|(?=\.)", url)
+    return "<wbr>".join(html.escape(part) for part in parts)
 
 
 def _edition_html(edition: PublishedEdition, first: bool) -> str:
@@ -505,7 +614,8 @@ def _edition_html(edition: PublishedEdition, first: bool) -> str:
         f'<article class="edition" id="{esc(edition.edition)}">'
         f"<h2>{esc(edition.title)}</h2>"
         f'<p class="meta">{edition.published:%d %B %Y, %H:%M} UTC · '
-        f"{_clock(edition.duration_ms)}</p>"
+        f'<time class="duration" datetime="PT{round(edition.duration_ms / 1000)}S">'
+        f"{_length(edition.duration_ms)}</time></p>"
         f'<audio controls preload="{"metadata" if first else "none"}" '
         f'src="{esc(quote(edition.audio_path))}">{track}</audio>'
         f"<p>{esc(edition.summary)}</p>"
@@ -542,7 +652,8 @@ def build_home_page(
         f'href="{_FEED_NAME}"><style>{_PAGE_STYLE}</style></head>\n<body>'
         f"<header>{image}<div><h1>{esc(title)}</h1><p>{esc(cfg.description)}</p>"
         f'<p>Subscribe in a podcast app ("add by URL"): <a href="{_FEED_NAME}">'
-        f'<code id="feed-url">{esc(feed_url)}</code></a></p></div></header>\n'
+        f'<code id="feed-url">{_breakable_url(feed_url)}</code></a>'
+        '<button type="button" id="copy-feed">Copy</button></p></div></header>\n'
         f"<main>{body}</main>\n<script>{_PAGE_SCRIPT}</script></body></html>\n"
     )
     return page.encode("utf-8")

@@ -51,6 +51,15 @@ def test_a_partial_file_overrides_only_what_it_sets(tmp_path: Path) -> None:
             "[audio]\ncover = '/dev/null'\n",
             "audio.cover: is neither a PNG nor a JPEG image (got '/dev/null')",
         ),
+        (
+            "[feed]\ntitle_template = '{programme} {day}'\n",
+            "feed.title_template: has unknown fields day; use date, edition, programme, time, "
+            "weekday",
+        ),
+        (
+            "[feed]\nedition_title_template = '{programme'\n",
+            "feed.edition_title_template: is not a title template",
+        ),
         ("[script\n", "not valid TOML"),
     ],
     ids=[
@@ -60,6 +69,8 @@ def test_a_partial_file_overrides_only_what_it_sets(tmp_path: Path) -> None:
         "bad-url",
         "missing-sound",
         "not-an-image",
+        "unknown-title-field",
+        "bad-title-template",
         "bad-toml",
     ],
 )
