@@ -12,6 +12,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -37,7 +38,8 @@ from bulletin.config import (
 from bulletin.errors import ConfigError, LockError
 from bulletin.ingest import FetchedArticle
 from bulletin.models import Article, RawArticle
-from bulletin.nightly import edition_folder, run_editions, select_stories
+from bulletin.nightly import edition_folder, run_editions
+from bulletin.selection import Ledger, Selection, select_stories
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 11, 28, 5, 0, tzinfo=dt.UTC)
@@ -165,24 +167,33 @@ UN = [
 
 
 def _select(
+    candidates: list[tuple[FetchedArticle, Article]], **options: Any
+) -> tuple[list[str], dict[str, str]]:
+    """The chosen article ids, and each candidate's fate (``options``: ``_selection``'s)."""
+    selection = _selection(candidates, **options)
+    return [a.article_id for a in selection.articles], {
+        c.article_id: c.status for c in selection.choices
+    }
+
+
+def _selection(
     candidates: list[tuple[FetchedArticle, Article]],
     *,
-    ledger: dict[str, dict[str, str]] | None = None,
+    ledger: Ledger | None = None,
     target_s: float = 300,
     folder: str = "2026-11-28-morning",
     script: ScriptConfig | None = None,
     now: dt.datetime = NOW,
-) -> tuple[list[str], dict[str, str]]:
-    chosen, choices = select_stories(
+) -> Selection:
+    return select_stories(
         candidates,
         folder=folder,
         target_s=target_s,
         script=script or ScriptConfig(),
         cfg=NightlyConfig(),
-        ledger_stories=ledger or {},
+        ledger=ledger or Ledger(),
         now=now,
     )
-    return [a.article_id for a in chosen], {c.article_id: c.status for c in choices}
 
 
 def test_newest_and_most_important_first() -> None:
@@ -211,29 +222,22 @@ def test_the_same_story_from_two_sites_is_read_once() -> None:
 
 def test_stories_read_recently_are_skipped_unless_changed() -> None:
     stories = [_story("un", "UN asked to monitor elections", UN), _story("we", "WeWork", WEWORK)]
-    first, _ = _select(stories, folder="2026-11-27-morning")
-    assert first == ["un-site", "we-site"]
+    first = _selection(stories, folder="2026-11-27-morning")
+    assert [a.article_id for a in first.articles] == ["un-site", "we-site"]
     # What yesterday's edition read, as the ledger keeps it.
-    from bulletin.nightly import _candidate, _Ledger
-
-    ledger = _Ledger(Path("unused"))
-    ledger.record(
-        "2026-11-27-morning",
-        "fp",
-        [_candidate(f, a, NOW, ScriptConfig()) for f, a in stories],
-        NOW - dt.timedelta(hours=20),
-        keep_days=7,
+    ledger = Ledger().recorded(
+        "2026-11-27-morning", "fp", first.chosen, NOW - dt.timedelta(hours=20), keep_days=7
     )
-    again, fates = _select(stories, ledger=ledger.stories)
+    again, fates = _select(stories, ledger=ledger)
     assert again == [] and set(fates.values()) == {"already-read"}
     changed = _story("un", "UN asked to monitor elections", [*UN, "Observers arrived today."])
-    again, _ = _select([changed, stories[1]], ledger=ledger.stories)
+    again, _ = _select([changed, stories[1]], ledger=ledger)
     assert again == ["un-site"]
     # The edition's own earlier reading is no repeat: re-running today's edition is allowed.
-    again, _ = _select(stories, ledger=ledger.stories, folder="2026-11-27-morning")
+    again, _ = _select(stories, ledger=ledger, folder="2026-11-27-morning")
     assert again == ["un-site", "we-site"]
     # Back-filling the day before: what was read after that day was not read yet then.
-    earlier, _ = _select(stories, ledger=ledger.stories, now=NOW - dt.timedelta(days=2))
+    earlier, _ = _select(stories, ledger=ledger, now=NOW - dt.timedelta(days=2))
     assert earlier == ["un-site", "we-site"]
 
 
@@ -600,3 +604,32 @@ sources = [{{ folder = "{articles}" }}]
     assert len(editions) == items
     assert not [p for p in out.iterdir() if p.name.startswith((".staging", ".old", ".tmp"))]
     print(f"full run {full_s:.1f} s; killed after {kills} s")
+
+
+def test_the_ledger_reads_back_what_it_wrote_and_what_older_versions_wrote(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "ledger.json"
+    older = {
+        "version": 1,
+        "stories": {
+            "un-site": {
+                "digest": "0123456789abcdef",
+                "title": "UN asked to monitor elections",
+                "lead": "UN asked to monitor elections. Kazakhstan invited",
+                "edition": "2026-11-27-morning",
+                "read_at": "2026-11-27T08:00:00",  # no zone: UTC
+            }
+        },
+        "editions": {
+            "2026-11-27-morning": {"fingerprint": "fp", "made_at": "2026-11-27T08:00:00+00:00"}
+        },
+    }
+    path.write_text(json.dumps(older), encoding="utf-8")
+    ledger = Ledger.load(path)
+    assert ledger.stories["un-site"].read_at == dt.datetime(2026, 11, 27, 8, tzinfo=dt.UTC)
+    assert ledger.fingerprint("2026-11-27-morning") == "fp"
+    ledger.save(path)
+    assert Ledger.load(path) == ledger
+    path.write_text("{not json", encoding="utf-8")
+    assert Ledger.load(path) == Ledger()
