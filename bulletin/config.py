@@ -19,6 +19,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from ._images import image_type
 from .errors import ConfigError
 from .models import FrozenModel, check_edition_name
 
@@ -174,7 +175,7 @@ class AudioConfig(_Section):
                 head = fh.read(8)
         except OSError as exc:
             raise ValueError(f"cannot be read ({exc.strerror or exc})") from exc
-        if not head.startswith((b"\x89PNG", b"\xff\xd8")):
+        if image_type(head) is None:
             raise ValueError("is neither a PNG nor a JPEG image")
         return value
 
@@ -238,8 +239,7 @@ class FeedConfig(_Section):
     def _check_base_url(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        parts = urllib.parse.urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        if not _is_http_url(value):
             raise ValueError("must be an http:// or https:// URL, e.g. http://192.168.1.20:8000/")
         return value if value.endswith("/") else value + "/"
 
@@ -299,9 +299,14 @@ class SourceConfig(_Section):
         return self
 
 
-def _check_http_url(url: str) -> str:
+def _is_http_url(url: str) -> bool:
+    """Whether ``url`` is an absolute http:// or https:// URL, with a host."""
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _check_http_url(url: str) -> str:
+    if not _is_http_url(url):
         raise ValueError(f"{url!r} is not an http:// or https:// URL")
     return url
 

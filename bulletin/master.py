@@ -27,6 +27,7 @@ import numpy as np
 
 from ._audio import FFMPEG
 from ._cache import cache_file, digest, fetch, store
+from ._wav import read_wav
 from .config import ProductionConfig, VoiceConfig
 from .errors import AudioError
 from .loudness import (
@@ -86,24 +87,6 @@ def loudness_target(cfg: ProductionConfig) -> tuple[float, float]:
 
 
 # --- audio helpers ----------------------------------------------------------------------------
-
-
-def _read_wav(path: Path) -> tuple[np.ndarray, int]:
-    """A mono 16- or 32-bit PCM WAV as float32 in [-1, 1]."""
-    try:
-        with wave.open(str(path), "rb") as wav:
-            width, rate = wav.getsampwidth(), wav.getframerate()
-            frames = wav.readframes(wav.getnframes())
-            channels = wav.getnchannels()
-    except (OSError, EOFError, wave.Error) as exc:
-        raise AudioError(f"cannot read {path}: {exc}") from exc
-    if width not in (2, 4):
-        raise AudioError(f"cannot read {path}: {8 * width}-bit samples")
-    samples = np.frombuffer(frames, dtype="<i2" if width == 2 else "<i4").astype(np.float32)
-    samples /= np.float32(2.0 ** (8 * width - 1))
-    if channels > 1:
-        samples = samples.reshape(-1, channels).mean(axis=1)
-    return samples, rate
 
 
 def _write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
@@ -319,7 +302,7 @@ def _measured(samples: np.ndarray) -> _Measured:
 
 
 def _voiced(piece: SegmentAudio) -> _Measured:
-    samples, rate = _read_wav(piece.wav_path)
+    samples, rate = read_wav(piece.wav_path)
     return _measured(_resample(samples, rate))
 
 
@@ -709,7 +692,7 @@ def correct_loudness(mastered: MasteredAudio, measured: Loudness, *, margin_db: 
     """
     if mastered.target_lufs is None or mastered.true_peak_dbtp is None:
         return
-    samples, rate = _read_wav(mastered.wav_path)
+    samples, rate = read_wav(mastered.wav_path)
     peak = float(true_peak(samples, db_gain(mastered.true_peak_dbtp - 6)).max())
     current_peak = 20 * float(np.log10(max(peak, 1e-12)))
     overshoot = max(_MIN_OVERSHOOT_DB, measured.true_peak_dbtp - current_peak)

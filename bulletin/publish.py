@@ -15,11 +15,9 @@ import logging
 import os
 import re
 import shutil
-import struct
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -30,6 +28,7 @@ from feedgen.util import xml_elem
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ._files import fsync_dir, lock_output, write_atomic
+from ._images import default_cover, image_size
 from .config import FeedConfig
 from .errors import PublishError
 from .models import Chapter, FrozenModel, counted
@@ -662,30 +661,6 @@ def build_home_page(
 # --- the cover -----------------------------------------------------------------------------
 
 
-def _image_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height of a PNG or baseline/progressive JPEG, read from its header."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
-        width, height = struct.unpack(">II", data[16:24])
-        return width, height
-    if data.startswith(b"\xff\xd8"):
-        i = 2
-        while i + 9 < len(data):
-            if data[i] != 0xFF:
-                return None
-            marker = data[i + 1]
-            length = struct.unpack(">H", data[i + 2 : i + 4])[0]
-            if marker in (0xC0, 0xC1, 0xC2):
-                height, width = struct.unpack(">HH", data[i + 5 : i + 9])
-                return width, height
-            i += 2 + length
-    return None
-
-
-def _default_cover() -> bytes:
-    """The cover shipped with bulletin (``bulletin/data/cover.png``, 1400x1400)."""
-    return resources.files("bulletin").joinpath("data/cover.png").read_bytes()
-
-
 def _cover(
     out_dir: Path, editions: list[PublishedEdition], cfg: FeedConfig
 ) -> tuple[str, bytes] | None:
@@ -701,7 +676,7 @@ def _cover(
         suffix = _IMAGE_SUFFIXES[source.suffix.lower()] if source else ".png"
     if source is None:
         try:
-            return "cover.png", _default_cover()
+            return "cover.png", default_cover()
         except OSError:
             logger.warning("publish: no cover: set feed.image to a square PNG or JPEG")
             return None
@@ -709,7 +684,7 @@ def _cover(
         data = source.read_bytes()
     except OSError as exc:
         raise PublishError(f"feed.image: cannot read {source}: {exc.strerror or exc}") from exc
-    size = _image_size(data)
+    size = image_size(data)
     if size is None or size[0] != size[1] or not _COVER_MIN_PX <= size[0] <= _COVER_MAX_PX:
         logger.warning(
             "publish: cover %s is %s; podcast directories want a square of %d-%d px",

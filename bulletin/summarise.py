@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._patterns import WEEKDAY
+from ._patterns import STOPWORDS, WEEKDAY
 from .config import ScriptConfig
 from .errors import ScriptError
 from .models import Article, Script, ScriptSegment, counted
@@ -47,13 +47,15 @@ Rewriter = Callable[[Article, int], "list[str] | None"]
 
 # --- Scoring --------------------------------------------------------------------------------
 
-_STOPWORDS = frozenset(
-    "a an the and or but if of to in on at by for with from as is are was were be been being "
-    "has have had do does did it its this that these those he she they we you i his her their "
-    "our your my him them us me who whom which what when where why how not no so than then "
-    "there here also into over after before about up out more most can could would should will "
-    "may might must said says say told".split()
-)
+# The cleaner's function words, less the quantifiers and intensifiers that carry a story's
+# meaning ("only", "all", "under"), plus the reporting verbs and modals every story is full of.
+_STOPWORDS = (
+    STOPWORDS
+    - frozenset(
+        "against all any just once only other own some such through too under until very "
+        "while".split()
+    )
+) | frozenset("for here may me might must say should told us".split())
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 # Weights of the features in ``_features``. Position leads (news puts the news first); the

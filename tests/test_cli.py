@@ -17,6 +17,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from clients import serving
 from typer.testing import CliRunner
 
 from bulletin.cli import app
@@ -298,19 +299,8 @@ def test_serve_on_a_port_in_use_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_serve_on_port_0_prints_the_real_port(tmp_path: Path) -> None:
-    server = subprocess.Popen(
-        # --quiet too: the address is the one thing serve must say
-        [sys.executable, "-m", "bulletin", "-q", "serve", str(tmp_path), "--port", "0"],
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert server.stderr is not None
-        line = server.stderr.readline()
-        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        assert found, line
-        port = int(found.group(1))
+    with serving(tmp_path) as base:
+        port = int(base.rsplit(":", 1)[1].rstrip("/"))
         assert port != 0
         for _ in range(50):  # the server answers on the port it printed
             try:
@@ -320,11 +310,6 @@ def test_serve_on_port_0_prints_the_real_port(tmp_path: Path) -> None:
                 time.sleep(0.1)
         else:
             raise AssertionError(f"nothing listening on {port}")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        if server.stderr is not None:
-            server.stderr.close()
 
 
 @pytest.mark.voice

@@ -16,13 +16,13 @@ from mutagen.mp3 import MP3
 from typer.testing import CliRunner
 
 from bulletin._audio import FFMPEG
+from bulletin._images import default_cover
 from bulletin.cli import app
 from bulletin.config import AudioConfig, ProductionConfig, VoiceConfig
 from bulletin.export import (
     MAX_LINE_CHARS,
     build_chapters_json,
     build_webvtt,
-    default_cover,
     export_episode,
     inspect_mp3,
 )

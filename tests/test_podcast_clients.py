@@ -11,7 +11,6 @@ import re
 import shutil
 import sqlite3
 import subprocess
-import sys
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from clients import chromium, chromium_dom, serving
 from mutagen.id3 import ID3
 from pages import build_pages
 
@@ -48,27 +48,10 @@ def served(seed_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     reports = {
         name: build_pages([seed_path], Settings(), out, edition=name, date=DAY) for name in EDITIONS
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bulletin", "-q", "serve", str(out)]
-        + ["--host", "127.0.0.1", "--port", "0"],
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert server.stderr is not None
-        line = server.stderr.readline()
-        found = re.search(r"http://127\.0\.0\.1:\d+/", line)
-        assert found, line
-        base = found.group(0)
+    with serving(out, "--host", "127.0.0.1") as base:
         # The server only serves files: the feed is published with its address while it runs.
         publish_site(out, FeedConfig(base_url=base))
         yield Served(out, base, reports)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        if server.stderr is not None:
-            server.stderr.close()
 
 
 def _items(out: Path) -> list[ET.Element]:
@@ -277,38 +260,22 @@ document.getElementById("page").addEventListener("load", async (event) => {
 """
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.fixture(scope="module")
 def page_seen(served: Served, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """What the harness saw of the home page in headless Chromium."""
-    chromium = _chromium()
-    if chromium is None:
+    if chromium() is None:
         pytest.skip("chromium not installed (apt-get install chromium)")
     harness = served.out / "harness-15.html"
     harness.write_text(_HARNESS, encoding="utf-8")
     profile = tmp_path_factory.mktemp("chromium-profile")
-    command = [
-        chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--mute-audio",
-        "--autoplay-policy=no-user-gesture-required",
-        f"--user-data-dir={profile}",
-        "--virtual-time-budget=30000",
-        "--dump-dom",
-        served.base + harness.name,
-    ]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+        result = chromium_dom(
+            served.base + harness.name,
+            profile,
+            "--autoplay-policy=no-user-gesture-required",
+            budget_ms=30000,
+            timeout_s=180,
+        )
     finally:
         harness.unlink()
     assert result.returncode == 0, result.stderr[-2000:]
