@@ -21,7 +21,7 @@ from pydantic_core import ErrorDetails
 
 from ._images import image_type
 from .errors import ConfigError
-from .models import FrozenModel, check_edition_name
+from .models import EditionName, FrozenModel
 
 __all__ = [
     "AudioConfig",
@@ -354,15 +354,8 @@ class Settings(_Section):
     feed: FeedConfig = FeedConfig()
     ingest: IngestConfig = IngestConfig()
     nightly: NightlyConfig = NightlyConfig()
-    editions: dict[str, EditionConfig] = {}
+    editions: dict[EditionName, EditionConfig] = {}
     """Editions for ``bulletin run``, by name (``[editions.morning]``)."""
-
-    @field_validator("editions", mode="before")
-    @classmethod
-    def _check_edition_names(cls, value: object) -> object:
-        for name in value if isinstance(value, dict) else ():
-            check_edition_name(str(name))
-        return value
 
 
 def _explain(err: ErrorDetails) -> str:
@@ -387,7 +380,12 @@ def describe_errors(exc: ValidationError, name: Callable[[tuple[int | str, ...]]
     ``name`` turns an error's location into the setting's name as the user wrote it
     (``voice.name`` in a file, ``--voice`` on the command line).
     """
-    return "; ".join(f"{name(err['loc'])}: {_explain(err)}" for err in exc.errors())
+    return "; ".join(f"{name(_setting(err['loc']))}: {_explain(err)}" for err in exc.errors())
+
+
+def _setting(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """The setting an error is about: a table's name is its key (``editions.NAME.[key]``)."""
+    return loc[:-2] if loc[-1:] == ("[key]",) else loc
 
 
 def load_config(path: Path | None) -> Settings:

@@ -394,7 +394,12 @@ def _plan(
             from .publish import publish_site
 
             # Made, but a run died before the feed was rewritten: publish it now.
-            publish_site(run.out_dir, run.settings.feed, programme=run.settings.script.programme)
+            publish_site(
+                run.out_dir,
+                run.settings.feed,
+                programme=run.settings.script.programme,
+                lock=False,  # run_editions holds it
+            )
         return run.outcome(
             "unchanged",
             f"{run.folder} is already made: no change in its {stories}",
@@ -445,6 +450,7 @@ def _make(
         reports=reports,
         edition=run.folder,
         date=date,
+        lock=False,  # run_editions holds it
     )
     ledger = plan.ledger.recorded(
         run.folder, plan.fingerprint, plan.selection.chosen, now, keep_days

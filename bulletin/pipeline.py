@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import functools
-import inspect
 import logging
 import shutil
 import tempfile
@@ -12,7 +11,6 @@ import time
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import ParamSpec
 
 from ._files import lock_output, publish_dir, restore_edition, withdraw_edition
 from .config import Settings
@@ -41,8 +39,6 @@ from .synthesise import resolve_voice
 __all__ = ["build_bulletin", "check_target", "spoken_text"]
 
 logger = logging.getLogger(__name__)
-
-_P = ParamSpec("_P")
 
 
 def _versions() -> dict[str, str]:
@@ -84,22 +80,6 @@ def check_target(out_dir: Path, edition: str | None) -> None:
             break
 
 
-def _holding_lock(build: Callable[_P, BuildReport]) -> Callable[_P, BuildReport]:
-    """Run a build holding ``OUT/.bulletin.lock``: one run at a time per output folder."""
-    signature = inspect.signature(build)
-
-    @functools.wraps(build)
-    def locked(*args: _P.args, **kwargs: _P.kwargs) -> BuildReport:
-        bound = signature.bind(*args, **kwargs).arguments
-        settings: Settings = bound["settings"]
-        check_target(bound["out_dir"], bound.get("edition"))
-        with lock_output(bound["out_dir"], wait_s=settings.nightly.lock_wait_s, purpose="build"):
-            return build(*args, **kwargs)
-
-    return locked
-
-
-@_holding_lock
 def build_bulletin(
     articles: list[Article],
     settings: Settings,
@@ -110,6 +90,7 @@ def build_bulletin(
     date: dt.date | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     use_cache: bool | None = None,
+    lock: bool = True,
 ) -> BuildReport:
     """Make one edition from articles: ``out_dir/<edition>/`` with the MP3, script, manifest.
 
@@ -118,16 +99,40 @@ def build_bulletin(
     ``chapters.json`` (Podcasting 2.0) and ``script.txt``. ``reports`` say what became of
     every input (``clean_inputs``); by default, each article was used. ``use_cache``
     overrides ``[voice] cache`` (``--no-cache``). One build at a time holds
-    ``out_dir/.bulletin.lock``; another waits ``[nightly] lock_wait_s``, then fails.
+    ``out_dir/.bulletin.lock``; another waits ``[nightly] lock_wait_s``, then fails. ``lock``
+    False: the caller holds that lock (``nightly.run_editions``).
 
     Raises:
         ConfigError: ``edition`` is not a valid name (``models.check_edition_name``).
         BulletinError: no voice, or a stage failed.
         LockError: another run kept the output folder locked.
     """
-    started = time.perf_counter()
-    date = date or dt.date.today()
-    edition = edition or date.isoformat()
+    check_target(out_dir, edition)
+    with (
+        lock_output(out_dir, wait_s=settings.nightly.lock_wait_s, purpose="build")
+        if lock
+        else contextlib.nullcontext()
+    ):
+        started = time.perf_counter()
+        date = date or dt.date.today()
+        edition = edition or date.isoformat()
+        report = _build(articles, settings, out_dir, reports, edition, date, progress, use_cache)
+        publish_site(out_dir, settings.feed, programme=settings.script.programme, lock=False)
+    logger.info("build: edition %s in %.1f s", edition, time.perf_counter() - started)
+    return report
+
+
+def _build(
+    articles: list[Article],
+    settings: Settings,
+    out_dir: Path,
+    reports: list[InputReport] | None,
+    edition: str,
+    date: dt.date,
+    progress: Callable[[str, int, int], None] | None,
+    use_cache: bool | None,
+) -> BuildReport:
+    """Make the edition in a staging folder and swap it in (``build_bulletin``, under the lock)."""
     voice = resolve_voice(settings.voice.name, settings.voice.voices_dir)
     check_sound_files(settings.production)
     with Producer(voice, settings, use_cache=use_cache) as producer:
@@ -181,8 +186,6 @@ def build_bulletin(
         except BaseException:
             _discard(staging, out_dir, edition, settings)
             raise
-    publish_site(out_dir, settings.feed, programme=settings.script.programme)
-    logger.info("build: edition %s in %.1f s", edition, time.perf_counter() - started)
     return report
 
 
@@ -243,7 +246,7 @@ def _swap_in(staging: Path, out_dir: Path, edition: str, settings: Settings) -> 
     if withdraw_edition(out_dir / edition):
         # Out of the feed before its files change, so that a feed on disk never lists a
         # file at a size it no longer has, even if the run dies here (issue 8).
-        publish_site(out_dir, settings.feed, programme=settings.script.programme)
+        publish_site(out_dir, settings.feed, programme=settings.script.programme, lock=False)
     publish_dir(staging, out_dir / edition)  # flushed, swapped in one step
 
 
@@ -252,6 +255,6 @@ def _discard(staging: Path, out_dir: Path, edition: str, settings: Settings) -> 
     shutil.rmtree(staging, ignore_errors=True)
     if restore_edition(out_dir / edition):  # withdrawn but never replaced: back in the feed
         try:
-            publish_site(out_dir, settings.feed, programme=settings.script.programme)
+            publish_site(out_dir, settings.feed, programme=settings.script.programme, lock=False)
         except PublishError as exc:  # the next run's recovery puts it back
             logger.warning("could not put %s back in the feed: %s", edition, exc)

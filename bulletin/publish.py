@@ -8,6 +8,7 @@ atomically. The ``build_*`` functions are pure: editions and settings in, bytes 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import json
@@ -734,7 +735,9 @@ def _published_base_url(feed_path: Path) -> str | None:
     return None
 
 
-def publish_site(out_dir: Path, cfg: FeedConfig, *, programme: str | None = None) -> PublishReport:
+def publish_site(
+    out_dir: Path, cfg: FeedConfig, *, programme: str | None = None, lock: bool = True
+) -> PublishReport:
     """Publish the editions in ``out_dir``: feed, home page, flash briefing, cover, retention.
 
     The new feed is written before older editions are deleted, so the feed on disk never lists
@@ -744,6 +747,7 @@ def publish_site(out_dir: Path, cfg: FeedConfig, *, programme: str | None = None
         out_dir: the output folder holding one folder per edition.
         cfg: the ``[feed]`` settings.
         programme: the podcast title when ``cfg.title`` is not set.
+        lock: False when the caller holds ``out_dir``'s lock (a build, a nightly run).
 
     Raises:
         PublishError: a file could not be written or an old edition could not be removed.
@@ -760,7 +764,7 @@ def publish_site(out_dir: Path, cfg: FeedConfig, *, programme: str | None = None
             logger.info("publish: links stay at %s, where the feed was published", kept_url)
             cfg = cfg.model_copy(update={"base_url": kept_url})
     try:
-        with lock_output(out_dir, purpose="publish"):
+        with lock_output(out_dir, purpose="publish") if lock else contextlib.nullcontext():
             editions = load_editions(out_dir)
             kept = editions[: cfg.keep_last] if cfg.keep_last else editions
             expired = editions[len(kept) :]

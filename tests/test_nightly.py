@@ -327,10 +327,15 @@ def test_bulletin_build_obeys_the_lock_too(locked_out: Path, seed_path: Path) ->
     assert not (locked_out / "seed").exists()
 
 
-def test_the_lock_is_reentrant_and_waits_for_its_holder(tmp_path: Path) -> None:
-    with lock_output(tmp_path, wait_s=0), lock_output(tmp_path, wait_s=0):
+def test_the_lock_has_one_owner_even_within_a_process(tmp_path: Path) -> None:
+    with lock_output(tmp_path, wait_s=0):
         assert (tmp_path / LOCK_NAME).is_file()
-    assert not (tmp_path / LOCK_NAME).exists()  # tidied away by its last holder
+        with pytest.raises(LockError, match="another bulletin run holds the lock"):
+            with lock_output(tmp_path, wait_s=0.3):
+                pass
+    assert not (tmp_path / LOCK_NAME).exists()  # tidied away by its holder
+    with lock_output(tmp_path, wait_s=0):  # free again
+        pass
 
 
 def test_recovery_tidies_what_a_killed_run_left(tmp_path: Path) -> None:
