@@ -16,6 +16,15 @@ from bulletin.synthesise import Voice, resolve_voice, synthesise_segments
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 SEED = EXAMPLES / "qazaqtv-un-election-monitoring.txt"
+SPEAKING_FIXTURES = frozenset({"seed_edition", "speech", "served"})
+"""Fixtures that speak with the real voice (``served``: tests/test_podcast_clients.py)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses a fixture which speaks is a ``voice`` test too (``-m "not voice"``)."""
+    for item in items:
+        if SPEAKING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.voice)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -48,6 +48,7 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
         assert re.search(rf"bulletin {name}\b", readme), f"README does not mention {name}"
 
 
+@pytest.mark.voice
 def test_build_prints_one_summary_line(tmp_path: Path, seed_path: Path) -> None:
     result = runner.invoke(
         app,

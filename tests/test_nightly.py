@@ -22,10 +22,6 @@ from typer.testing import CliRunner
 
 from bulletin._files import (
     LOCK_NAME,
-    lock_output,
-    publish_dir,
-    recover_output,
-    withdraw_edition,
 )
 from bulletin.cli import app
 from bulletin.config import (
@@ -327,52 +323,6 @@ def test_bulletin_build_obeys_the_lock_too(locked_out: Path, seed_path: Path) ->
     assert not (locked_out / "seed").exists()
 
 
-def test_the_lock_has_one_owner_even_within_a_process(tmp_path: Path) -> None:
-    with lock_output(tmp_path, wait_s=0):
-        assert (tmp_path / LOCK_NAME).is_file()
-        with pytest.raises(LockError, match="another bulletin run holds the lock"):
-            with lock_output(tmp_path, wait_s=0.3):
-                pass
-    assert not (tmp_path / LOCK_NAME).exists()  # tidied away by its holder
-    with lock_output(tmp_path, wait_s=0):  # free again
-        pass
-
-
-def test_recovery_tidies_what_a_killed_run_left(tmp_path: Path) -> None:
-    (tmp_path / ".staging-2026-11-28-morning-abc").mkdir()
-    (tmp_path / ".staging-2026-11-28-morning-abc" / "part.mp3").write_bytes(b"half")
-    (tmp_path / ".feed.xml.x1y2.tmp").write_text("<rss", encoding="utf-8")
-    (tmp_path / ".old-2026-11-27-morning-4242").mkdir()  # swap cut short: the edition is gone
-    (tmp_path / ".old-2026-11-27-morning-4242" / "manifest.json").write_text("{}")
-    (tmp_path / "2026-11-26-morning").mkdir()
-    (tmp_path / ".old-2026-11-26-morning-4242").mkdir()  # swap finished: just old files
-    withdrawn = tmp_path / "2026-11-25-morning"  # taken out of the feed for a replacement
-    withdrawn.mkdir()
-    (withdrawn / "manifest.json").write_text("{}", encoding="utf-8")
-    assert withdraw_edition(withdrawn) and not (withdrawn / "manifest.json").exists()
-    done = recover_output(tmp_path)
-    assert len(done) == 5
-    assert (withdrawn / "manifest.json").is_file()  # the replacement never came: put it back
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "2026-11-25-morning",
-        "2026-11-26-morning",
-        "2026-11-27-morning",
-    ]
-    assert (tmp_path / "2026-11-27-morning" / "manifest.json").is_file()
-
-
-def test_publishing_a_folder_swaps_it_in_whole(tmp_path: Path) -> None:
-    target = tmp_path / "2026-11-28-morning"
-    target.mkdir()
-    (target / "old.mp3").write_bytes(b"old")
-    staging = tmp_path / ".staging-x"
-    staging.mkdir()
-    (staging / "new.mp3").write_bytes(b"new")
-    publish_dir(staging, target)
-    assert [p.name for p in target.iterdir()] == ["new.mp3"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-11-28-morning"]
-
-
 # --- whole runs, sources from a local server ---------------------------------------------------
 
 
@@ -412,21 +362,16 @@ def _check_feed(out: Path) -> int:
 
 @pytest.mark.voice
 @pytest.mark.slow
-def test_an_unchanged_edition_reruns_ten_times_faster(server: NewsServer, tmp_path: Path) -> None:
+def test_an_unchanged_edition_is_not_made_again(server: NewsServer, tmp_path: Path) -> None:
+    # How much faster the re-run is: benchmarks/nightly_bench.py (a timed promise, not a test).
     out = tmp_path / "out"
     settings = _settings(out, [{"feed": server.url("/feeds/one.rss")}], target_minutes=3)
     with httpx.Client() as client:
-        started = time.perf_counter()
         first = run_editions(settings, date=dt.date(2026, 11, 28), client=client)
-        first_s = time.perf_counter() - started
-        started = time.perf_counter()
         again = run_editions(settings, date=dt.date(2026, 11, 28), client=client)
-        again_s = time.perf_counter() - started
         tomorrow = run_editions(settings, date=dt.date(2026, 11, 29), client=client)
-    print(f"first run {first_s:.2f} s, re-run {again_s:.3f} s: {first_s / again_s:.0f}x faster")
     assert [e.status for e in first.editions] == ["made"] and first.exit_code == 0
     assert [e.status for e in again.editions] == ["unchanged"] and again.exit_code == 2
-    assert first_s >= 10 * again_s
     # The re-run asked for the feed once and was told it had not changed.
     assert server.count("/feeds/one.rss", 200) == 1 and server.count("/feeds/one.rss", 304) == 2
     assert server.hits["/pages/un-election-monitoring.html"] == 1

@@ -66,6 +66,7 @@ def test_edition_folder_holds_mp3_script_and_manifest(seed_edition: BuildReport)
     assert manifest.size_bytes == manifest.mp3_path.stat().st_size
 
 
+@pytest.mark.voice
 def test_the_mp3_comment_names_the_stories_read(tmp_path: Path, seed_path: Path) -> None:
     # The same page twice is one story read: the tag counts what was read, not what came in.
     copy = tmp_path / "copy.txt"
@@ -101,6 +102,7 @@ def _bad_inputs(folder: Path) -> list[Path]:
     return [empty, binary, index, folder / "missing.txt"]
 
 
+@pytest.mark.voice
 def test_bad_inputs_are_named_and_skipped(tmp_path: Path, seed_path: Path) -> None:
     bad = _bad_inputs(tmp_path)
     report = build_pages([*bad, seed_path], Settings(), tmp_path / "out", edition="mixed")
@@ -131,6 +133,7 @@ def _children() -> set[int]:
     return {pid for pid in found if "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]}
 
 
+@pytest.mark.voice
 @pytest.mark.parametrize("use_cache", [None, False], ids=["cached", "streamed"])
 def test_a_failed_run_keeps_the_previous_edition(
     tmp_path: Path, seed_path: Path, seed_edition: BuildReport, use_cache: bool | None
@@ -162,6 +165,7 @@ def test_a_failed_run_keeps_the_previous_edition(
     assert (previous / "today.mp3").read_bytes() == seed_edition.mp3_path.read_bytes()
 
 
+@pytest.mark.voice
 def test_a_failed_rebuild_leaves_the_old_edition_listed(
     tmp_path: Path, seed_path: Path, seed_edition: BuildReport
 ) -> None:

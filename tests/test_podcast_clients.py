@@ -130,6 +130,7 @@ def test_every_item_links_to_its_place_on_the_home_page(served: Served) -> None:
         assert f'<article class="edition" id="{link.rsplit("#", 1)[1]}">' in page
 
 
+@pytest.mark.voice
 def test_a_byte_identical_rebuild_keeps_its_date_and_its_place(
     seed_path: Path, tmp_path: Path
 ) -> None:

@@ -241,6 +241,7 @@ def test_a_build_publishes_its_feed(seed_edition: BuildReport) -> None:
         assert item.find("podcast:chapters", NS) is not None
 
 
+@pytest.mark.voice
 def test_a_real_rebuild_keeps_one_item_and_its_guid(seed_path: Path, tmp_path: Path) -> None:
     settings = Settings(feed=FeedConfig(base_url=BASE))
     guids = []
