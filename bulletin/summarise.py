@@ -61,15 +61,8 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Weights of the features in ``_features``. Position leads (news puts the news first); the
 # headline, centrality and "later sentences come back to it" nudge the choice; a caption near
 # the top is a good line to read; a sentence that opens with a quotation, or runs past 45 words,
-# is a weaker lead. Chosen with cross-validated coordinate ascent on the summary benchmark's dev
-# set (``benchmarks/summary_fit.py``), keeping small weights the folds agreed on: richer fits
-# (length, numbers, capitalised names, first person, more position steps, word salience, a
-# learned ranker) gained in-sample and lost out of sample on CNN/DailyMail. ``caption_lead``
-# was fitted last with the others held (``--free caption_lead --start shipped --seeds 0,1``):
-# 9 of the 10 folds of two 5-fold splits chose 1.0 (one 0.3), CNN/DailyMail ROUGE-1 +0.4 out of
-# sample. It fades with position (exp(-i/3)) rather than stopping at a fixed place: a cut-off
-# after the 5th sentence scored best but after the 3rd or 8th lost 0.8 ROUGE-1, where the fade
-# scores within 0.15 of its best for any time constant from 2.5 to 3.5 and weight 0.8 to 1.2.
+# is a weaker lead. How they were fitted, and what was tried and dropped: the docstring of
+# ``benchmarks/summary_fit.py``.
 _WEIGHTS: dict[str, float] = {
     "log_position": -1.0,
     "title_overlap": 2.0,
