@@ -72,29 +72,6 @@ def test_the_example_configs_commented_settings_load_too(
     assert settings.editions["sport"].feed is not None
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("[editions.morning]\nsources = [{ fodler = 'x' }]\n", "editions.morning.sources.0.fodler"),
-        (
-            "[editions.morning]\nsources = [{ folder = 'x', feed = 'http://a.example/' }]\n",
-            "exactly one of folder, urls or feed",
-        ),
-        ("[editions.morning]\nsources = [{ feed = 'ftp://a.example/' }]\n", "not an http"),
-        ("[editions.Morning]\nsources = [{ folder = 'x' }]\n", "lower-case"),
-        ("[editions.morning]\ntitel = 'x'\nsources = []\n", "editions.morning.titel"),
-        ("[nightly]\nlock_wait = 3\n", "nightly.lock_wait"),
-    ],
-    ids=["source-key", "two-kinds", "bad-url", "edition-name", "edition-key", "nightly-key"],
-)
-def test_config_mistakes_name_the_file_and_key(tmp_path: Path, text: str, message: str) -> None:
-    path = tmp_path / "bulletin.toml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError, match=re.escape(message)) as info:
-        load_config(path)
-    assert str(path) in str(info.value)
-
-
 def test_no_editions_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match=r"no editions configured"):
         run_editions(Settings())
