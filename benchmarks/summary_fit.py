@@ -15,6 +15,16 @@ the folds agree on (ROUGE here is a fast re-implementation; the official numbers
 held: how one new feature's weight was chosen and checked.
 
 Needs ``rouge-score`` (the ``test`` extra). Takes a few minutes on one core.
+
+How the shipped weights were chosen: cross-validated coordinate ascent on the summary
+benchmark's dev set, keeping small weights the folds agreed on. Richer fits (length, numbers,
+capitalised names, first person, more position steps, word salience, a learned ranker) gained
+in-sample and lost out of sample on CNN/DailyMail. ``caption_lead`` was fitted last with the
+others held (``--free caption_lead --start shipped --seeds 0,1``): 9 of the 10 folds of two
+5-fold splits chose 1.0 (one 0.3), CNN/DailyMail ROUGE-1 +0.4 out of sample. It fades with
+position (exp(-i/3)) rather than stopping at a fixed place: a cut-off after the 5th sentence
+scored best but after the 3rd or 8th lost 0.8 ROUGE-1, where the fade scores within 0.15 of its
+best for any time constant from 2.5 to 3.5 and weight 0.8 to 1.2.
 """
 
 from __future__ import annotations

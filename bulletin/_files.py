@@ -17,7 +17,6 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,12 +45,6 @@ _WITHDRAWN = ".manifest.json.withdrawn"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 _POLL_S = 0.2
-
-# Locks this process holds, by lock path: a nightly run holds the lock and calls
-# build_bulletin, which takes it again. flock() locks belong to an open file, so a second
-# open() in the same process would wait for itself; a count makes the lock re-entrant.
-_held: dict[Path, tuple[int, int]] = {}
-_held_guard = threading.Lock()
 
 
 def fsync_dir(path: Path) -> None:
@@ -226,8 +219,11 @@ def _holder(path: Path) -> str:
 def lock_output(out_dir: Path, *, wait_s: float = 0.0, purpose: str = "run") -> Iterator[Path]:
     """Hold ``out_dir/.bulletin.lock`` for the duration: one run at a time per output folder.
 
-    Re-entrant within a process. The lock is released when the block ends or the process
-    dies; on the first acquisition, what a killed run left behind is tidied up.
+    Only the entry points take it (``bulletin build``'s ``pipeline.build_bulletin``,
+    ``publish.publish_site``, ``nightly.run_editions``); what they call works under it. It is not
+    re-entrant: taken again, even by its own process, it waits like any other run. It is
+    released when the block ends or the process dies; once taken, what a killed run left
+    behind is tidied up.
 
     Args:
         out_dir: the output folder (created if missing).
@@ -239,21 +235,6 @@ def lock_output(out_dir: Path, *, wait_s: float = 0.0, purpose: str = "run") -> 
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     path = (out_dir / LOCK_NAME).resolve()
-    with _held_guard:
-        if path in _held:
-            fd, count = _held[path]
-            _held[path] = (fd, count + 1)
-            reentered = True
-        else:
-            reentered = False
-    if reentered:
-        try:
-            yield path
-        finally:
-            with _held_guard:
-                fd, count = _held[path]
-                _held[path] = (fd, count - 1)
-        return
     deadline = time.monotonic() + wait_s
     announced = False
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -282,15 +263,11 @@ def lock_output(out_dir: Path, *, wait_s: float = 0.0, purpose: str = "run") -> 
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}, {purpose} since {stamp}\n".encode(), 0)
-        with _held_guard:
-            _held[path] = (fd, 1)
         for line in recover_output(out_dir):
             logger.warning("recover: %s", line)
         try:
             yield path
         finally:
-            with _held_guard:
-                del _held[path]
             # Deleted while still held, so a failed first run leaves no trace; a run waiting
             # on this file notices (_same_file) and locks the next one.
             path.unlink(missing_ok=True)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -87,38 +89,41 @@ class _OwnWords(logging.Filter):
         return self.others or record.name == "bulletin" or record.name.startswith("bulletin.")
 
 
-class _State:
+@dataclass(frozen=True)
+class _Options:
+    """The global options, kept in ``ctx.obj`` for the command."""
+
     config: Path | None = None
     quiet: bool = False
-    console: logging.Handler | None = None
-    root_level: int | None = None
-    """The root logger's level before ``--verbose`` lowered it, to put back after the command."""
+    """``--quiet`` (and no ``--verbose``): no progress lines."""
 
 
-def _drop_console() -> None:
+class _Console(logging.StreamHandler):  # type: ignore[type-arg]
+    """The command's log lines on stderr."""
+
+
+def _setup_logging(verbose: bool, quiet: bool) -> Callable[[], None]:
+    """Log to stderr at the level the options ask for; returns what puts things back."""
     root = logging.getLogger()
-    if _State.console is not None:
-        root.removeHandler(_State.console)
-        _State.console = None
-    if _State.root_level is not None:
-        root.setLevel(_State.root_level)
-        _State.root_level = None
-
-
-def _setup_logging(verbose: bool, quiet: bool) -> None:
-    root = logging.getLogger()
-    _drop_console()  # invoked again in one process (tests): one handler only
-    console = logging.StreamHandler(sys.stderr)
+    for old in [h for h in root.handlers if isinstance(h, _Console)]:
+        root.removeHandler(old)  # a command that never closed (tests): one handler only
+    console = _Console(sys.stderr)
     console.setFormatter(logging.Formatter("%(message)s"))
     console.addFilter(_OwnWords(others=verbose))
     root.addHandler(console)
-    _State.console = console
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     logger.setLevel(level)
-    if verbose and root.getEffectiveLevel() > logging.INFO:
-        # Other libraries' INFO lines (httpx's requests), not their DEBUG chatter.
-        _State.root_level = root.level
+    saved_level = root.level
+    lowered = verbose and root.getEffectiveLevel() > logging.INFO
+    if lowered:  # other libraries' INFO lines (httpx's requests), not their DEBUG chatter
         root.setLevel(logging.INFO)
+
+    def restore() -> None:
+        root.removeHandler(console)
+        if lowered:
+            root.setLevel(saved_level)
+
+    return restore
 
 
 @app.callback()
@@ -134,18 +139,18 @@ def _main(
         bool, typer.Option("--quiet", "-q", help="Only warnings and errors; no progress.")
     ] = False,
 ) -> None:
-    _setup_logging(verbose, quiet)
-    ctx.call_on_close(_drop_console)  # the console's stream may not outlive the command
-    _State.config = config
-    _State.quiet = quiet and not verbose
+    # The console's stream may not outlive the command.
+    ctx.call_on_close(_setup_logging(verbose, quiet))
+    ctx.obj = _Options(config=config, quiet=quiet and not verbose)
 
 
 def _option_name(loc: tuple[int | str, ...]) -> str:
     return "--" + str(loc[-1]).replace("_", "-")
 
 
-def _settings(**overrides: dict[str, object]) -> Settings:
-    settings = load_config(_State.config)
+def _settings(ctx: typer.Context, **overrides: dict[str, object]) -> Settings:
+    """The config file's settings (``--config``), with a command's options over them."""
+    settings = load_config(ctx.ensure_object(_Options).config)
     data = settings.model_dump()
     for section, values in overrides.items():
         data[section].update({k: v for k, v in values.items() if v is not None})
@@ -176,6 +181,9 @@ def _reporting() -> Iterator[None]:
     except KeyboardInterrupt:
         # Whatever was half made is gone; what listeners could reach before is still there.
         typer.echo("interrupted: nothing new was published", err=True)
+        # Stopped and cleaned up: a further press while the interpreter exits would end it by
+        # the signal (status -2) instead of 130.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         raise typer.Exit(130) from None
 
 
@@ -200,6 +208,7 @@ _EDITION_HELP = "lower-case letters, digits, - and _"
 
 @app.command(cls=_Command)
 def build(
+    ctx: typer.Context,
     inputs: Annotated[
         list[Path], typer.Argument(metavar="PAGE", help="Article pages: .txt dumps or .html.")
     ],
@@ -227,21 +236,27 @@ def build(
     ] = False,
 ) -> None:
     """Make a spoken MP3 bulletin from news articles."""
-    from .pipeline import build_bulletin
+    from .articles import clean_inputs
+    from .pipeline import build_bulletin, check_target
+
+    quiet = ctx.ensure_object(_Options).quiet
 
     def progress(stage: str, done: int, total: int) -> None:
-        if not _State.quiet:
+        if not quiet:
             typer.echo(f"{stage}: {done}/{total}", err=True)
 
     with _reporting():
         _edition(edition)
         settings = _settings(
-            script={"programme": title}, voice={"name": voice}, feed={"base_url": base_url}
+            ctx, script={"programme": title}, voice={"name": voice}, feed={"base_url": base_url}
         )
+        check_target(out, edition)  # before any page is read
+        articles, reports = clean_inputs(inputs, settings.voice)
         report = build_bulletin(
-            inputs,
+            articles,
             settings,
             out,
+            reports=reports,
             edition=edition,
             progress=progress,
             use_cache=False if no_cache else None,
@@ -348,6 +363,7 @@ def summarise(
 
 @app.command(cls=_Command)
 def script(
+    ctx: typer.Context,
     inputs: Annotated[
         list[Path], typer.Argument(metavar="PAGE", help="Article pages: .txt dumps or .html.")
     ],
@@ -367,22 +383,28 @@ def script(
     ] = None,
 ) -> None:
     """Print the bulletin script, as written, without speaking it."""
-    from .pipeline import clean_inputs
+    from .articles import clean_inputs
+    from .llm import llm_rewriter
     from .summarise import write_script
 
     date = dt.date.today()
     with _reporting():
         _edition(edition)
-        settings = _settings(script={"target_duration_s": minutes * 60 if minutes else None})
+        settings = _settings(ctx, script={"target_duration_s": minutes * 60 if minutes else None})
         articles, _ = clean_inputs(inputs, settings.voice)
         result = write_script(
-            articles, settings.script, edition=edition or date.isoformat(), date=date
+            articles,
+            settings.script,
+            edition=edition or date.isoformat(),
+            date=date,
+            rewrite=llm_rewriter(settings.script.llm),
         )
     typer.echo("\n\n".join(" ".join(seg.sentences) for seg in result.segments))
 
 
 @app.command(cls=_Command)
 def normalise(
+    ctx: typer.Context,
     source: Annotated[
         str, typer.Argument(metavar="FILE", help="A text file, or - for standard input.")
     ] = "-",
@@ -397,7 +419,7 @@ def normalise(
     from .synthesise import resolve_voice
 
     with _reporting():
-        settings = _settings(voice={"name": voice})
+        settings = _settings(ctx, voice={"name": voice})
         resolve_voice(settings.voice.name, settings.voice.voices_dir)  # unknown: an error
         lexicon = load_lexicon(settings.voice.voices_dir, settings.voice.name)
         text = sys.stdin.read() if source == "-" else read_text_file(Path(source))
@@ -407,12 +429,14 @@ def normalise(
 
 
 @app.command(cls=_Command)
-def voices() -> None:
+def voices(ctx: typer.Context) -> None:
     """List the voices that can be used with --voice."""
     from .synthesise import list_voices
 
     with _reporting():
-        settings = _settings()
+        settings = _settings(
+            ctx,
+        )
     for voice in list_voices(settings.voice.voices_dir):
         marker = "*" if voice.name == settings.voice.name else " "
         typer.echo(f"{marker} {voice.name}\t{voice.sample_rate_hz} Hz\t{voice.origin}")
@@ -420,6 +444,7 @@ def voices() -> None:
 
 @app.command(cls=_Command)
 def publish(
+    ctx: typer.Context,
     out: Annotated[
         Path, typer.Argument(metavar="DIR", help="Output folder holding the editions.")
     ] = Path("output"),
@@ -432,7 +457,7 @@ def publish(
     from .publish import publish_site
 
     with _reporting():
-        settings = _settings(feed={"base_url": base_url})
+        settings = _settings(ctx, feed={"base_url": base_url})
         _check_editions_folder(out)
         report = publish_site(out, settings.feed, programme=settings.script.programme)
     removed = f", removed {', '.join(report.removed)}" if report.removed else ""
@@ -478,6 +503,7 @@ app.add_typer(cache_app, name="cache")
 
 @cache_app.command("prune", cls=_Command)
 def cache_prune(
+    ctx: typer.Context,
     older_than_days: Annotated[
         float | None,
         typer.Option(metavar="N", min=0, help="Remove what was not used for this many days."),
@@ -491,7 +517,12 @@ def cache_prune(
     from ._cache import default_cache_dir, prune_cache
 
     with _reporting():
-        root = _settings().voice.cache_dir or default_cache_dir()
+        root = (
+            _settings(
+                ctx,
+            ).voice.cache_dir
+            or default_cache_dir()
+        )
     stats = prune_cache(root, older_than_days=older_than_days, max_size_mb=max_size_mb)
     typer.echo(
         f"{root}: {counted(stats.files - stats.removed_files, 'file', 'files')}, "
@@ -527,6 +558,7 @@ def serve(
 
 @app.command(cls=_Command)
 def run(
+    ctx: typer.Context,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -553,7 +585,7 @@ def run(
     """
     from .nightly import run_editions
 
-    path = config or _State.config or Path("bulletin.toml")
+    path = config or ctx.ensure_object(_Options).config or Path("bulletin.toml")
     with _reporting():
         try:
             day = dt.date.fromisoformat(date) if date else None
@@ -576,7 +608,7 @@ def run(
                 typer.echo(f"  {mark} {story.title} ({story.source}{when}) {story.origin}")
                 if story.status != "chosen":
                     typer.echo(f"      {story.status}: {story.reason}")
-    if not _State.quiet:  # --quiet: only what happened to each edition
+    if not ctx.ensure_object(_Options).quiet:  # --quiet: only what happened to each edition
         for log in outcome.logs:
             typer.echo(f"log: {log}")
     raise typer.Exit(outcome.exit_code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 import urllib.parse
 import uuid
@@ -18,8 +19,9 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from ._images import image_type
 from .errors import ConfigError
-from .models import FrozenModel, check_edition_name
+from .models import EditionName, FrozenModel
 
 __all__ = [
     "AudioConfig",
@@ -173,7 +175,7 @@ class AudioConfig(_Section):
                 head = fh.read(8)
         except OSError as exc:
             raise ValueError(f"cannot be read ({exc.strerror or exc})") from exc
-        if not head.startswith((b"\x89PNG", b"\xff\xd8")):
+        if image_type(head) is None:
             raise ValueError("is neither a PNG nor a JPEG image")
         return value
 
@@ -209,14 +211,35 @@ class FeedConfig(_Section):
     None keeps every edition."""
     flash_briefing: bool = True
     """Also write ``OUT/flash-briefing.json`` (Alexa Flash Briefing: newest editions)."""
+    title_template: str = "{programme}, {date}"
+    """An episode's title (feed, page, ID3 ``TIT2``) when its edition is named by its date
+    alone (``2026-12-03``). Fields: ``{programme}``, ``{date}`` (``3 December 2026``),
+    ``{weekday}``, ``{edition}`` (``Evening``) and ``{time}`` (``18:00``, when it was made)."""
+    edition_title_template: str = "{programme}, {date}, {edition}"
+    """The title of an edition whose name says more than its date (``2026-12-03-evening``, as
+    ``bulletin run`` names them), so that a day's editions are told apart (issue 15)."""
+
+    @field_validator("title_template", "edition_title_template")
+    @classmethod
+    def _check_title_template(cls, value: str) -> str:
+        fields = {"programme", "date", "weekday", "edition", "time"}
+        try:
+            used = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError as exc:
+            raise ValueError(f"is not a title template ({exc}); write fields as {{date}}") from exc
+        unknown = used - fields
+        if unknown:
+            raise ValueError(
+                f"has unknown fields {', '.join(sorted(unknown))}; use {', '.join(sorted(fields))}"
+            )
+        return value
 
     @field_validator("base_url")
     @classmethod
     def _check_base_url(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        parts = urllib.parse.urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        if not _is_http_url(value):
             raise ValueError("must be an http:// or https:// URL, e.g. http://192.168.1.20:8000/")
         return value if value.endswith("/") else value + "/"
 
@@ -276,9 +299,14 @@ class SourceConfig(_Section):
         return self
 
 
-def _check_http_url(url: str) -> str:
+def _is_http_url(url: str) -> bool:
+    """Whether ``url`` is an absolute http:// or https:// URL, with a host."""
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _check_http_url(url: str) -> str:
+    if not _is_http_url(url):
         raise ValueError(f"{url!r} is not an http:// or https:// URL")
     return url
 
@@ -326,15 +354,8 @@ class Settings(_Section):
     feed: FeedConfig = FeedConfig()
     ingest: IngestConfig = IngestConfig()
     nightly: NightlyConfig = NightlyConfig()
-    editions: dict[str, EditionConfig] = {}
+    editions: dict[EditionName, EditionConfig] = {}
     """Editions for ``bulletin run``, by name (``[editions.morning]``)."""
-
-    @field_validator("editions", mode="before")
-    @classmethod
-    def _check_edition_names(cls, value: object) -> object:
-        for name in value if isinstance(value, dict) else ():
-            check_edition_name(str(name))
-        return value
 
 
 def _explain(err: ErrorDetails) -> str:
@@ -359,7 +380,12 @@ def describe_errors(exc: ValidationError, name: Callable[[tuple[int | str, ...]]
     ``name`` turns an error's location into the setting's name as the user wrote it
     (``voice.name`` in a file, ``--voice`` on the command line).
     """
-    return "; ".join(f"{name(err['loc'])}: {_explain(err)}" for err in exc.errors())
+    return "; ".join(f"{name(_setting(err['loc']))}: {_explain(err)}" for err in exc.errors())
+
+
+def _setting(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """The setting an error is about: a table's name is its key (``editions.NAME.[key]``)."""
+    return loc[:-2] if loc[-1:] == ("[key]",) else loc
 
 
 def load_config(path: Path | None) -> Settings:

@@ -21,7 +21,6 @@ import tempfile
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
-from importlib import resources
 from pathlib import Path
 from typing import IO
 
@@ -46,16 +45,11 @@ from mutagen.mp3 import MP3, HeaderNotFoundError
 
 from ._audio import FFMPEG
 from ._cache import cache_file, digest, fetch, store
+from ._images import default_cover, image_type
 from .config import AudioConfig
 from .errors import AudioError
-from .master import (
-    MIX_RATE_HZ,
-    Loudness,
-    TruePeakMeter,
-    correct_loudness,
-    measure_loudness,
-    parse_ebur128,
-)
+from .loudness import MIX_RATE_HZ, Loudness, TruePeakMeter, measure_loudness, parse_ebur128
+from .master import correct_loudness
 from .models import Chapter, Cue, Episode, MasteredAudio
 
 __all__ = [
@@ -63,7 +57,6 @@ __all__ = [
     "Inspection",
     "build_chapters_json",
     "build_webvtt",
-    "default_cover",
     "export_episode",
     "inspect_mp3",
     "partial_path",
@@ -84,11 +77,6 @@ _EXPORT_FORMAT = 2
 """Bump when encoding changes (the cache key covers the master and the MP3 settings)."""
 
 
-def default_cover() -> bytes:
-    """The shipped cover: a 1400x1400 PNG made by ``scripts/make_cover.py``."""
-    return resources.files("bulletin").joinpath("data/cover.png").read_bytes()
-
-
 def _cover(cfg: AudioConfig) -> tuple[bytes, str]:
     if cfg.cover is None:
         return default_cover(), "image/png"
@@ -96,10 +84,9 @@ def _cover(cfg: AudioConfig) -> tuple[bytes, str]:
         data = cfg.cover.read_bytes()
     except OSError as exc:
         raise AudioError(f"cover {cfg.cover} cannot be read: {exc.strerror or exc}") from exc
-    if data.startswith(b"\x89PNG"):
-        return data, "image/png"
-    if data.startswith(b"\xff\xd8"):
-        return data, "image/jpeg"
+    mime = image_type(data)
+    if mime is not None:
+        return data, mime
     raise AudioError(f"cover {cfg.cover} is neither PNG nor JPEG")
 
 

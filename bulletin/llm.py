@@ -12,13 +12,15 @@ import logging
 import os
 import re
 import time
+from collections.abc import Callable
 
 import httpx
 
 from .config import LLMConfig
 from .models import Article
+from .sentences import split_sentences
 
-__all__ = ["rewrite_story"]
+__all__ = ["llm_rewriter", "rewrite_story"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +51,6 @@ def _endpoint(url: str) -> str:
 
 def _usable(answer: str, article: Article, sentences: int) -> list[str] | None:
     """The answer as sentences, or None when it is empty or states a number not in the article."""
-    from .summarise import split_sentences  # summarise imports this module lazily, not back
-
     lines = [_MARKUP.sub("", line).strip() for line in answer.strip().splitlines()]
     text = " ".join(line for line in lines if line)
     out = split_sentences(text)[: max(sentences, 1) + 2]
@@ -139,3 +139,14 @@ def rewrite_story(
     result = _usable(answer, article, sentences)
     logger.debug("llm: %s in %.1f s", article.article_id, time.perf_counter() - started)
     return result
+
+
+def llm_rewriter(cfg: LLMConfig) -> Callable[[Article, int], list[str] | None] | None:
+    """``rewrite_story`` with ``cfg``, as ``write_script`` takes it; None without an endpoint."""
+    if not cfg.url:
+        return None
+
+    def rewrite(article: Article, sentences: int) -> list[str] | None:
+        return rewrite_story(article, sentences, cfg)
+
+    return rewrite

@@ -5,10 +5,9 @@ mixed in. Each stretch of the programme (a segment with the sting before it) is 
 the target integrated loudness (ITU-R BS.1770: pyloudnorm's K-weighting filters, 400 ms gated
 blocks) under a true-peak ceiling by a look-ahead limiter that sees the peaks between samples
 (4x interpolation, as BS.1770's true peak): every story is as loud as the next, and a stretch is
-mastered as soon as its segment is spoken (``ProgrammeMaster``). ``measure_loudness`` reads a
-file back with ffmpeg's ``ebur128`` filter and ``TruePeakMeter`` measures a decoded stream, so
-export can check the MP3 itself and ask ``correct_loudness`` for another pass when encoding
-moved it.
+mastered as soon as its segment is spoken (``ProgrammeMaster``). Measurement and the limiter
+are in ``loudness``; export checks the MP3 itself and asks ``correct_loudness`` for another pass
+when encoding moved it.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ import contextlib
 import functools
 import logging
 import os
-import re
 import subprocess
 import time
 import wave
@@ -29,29 +27,35 @@ import numpy as np
 
 from ._audio import FFMPEG
 from ._cache import cache_file, digest, fetch, store
+from ._wav import read_wav
 from .config import ProductionConfig, VoiceConfig
 from .errors import AudioError
+from .loudness import (
+    BLOCK,
+    MIX_RATE_HZ,
+    Loudness,
+    block_power,
+    db_gain,
+    gated_loudness,
+    k_weighted,
+    limit,
+    loudness_lufs,
+    true_peak,
+)
 from .models import Chapter, Cue, MasteredAudio, SegmentAudio
 
 __all__ = [
-    "EBUR128_ARGS",
     "MIX_RATE_HZ",
     "PRESETS",
-    "Loudness",
     "ProgrammeMaster",
-    "TruePeakMeter",
     "check_sound_files",
     "correct_loudness",
     "loudness_target",
     "master_bulletin",
-    "measure_loudness",
-    "parse_ebur128",
 ]
 
 logger = logging.getLogger(__name__)
 
-MIX_RATE_HZ = 44100
-"""Everything is mixed and mastered at this rate (the voice is resampled up to it)."""
 PRESETS: dict[str, tuple[float, float]] = {
     "podcast": (-16.0, -1.0),
     "alexa": (-14.0, -2.0),
@@ -63,31 +67,14 @@ _PEAK_MARGIN_DB = 0.9
 """Limit this far below the ceiling: MP3 encoding adds a few tenths of a dB of true peak."""
 _MIN_OVERSHOOT_DB = 0.3
 """The true peak an MP3 encode adds, at least, when re-mastering after a miss."""
-_LIMITER_WINDOW_MS = 8
-"""Look-ahead and release of the limiter; long enough not to distort, short enough for speech."""
 _STING_LU = -3.0
 """Intro and outro stings sit this far below the voice."""
 _TRANSITION_LU = -7.0
 """The transition between stories is softer still."""
 _INTRO_OVERLAP = 0.35
 """The first words come in over the last part of the intro sting's decay."""
-_BLOCK = 49
-"""Samples in a limiter block (1.1 ms; 90 blocks make the 100 ms of a loudness sub-block)."""
 _MASTER_FORMAT = 4
 """Bump when mastering changes how a programme sounds (the cache key covers the inputs)."""
-_TP_TAPS = 16
-"""Taps of the interpolator that finds peaks between samples."""
-
-
-@dataclass(frozen=True)
-class Loudness:
-    """Loudness of a file as ffmpeg's ``ebur128=peak=true`` measures it."""
-
-    integrated_lufs: float
-    true_peak_dbtp: float
-    range_lu: float
-    decoded_s: float | None = None
-    """How much audio ffmpeg decoded (None: not reported)."""
 
 
 def loudness_target(cfg: ProductionConfig) -> tuple[float, float]:
@@ -99,75 +86,7 @@ def loudness_target(cfg: ProductionConfig) -> tuple[float, float]:
     )
 
 
-def measure_loudness(path: Path) -> Loudness:
-    """Measure a sound file with ffmpeg's ``ebur128=peak=true`` (decoded as players decode it).
-
-    Raises:
-        AudioError: ffmpeg cannot read the file.
-    """
-    result = subprocess.run(
-        [FFMPEG, "-hide_banner", "-nostats", "-i", str(path), *EBUR128_ARGS],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return parse_ebur128(result.stderr, result.returncode, str(path))
-
-
-EBUR128_ARGS = ["-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-"]
-"""ffmpeg output arguments that measure the input and print the summary ``parse_ebur128`` reads."""
-
-
-def parse_ebur128(
-    stderr: str, returncode: int, name: str, *, true_peak_dbtp: float | None = None
-) -> Loudness:
-    """The loudness in the summary ffmpeg's ``ebur128`` filter printed.
-
-    ``true_peak_dbtp``, when the caller measured it, stands in for the summary's true peak
-    (and the filter need not have been asked for one).
-
-    Raises:
-        AudioError: ffmpeg failed, or printed no summary.
-    """
-    summary = stderr.rpartition("Summary:")[2]
-    keys = ("I", "LRA") if true_peak_dbtp is not None else ("I", "LRA", "Peak")
-    found = {key: re.search(rf"{key}:\s+(-?[\d.]+|-inf)", summary) for key in keys}
-    if returncode != 0 or not all(found.values()):
-        tail = stderr.strip().splitlines()[-1:] or ["no output"]
-        raise AudioError(f"cannot measure the loudness of {name}: {tail[0]}")
-    value = {key: float(m.group(1)) for key, m in found.items() if m}
-    peak = value["Peak"] if true_peak_dbtp is None else true_peak_dbtp
-    # ffmpeg's last progress line: "time=00:05:11.64" is how far it decoded
-    clock = re.findall(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)", stderr)
-    decoded_s = (
-        int(clock[-1][0]) * 3600 + int(clock[-1][1]) * 60 + float(clock[-1][2]) if clock else None
-    )
-    return Loudness(value["I"], peak, value["LRA"], decoded_s)
-
-
 # --- audio helpers ----------------------------------------------------------------------------
-
-
-def _db(gain_db: float) -> float:
-    return float(10 ** (gain_db / 20))
-
-
-def _read_wav(path: Path) -> tuple[np.ndarray, int]:
-    """A mono 16- or 32-bit PCM WAV as float32 in [-1, 1]."""
-    try:
-        with wave.open(str(path), "rb") as wav:
-            width, rate = wav.getsampwidth(), wav.getframerate()
-            frames = wav.readframes(wav.getnframes())
-            channels = wav.getnchannels()
-    except (OSError, EOFError, wave.Error) as exc:
-        raise AudioError(f"cannot read {path}: {exc}") from exc
-    if width not in (2, 4):
-        raise AudioError(f"cannot read {path}: {8 * width}-bit samples")
-    samples = np.frombuffer(frames, dtype="<i2" if width == 2 else "<i4").astype(np.float32)
-    samples /= np.float32(2.0 ** (8 * width - 1))
-    if channels > 1:
-        samples = samples.reshape(-1, channels).mean(axis=1)
-    return samples, rate
 
 
 def _write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
@@ -236,18 +155,8 @@ def _resample(samples: np.ndarray, rate: int) -> np.ndarray:
     return np.asarray(resample_poly(samples, MIX_RATE_HZ // divisor, rate // divisor))
 
 
-def _loudness(samples: np.ndarray, rate: int = MIX_RATE_HZ) -> float:
-    """Integrated loudness in LUFS; short or silent sounds fall back to their RMS level."""
-    if samples.size >= rate // 2:
-        value = _gated_loudness(_k_weighted(samples, rate) ** 2, rate // 10, rate)
-        if np.isfinite(value):
-            return value
-    rms = float(np.sqrt(np.mean(samples**2))) if samples.size else 0.0
-    return 20 * float(np.log10(max(rms, 1e-9))) - 0.691
-
-
-def _match(sound: np.ndarray, loudness_lufs: float) -> np.ndarray:
-    return sound * _db(loudness_lufs - _loudness(sound))
+def _match(sound: np.ndarray, level_lufs: float) -> np.ndarray:
+    return sound * db_gain(level_lufs - loudness_lufs(sound))
 
 
 # --- generated stings -------------------------------------------------------------------------
@@ -357,7 +266,7 @@ def _bed(
     length = min(voice.size, end + fade)
     music = np.tile(music, length // music.size + 1)[:length]
     music = _match(music, voice_lufs + cfg.music_bed_db)
-    duck = _db(cfg.duck_db)
+    duck = db_gain(cfg.duck_db)
     gain = 1.0 - (1.0 - duck) * _voice_activity(voice[:length])
     shape = np.ones(length)
     shape[: MIX_RATE_HZ // 2] = np.linspace(0.0, 1.0, MIX_RATE_HZ // 2)
@@ -367,201 +276,6 @@ def _bed(
     return bed
 
 
-def _interpolators() -> np.ndarray:
-    """Windowed-sinc taps giving the values a quarter, half and three quarters past a sample."""
-    offsets = np.arange(-_TP_TAPS // 2 + 1, _TP_TAPS // 2 + 1)
-    phases = np.array([0.25, 0.5, 0.75])[:, None]
-    window = np.cos(np.pi * (phases - offsets) / (_TP_TAPS + 2)) ** 2
-    taps: np.ndarray = np.sinc(phases - offsets) * window
-    normalised: np.ndarray = taps / taps.sum(axis=1, keepdims=True)
-    return normalised
-
-
-def _true_peak(samples: np.ndarray, floor: float) -> np.ndarray:
-    """Per-sample peak level including the peaks between samples (4x oversampling, BS.1770).
-
-    Only samples above ``floor`` are oversampled: a peak between two samples is at most a few
-    dB above them, and working on the few loud samples keeps mastering fast.
-    """
-    peak: np.ndarray = np.abs(samples)
-    loud = np.flatnonzero(peak > floor)
-    if loud.size == 0:
-        return peak
-    # The taps around each loud sample, read through a window view of the signal: a clipped
-    # index array of (loud samples x taps) is many times slower, and a padded copy of a long
-    # programme costs more than the rest. Only the few windows that cross an end hold the edge.
-    first = loud - (_TP_TAPS // 2 - 1)
-    inside = (first >= 0) & (first <= samples.size - _TP_TAPS)
-    around = np.empty((loud.size, _TP_TAPS), dtype=samples.dtype)
-    around[inside] = np.lib.stride_tricks.sliding_window_view(samples, _TP_TAPS)[first[inside]]
-    if not inside.all():
-        taps = first[~inside, None] + np.arange(_TP_TAPS)
-        around[~inside] = samples[np.clip(taps, 0, samples.size - 1)]
-    between = np.abs(around @ _interpolators().T.astype(np.float32)).max(axis=1)
-    # The value found is between this sample and the next: it bounds both.
-    peak[loud] = np.maximum(peak[loud], between)
-    after = np.minimum(loud + 1, samples.size - 1)
-    peak[after] = np.maximum(peak[after], between)
-    return peak
-
-
-class TruePeakMeter:
-    """The true peak of a mono stream measured piece by piece as it arrives (a decoder's
-    output), exactly as ``_true_peak`` finds it in the whole: each piece is measured with the
-    samples either side that the interpolator needs, and small pieces stay in the CPU's cache.
-    """
-
-    _BEFORE = _TP_TAPS // 2 - 1
-    _AFTER = _TP_TAPS // 2
-
-    def __init__(self) -> None:
-        self._held = np.zeros(0, dtype=np.float32)
-        self._start = 0
-        """Where the samples not yet measured begin in ``_held`` (before them: context)."""
-        self._peak = 0.0
-
-    def add(self, samples: np.ndarray) -> None:
-        self._held = np.concatenate([self._held, samples.astype(np.float32, copy=False)])
-        end = self._held.size - self._AFTER
-        if end - self._start >= 4096:
-            self._measure(end)
-            keep = max(0, end - self._BEFORE)
-            self._held, self._start = self._held[keep:], end - keep
-
-    def _measure(self, end: int) -> None:
-        part = self._held[self._start : end]
-        if part.size == 0:
-            return
-        # Only samples within 6 dB of the loudest so far can have a peak between them above it.
-        floor = 0.5 * max(self._peak, float(np.abs(part).max()))
-        peak = _true_peak(self._held, floor)[self._start : end]
-        self._peak = max(self._peak, float(peak.max()))
-
-    def dbtp(self) -> float:
-        """The true peak of everything added, in dBTP (the stream's end held, as a whole)."""
-        self._measure(self._held.size)
-        self._held, self._start = self._held[self._held.size :], 0
-        return 20 * float(np.log10(max(self._peak, 1e-12)))
-
-
-def _block_reduce(values: np.ndarray, size: int, how: str) -> np.ndarray:
-    """``how`` (``min``, ``max``, ``sum``) over consecutive blocks of ``size`` samples."""
-    whole = values.size // size * size
-    kwargs = {"dtype": np.float64} if how == "sum" else {}
-    parts = [getattr(values[:whole].reshape(-1, size), how)(axis=1, **kwargs)]
-    if whole < values.size:
-        parts.append(np.array([getattr(values[whole:], how)()]))
-    return np.concatenate(parts)
-
-
-def _limiter_blocks(need: np.ndarray) -> np.ndarray:
-    """Look-ahead limiter gain on ``_BLOCK``-sample blocks, from each block's least need.
-
-    The need is min-filtered over +-(W+1) blocks and then averaged over +-W, so every
-    averaged value is a mean of values each at most the need around it: no overshoot once
-    interpolated back between block centres, and the gain moves smoothly over 2W.
-    """
-    if need.min() >= 1.0:
-        return need
-    width = round(_LIMITER_WINDOW_MS * MIX_RATE_HZ / 1000 / _BLOCK)
-    windows = np.lib.stride_tricks.sliding_window_view
-    held = windows(np.pad(need, width + 1, mode="edge"), 2 * width + 3).min(axis=1)
-    sums = np.cumsum(np.pad(held, (width + 1, width), mode="edge"))
-    smoothed: np.ndarray = (sums[2 * width + 1 :] - sums[: -2 * width - 1]) / (2 * width + 1)
-    return smoothed
-
-
-def _k_weighted(samples: np.ndarray, rate: int = MIX_RATE_HZ) -> np.ndarray:
-    """The signal through BS.1770's K-weighting (pyloudnorm's pre-filter and RLB filter)."""
-    from pyloudnorm.iirfilter import IIRfilter  # imported here: a cached run never needs it
-    from scipy.signal import lfilter
-
-    weighted = samples.astype(np.float32, copy=False)
-    for stage in (
-        IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf"),
-        IIRfilter(0.0, 0.5, 38.0, rate, "high_pass"),
-    ):
-        b, a = (np.asarray(c, dtype=np.float32) for c in (stage.b, stage.a))
-        weighted = lfilter(b, a, weighted)
-    return np.asarray(weighted, dtype=np.float32)
-
-
-def _gated_loudness(
-    power: np.ndarray, per_100ms: int = MIX_RATE_HZ // 10, rate: int = MIX_RATE_HZ
-) -> float:
-    """BS.1770 integrated loudness: 400 ms blocks, 75% overlap, absolute and relative gates.
-
-    Args:
-        power: K-weighted power, per sample or summed over equal runs of samples.
-        per_100ms: entries of ``power`` in 100 ms.
-        rate: samples a second.
-    """
-    count = power.size // per_100ms
-    if count < 4:
-        blocks = np.array([power.sum(dtype=np.float64) / max(1, power.size) * per_100ms])
-    else:
-        sub = power[: count * per_100ms].reshape(count, per_100ms).sum(axis=1, dtype=np.float64)
-        blocks = (sub[:-3] + sub[1:-2] + sub[2:-1] + sub[3:]) / 4
-    blocks = blocks / (rate // 10)
-    level = -0.691 + 10 * np.log10(np.maximum(blocks, 1e-20))
-    gated = blocks[level > -70]
-    if gated.size == 0:
-        return -float("inf")
-    relative = -0.691 + 10 * np.log10(gated.mean()) - 10
-    gated = blocks[(level > -70) & (level > relative)]
-    return float(-0.691 + 10 * np.log10(gated.mean()))
-
-
-def _block_power(samples: np.ndarray) -> np.ndarray:
-    """K-weighted power summed over each ``_BLOCK`` samples (the last block may be short)."""
-    return _block_reduce(_k_weighted(samples) ** 2, _BLOCK, "sum")
-
-
-def _normalise(
-    samples: np.ndarray,
-    target_lufs: float,
-    ceiling_dbtp: float,
-    block_power: np.ndarray | None = None,
-) -> np.ndarray:
-    """Gain to the target loudness, then limit; repeat to make up what the limiter took.
-
-    The search runs on short blocks (K-weighted power summed, true peak maxed per block): the
-    limiter's gain moves slowly enough that gaining the weighted signal and weighting the gained
-    signal measure the same. Only the final gain is worked out sample by sample.
-    ``block_power`` is ``_block_power(samples)`` when the caller already has it.
-    """
-    if block_power is None:
-        block_power = _block_power(samples)
-    per_100ms = MIX_RATE_HZ // 10 // _BLOCK
-    gain_db = target_lufs - _gated_loudness(block_power, per_100ms)
-    if not np.isfinite(gain_db):
-        return samples
-    # Peaks between samples are looked for only where a peak could come near the ceiling.
-    peak = _true_peak(samples, _db(ceiling_dbtp - gain_db - 6.0))
-    ceiling = _db(ceiling_dbtp)
-    block_peak = _block_reduce(peak, _BLOCK, "max")
-    gain = np.ones(1)
-    for _ in range(8):
-        gain = _limiter_blocks(
-            np.minimum(1.0, ceiling / np.maximum(block_peak * _db(gain_db), 1e-12))
-        )
-        error = target_lufs - _gated_loudness(block_power * (_db(gain_db) * gain) ** 2, per_100ms)
-        if abs(error) < 0.02:
-            break
-        gain_db += error
-    # Linear from each block's start to the next's: both ends are at most the block's need.
-    step = np.append(np.diff(gain), 0.0).astype(np.float32)
-    ramp = np.arange(_BLOCK, dtype=np.float32) / _BLOCK
-    curve = (gain.astype(np.float32)[:, None] + step[:, None] * ramp).ravel()[: samples.size]
-    # The exact need, sample by sample: ceiling / (gained true peak), at most 1.
-    peak *= _db(gain_db)
-    np.maximum(peak, ceiling, out=peak)
-    np.minimum(curve, ceiling / peak, out=curve)
-    curve *= _db(gain_db)
-    curve *= samples
-    return curve
-
-
 @dataclass(frozen=True)
 class _Measured:
     """A sound at the mix rate (a spoken segment, a sting), its K-weighted power and its
@@ -569,26 +283,26 @@ class _Measured:
 
     samples: np.ndarray
     block_power: np.ndarray
-    """``_block_power(samples)``: placed at a block boundary of the mix, this sound's share of
+    """``block_power(samples)``: placed at a block boundary of the mix, this sound's share of
     the mix's power, so the mix is measured without weighting it again."""
     loudness_lufs: float
 
 
 def _measured(samples: np.ndarray) -> _Measured:
     samples = samples.astype(np.float32, copy=False)
-    power = _block_power(samples)
-    per_100ms = MIX_RATE_HZ // 10 // _BLOCK
+    power = block_power(samples)
+    per_100ms = MIX_RATE_HZ // 10 // BLOCK
     whole = samples.size // (MIX_RATE_HZ // 10) * per_100ms
     loudness = -float("inf")
     if samples.size >= MIX_RATE_HZ // 2:
-        loudness = _gated_loudness(power[:whole], per_100ms)
-    if not np.isfinite(loudness):  # too short to gate, or silent: its RMS level, as _loudness
-        loudness = _loudness(samples)
+        loudness = gated_loudness(power[:whole], per_100ms)
+    if not np.isfinite(loudness):  # too short to gate, or silent: its RMS level, as loudness_lufs
+        loudness = loudness_lufs(samples)
     return _Measured(samples, power, loudness)
 
 
 def _voiced(piece: SegmentAudio) -> _Measured:
-    samples, rate = _read_wav(piece.wav_path)
+    samples, rate = read_wav(piece.wav_path)
     return _measured(_resample(samples, rate))
 
 
@@ -597,7 +311,7 @@ class _Placed:
     at: int
     sound: np.ndarray
     power: np.ndarray
-    """``_block_power(sound)``."""
+    """``block_power(sound)``."""
 
     @property
     def end(self) -> int:
@@ -607,7 +321,7 @@ class _Placed:
 class _Timeline:
     """Sounds placed on two tracks (voice, effects) and rendered a stretch at a time.
 
-    Every sound starts on a ``_BLOCK`` boundary (at most 1.1 ms later than asked), so a
+    Every sound starts on a ``BLOCK`` boundary (at most 1.1 ms later than asked), so a
     stretch's K-weighted power is the sum of its sounds' powers, already measured. Where
     sounds overlap (the intro sting under the first words, the bed) that leaves out their
     cross term, which averages out between unrelated sounds; the MP3 is measured after
@@ -637,13 +351,13 @@ class _Timeline:
         return out
 
     def block_power(self, first: int, end: int) -> np.ndarray:
-        """``_block_power`` of ``render(first, end)`` (both on block boundaries)."""
-        out = np.zeros(-(-(end - first) // _BLOCK))
+        """``block_power`` of ``render(first, end)`` (both on block boundaries)."""
+        out = np.zeros(-(-(end - first) // BLOCK))
         for placed in self.voice + self.effects:
             lo, hi = max(first, placed.at), min(end, placed.end)
             if lo < hi:
-                blocks = placed.power[(lo - placed.at) // _BLOCK : -(-(hi - placed.at) // _BLOCK)]
-                start = (lo - first) // _BLOCK
+                blocks = placed.power[(lo - placed.at) // BLOCK : -(-(hi - placed.at) // BLOCK)]
+                start = (lo - first) // BLOCK
                 out[start : start + blocks.size] += blocks
         return out
 
@@ -654,7 +368,7 @@ class _Timeline:
 
 
 def _block_ceil(samples: int) -> int:
-    return -(-samples // _BLOCK) * _BLOCK
+    return -(-samples // BLOCK) * BLOCK
 
 
 class _DitheredWav:
@@ -771,7 +485,7 @@ class ProgrammeMaster:
     def _add_sting(self, at: int, name: str, level_lufs: float) -> int:
         """Place a sting matched to ``level_lufs``; returns where it went."""
         sting = self._sting(name)
-        gain = _db(level_lufs - sting.loudness_lufs)
+        gain = db_gain(level_lufs - sting.loudness_lufs)
         sound, power = sting.samples * np.float32(gain), sting.block_power * gain**2
         return self._timeline.add(self._timeline.effects, at, sound, power)
 
@@ -815,7 +529,7 @@ class ProgrammeMaster:
         bed = _bed(self._cfg, voice, self._opening_end, level)
         if bed is not None and bed.size:
             bed = bed.astype(np.float32)
-            self._timeline.add(self._timeline.effects, 0, bed, _block_power(bed))
+            self._timeline.add(self._timeline.effects, 0, bed, block_power(bed))
 
     def _master(self, end: int) -> None:
         """Master the programme from where it was left up to ``end`` and hand it on."""
@@ -824,7 +538,7 @@ class ProgrammeMaster:
         mix = self._timeline.render(self._done, end)
         power = self._timeline.block_power(self._done, end)
         target = self._target_lufs
-        mastered = _normalise(mix, target, self._ceiling_dbtp - _PEAK_MARGIN_DB, power)
+        mastered = limit(mix, target, self._ceiling_dbtp - _PEAK_MARGIN_DB, power)
         if self._sink is not None:
             self._sink(mastered)
         self._wav.write(mastered)
@@ -978,11 +692,11 @@ def correct_loudness(mastered: MasteredAudio, measured: Loudness, *, margin_db: 
     """
     if mastered.target_lufs is None or mastered.true_peak_dbtp is None:
         return
-    samples, rate = _read_wav(mastered.wav_path)
-    peak = float(_true_peak(samples, _db(mastered.true_peak_dbtp - 6)).max())
+    samples, rate = read_wav(mastered.wav_path)
+    peak = float(true_peak(samples, db_gain(mastered.true_peak_dbtp - 6)).max())
     current_peak = 20 * float(np.log10(max(peak, 1e-12)))
     overshoot = max(_MIN_OVERSHOOT_DB, measured.true_peak_dbtp - current_peak)
     ceiling = mastered.true_peak_dbtp - 0.1 - overshoot - margin_db
     gain = mastered.target_lufs - measured.integrated_lufs
-    target = _gated_loudness(_k_weighted(samples) ** 2) + gain
-    _write_wav(mastered.wav_path, _normalise(samples, target, ceiling), rate)
+    target = gated_loudness(k_weighted(samples) ** 2) + gain
+    _write_wav(mastered.wav_path, limit(samples, target, ceiling), rate)

@@ -2,12 +2,13 @@
 
 ``run_editions`` is what ``bulletin run`` (cron, a systemd timer) calls. For each edition of the
 config it holds the output folder's lock, fetches the sources (``ingest.fetch_articles``),
-cleans the pages, selects the stories (newest and most important first, near-duplicates
-merged, stories read in recent editions skipped unless changed, until the target length is
-filled), and builds ``OUT/DATE-EDITION/`` with ``pipeline.build_bulletin``, which publishes the
-feed. A small ledger (``OUT/.bulletin/ledger.json``) remembers what was read and what each
-edition was made from, so a re-run with the same inputs changes nothing and costs little.
-Every run writes a log under ``OUT/logs/``, one line per stage, each naming the edition.
+cleans the pages, selects the stories (``selection.select_stories``: newest and most important
+first, near-duplicates merged, stories read in recent editions skipped unless changed, until
+the target length is filled), and builds ``OUT/DATE-EDITION/`` with ``pipeline.build_bulletin``,
+which publishes the feed. A small ledger (``selection.Ledger``, ``OUT/.bulletin/ledger.json``)
+remembers what was read and what each edition was made from, so a re-run with the same inputs
+changes nothing and costs little. Every run writes a log under ``OUT/logs/``, one line per
+stage, each naming the edition.
 """
 
 from __future__ import annotations
@@ -15,63 +16,32 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import hashlib
-import json
 import logging
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Literal
 
-from ._files import STATE_DIR, lock_output, write_atomic
-from .clean import clean_article
-from .config import EditionConfig, NightlyConfig, ScriptConfig, Settings, VoiceConfig
+from ._files import STATE_DIR, lock_output
+from .articles import clean_pages
+from .config import EditionConfig, NightlyConfig, Settings, VoiceConfig
 from .errors import BulletinError, ConfigError, LockError
-from .ingest import FetchedArticle, HttpClient, SourceReport, fetch_articles
-from .language import skip_reason
+from .ingest import FetchedArticle, FetchResult, HttpClient, SourceReport, fetch_articles
 from .models import Article, BuildReport, FrozenModel, InputReport, counted
-from .summarise import same_story_groups, summarise_article
+from .selection import Ledger, Selection, StoryChoice, select_stories
 
-__all__ = [
-    "EditionOutcome",
-    "RunOutcome",
-    "StoryChoice",
-    "edition_folder",
-    "run_editions",
-    "select_stories",
-]
+__all__ = ["EditionOutcome", "RunOutcome", "edition_folder", "run_editions"]
 
 logger = logging.getLogger(__name__)
 
 LOG_DIR = "logs"
-
-_FRAME_S = 25.0
-"""Intro, headlines heading and outro, with their stings."""
-_STORY_OVERHEAD_S = 3.0
-"""Transition and gaps around one story."""
-_HALF_LIFE_H = 24.0
-"""A story's freshness halves every day."""
-_UNKNOWN_AGE_H = 48.0
-_LEAD_WORDS = 60
-_SHINGLE = 3
+LEDGER = "ledger.json"
+"""The ledger's file in ``OUT/.bulletin/``."""
 
 _edition_var: contextvars.ContextVar[str] = contextvars.ContextVar("edition", default="-")
-
-
-class StoryChoice(FrozenModel):
-    """One candidate story and what selection made of it."""
-
-    article_id: str
-    title: str
-    origin: str
-    source: str
-    published: dt.datetime | None
-    score: float
-    status: Literal["chosen", "duplicate", "already-read", "over-length", "no-article"]
-    reason: str | None = None
 
 
 class EditionOutcome(FrozenModel):
@@ -111,247 +81,6 @@ class RunOutcome(FrozenModel):
 def edition_folder(name: str, date: dt.date) -> str:
     """The edition's folder name: stable per day and edition, so a re-run replaces it."""
     return f"{date.isoformat()}-{name}"
-
-
-# --- selection ---------------------------------------------------------------------------------
-
-
-@dataclass
-class _Candidate:
-    fetched: FetchedArticle
-    article: Article
-    published: dt.datetime | None
-    score: float
-    digest: str
-    shingles: frozenset[str]
-    lead: str
-    estimate_s: float
-
-
-@dataclass
-class _Ledger:
-    """What was read, when and in which edition; and what each edition was made from."""
-
-    path: Path
-    stories: dict[str, dict[str, str]] = field(default_factory=dict)
-    editions: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, path: Path) -> _Ledger:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(path, dict(data.get("stories", {})), dict(data.get("editions", {})))
-        except (OSError, ValueError, AttributeError):
-            return cls(path)
-
-    def save(self) -> None:
-        data = {"version": 1, "stories": self.stories, "editions": self.editions}
-        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False))
-
-    def record(
-        self,
-        folder: str,
-        fingerprint: str,
-        chosen: list[_Candidate],
-        now: dt.datetime,
-        keep_days: int,
-    ) -> None:
-        for gone in [k for k, v in self.stories.items() if v.get("edition") == folder]:
-            del self.stories[gone]  # a remade edition reads what it reads now
-        for cand in chosen:
-            self.stories[cand.article.article_id] = {
-                "digest": cand.digest,
-                "title": cand.article.title,
-                "lead": cand.lead,
-                "edition": folder,
-                "read_at": now.isoformat(),
-            }
-        self.editions[folder] = {"fingerprint": fingerprint, "made_at": now.isoformat()}
-        cutoff = now - dt.timedelta(days=max(keep_days, 1) + 1)
-        for key, entry in list(self.stories.items()):
-            if _parse_time(entry.get("read_at")) < cutoff:
-                del self.stories[key]
-        for key, entry in list(self.editions.items()):
-            if _parse_time(entry.get("made_at")) < cutoff - dt.timedelta(days=30):
-                del self.editions[key]
-
-
-def _parse_time(value: str | None) -> dt.datetime:
-    try:
-        parsed = dt.datetime.fromisoformat(value or "")
-    except ValueError:
-        return dt.datetime.min.replace(tzinfo=dt.UTC)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
-
-
-def _shingles(text: str) -> frozenset[str]:
-    words = _words(text)
-    if len(words) < _SHINGLE:
-        return frozenset([" ".join(words)]) if words else frozenset()
-    return frozenset(" ".join(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1))
-
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
-
-
-def _lead(article: Article) -> str:
-    body_words = " ".join(article.body).split()[:_LEAD_WORDS]
-    return f"{article.title}. {' '.join(body_words)}"
-
-
-def _digest(article: Article) -> str:
-    text = "\n".join([article.title, *article.body])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def _estimate_s(article: Article, sentences: int, words_per_minute: float) -> float:
-    """How long the story will take on air: its summary and its headline, spoken."""
-    words = sum(len(s.split()) for s in summarise_article(article, sentences))
-    words += len(article.title.split())
-    return words * 60 / words_per_minute + _STORY_OVERHEAD_S
-
-
-def _published(fetched: FetchedArticle, article: Article) -> dt.datetime | None:
-    if fetched.feed_title is not None and fetched.published is not None:
-        return fetched.published  # a feed's own timestamp is the most precise
-    if article.published is not None:
-        return dt.datetime.combine(article.published, dt.time(12), dt.UTC)
-    return fetched.published
-
-
-def _candidate(
-    fetched: FetchedArticle, article: Article, now: dt.datetime, script: ScriptConfig
-) -> _Candidate:
-    published = _published(fetched, article)
-    age_h = (now - published).total_seconds() / 3600 if published else _UNKNOWN_AGE_H
-    freshness = 0.5 ** (max(age_h, 0.0) / _HALF_LIFE_H)
-    prominence = 1.0 / (1.0 + 0.25 * fetched.position)
-    lead = _lead(article)
-    return _Candidate(
-        fetched=fetched,
-        article=article,
-        published=published,
-        score=round(fetched.weight * (0.25 + freshness) * prominence, 6),
-        digest=_digest(article),
-        shingles=_shingles(lead),
-        lead=lead,
-        estimate_s=_estimate_s(article, script.sentences_per_story, script.words_per_minute),
-    )
-
-
-def _as_choice(
-    cand: _Candidate,
-    status: Literal["chosen", "duplicate", "already-read", "over-length"],
-    reason: str | None = None,
-) -> StoryChoice:
-    return StoryChoice(
-        article_id=cand.article.article_id,
-        title=cand.article.title,
-        origin=cand.article.origin,
-        source=cand.fetched.source,
-        published=cand.published,
-        score=cand.score,
-        status=status,
-        reason=reason,
-    )
-
-
-def select_stories(
-    candidates: list[tuple[FetchedArticle, Article]],
-    *,
-    folder: str,
-    target_s: float,
-    script: ScriptConfig,
-    cfg: NightlyConfig,
-    ledger_stories: dict[str, dict[str, str]],
-    now: dt.datetime,
-) -> tuple[list[Article], list[StoryChoice]]:
-    """Pick the stories for one edition, best first.
-
-    Stories are ranked by source weight, place in their source (a feed's first entry is its
-    lead story) and freshness (halving every 24 hours). Going down that order, a story is
-    dropped when it is the same story as one ranked above it (``same_story_groups`` at
-    ``[script] same_story_similarity``, as the script writer groups them), or when another
-    edition read it in the last ``cfg.repeat_after_days`` days, unchanged or as the same story
-    (word 3-shingles of title and lead overlapping the one read at least
-    ``cfg.duplicate_similarity``); the rest are taken
-    until their estimated length fills ``target_s`` (at least one, at most ``max_stories``).
-    The script writer then fills the target with these stories (``[script]
-    target_duration_s``).
-
-    Args:
-        candidates: fetched pages and the articles cleaned from them.
-        folder: the edition being made (its own earlier readings do not count as repeats).
-        target_s: aimed-for length of the whole bulletin, in seconds.
-        script: ``max_stories``, and the sentences per story and speaking rate with which
-            each story's length is estimated.
-        cfg: duplicate threshold and repeat window.
-        ledger_stories: what recent editions read, by article id.
-        now: the time of the run (UTC).
-
-    Returns:
-        The chosen articles in running order, and every candidate's fate.
-    """
-    ranked = sorted(
-        (_candidate(f, a, now, script) for f, a in candidates),
-        key=lambda c: (-c.score, -(c.published or now).timestamp(), c.article.article_id),
-    )
-    window = now - dt.timedelta(days=cfg.repeat_after_days)
-    recent = {
-        key: entry
-        for key, entry in ledger_stories.items()
-        if cfg.repeat_after_days
-        and entry.get("edition") != folder
-        and window <= _parse_time(entry.get("read_at")) <= now  # not read "after" a past day
-    }
-    recent_shingles = {key: _shingles(entry.get("lead", "")) for key, entry in recent.items()}
-    choices: list[StoryChoice] = []
-    chosen: list[_Candidate] = []
-    budget_s = max(target_s - _FRAME_S, 0.0)
-    used_s = 0.0
-    # The same story from several sources, as the script writer groups them: the best-ranked
-    # report is the one kept.
-    story_of: dict[int, int] = {}
-    for group in same_story_groups([c.article for c in ranked], script.same_story_similarity):
-        story_of.update((i, group[0]) for i in group)
-    for i, cand in enumerate(ranked):
-        first = ranked[story_of[i]]
-        if first is not cand:
-            choices.append(_as_choice(cand, "duplicate", f"same story as {first.article.origin}"))
-            continue
-        seen = recent.get(cand.article.article_id)
-        if seen is not None and seen.get("digest") == cand.digest:
-            choices.append(_as_choice(cand, "already-read", f"read in {seen.get('edition')}"))
-            continue
-        if seen is None:
-            similar = next(
-                (
-                    key
-                    for key, sh in recent_shingles.items()
-                    if _jaccard(sh, cand.shingles) >= cfg.duplicate_similarity
-                ),
-                None,
-            )
-            if similar is not None:
-                edition = recent[similar].get("edition")
-                choices.append(
-                    _as_choice(cand, "already-read", f"the same story was read in {edition}")
-                )
-                continue
-        if chosen and (len(chosen) >= script.max_stories or used_s + cand.estimate_s > budget_s):
-            choices.append(
-                _as_choice(cand, "over-length", f"about {cand.estimate_s:.0f} s; no room left")
-            )
-            continue
-        chosen.append(cand)
-        used_s += cand.estimate_s
-        choices.append(_as_choice(cand, "chosen", f"about {cand.estimate_s:.0f} s"))
-    return [c.article for c in chosen], choices
 
 
 def _fingerprint(folder: str, settings: Settings, articles: list[Article]) -> str:
@@ -469,22 +198,75 @@ def _clean(
 ) -> tuple[list[tuple[FetchedArticle, Article]], list[InputReport]]:
     pairs: list[tuple[FetchedArticle, Article]] = []
     skipped: list[InputReport] = []
-    for item in fetched:
-        foreign = skip_reason(item.raw, voice)
-        if foreign is not None:  # issue #14: said so, before a cleaning that finds nothing
-            logger.warning("clean: skipped %s: %s", item.raw.origin, foreign)
-            skipped.append(InputReport(origin=item.raw.origin, status="skipped", reason=foreign))
-            continue
-        article = clean_article(item.raw)
-        if article is None:
-            reason = "no article found in the page"
-            logger.warning("clean: skipped %s: %s", item.raw.origin, reason)
-            skipped.append(InputReport(origin=item.raw.origin, status="skipped", reason=reason))
+    for item, article in zip(fetched, clean_pages([f.raw for f in fetched], voice), strict=True):
+        if isinstance(article, str):
+            skipped.append(InputReport(origin=item.raw.origin, status="skipped", reason=article))
             continue
         if item.feed_title and not article.title:
             article = article.model_copy(update={"title": item.feed_title})
         pairs.append((item, article))
     return pairs, skipped
+
+
+@dataclass(frozen=True)
+class _EditionRun:
+    """One edition being made: where, under which name, with which settings."""
+
+    name: str
+    folder: str
+    out_dir: Path
+    settings: Settings
+    """The shared settings, overridden by the edition's (``_edition_settings``)."""
+    started: float
+
+    @property
+    def state_dir(self) -> Path:
+        return self.out_dir / STATE_DIR
+
+    def outcome(
+        self,
+        status: Literal["made", "unchanged", "nothing-new", "failed", "planned"],
+        message: str,
+        **extra: object,
+    ) -> EditionOutcome:
+        elapsed = round(time.perf_counter() - self.started, 3)
+        log = logger.error if status == "failed" else logger.info
+        log("run: %s: %s (%.1f s)", status, message, elapsed)
+        return EditionOutcome.model_validate(
+            {
+                "name": self.name,
+                "folder": self.folder,
+                "out_dir": self.out_dir,
+                "status": status,
+                "message": message,
+                "elapsed_s": elapsed,
+                **extra,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class _Gathered:
+    """An edition's sources, fetched and cleaned."""
+
+    fetched: FetchResult
+    pairs: list[tuple[FetchedArticle, Article]]
+    """Each usable page and the article cleaned from it."""
+    unusable: list[InputReport]
+    """Pages that held no article."""
+
+    @property
+    def failed(self) -> list[SourceReport]:
+        return [s for s in self.fetched.sources if s.status == "failed"]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What an edition will be made from."""
+
+    selection: Selection
+    fingerprint: str
+    ledger: Ledger
 
 
 def _make_edition(
@@ -496,36 +278,37 @@ def _make_edition(
     dry_run: bool,
     client: HttpClient | None,
 ) -> EditionOutcome:
-    started = time.perf_counter()
     edition = settings.editions[name]
-    out_dir = edition.out or settings.nightly.out
-    folder = edition_folder(name, date)
-    effective = _edition_settings(settings, edition)
-    state_dir = out_dir / STATE_DIR
+    run = _EditionRun(
+        name=name,
+        folder=edition_folder(name, date),
+        out_dir=edition.out or settings.nightly.out,
+        settings=_edition_settings(settings, edition),
+        started=time.perf_counter(),
+    )
+    gathered = _fetch_and_clean(run, edition, settings, client=client, dry_run=dry_run)
+    if isinstance(gathered, EditionOutcome):
+        return gathered
+    plan = _plan(run, gathered, edition, settings.nightly, now=now, dry_run=dry_run)
+    if isinstance(plan, EditionOutcome):
+        return plan
+    return _make(
+        run, gathered, plan, date=date, now=now, keep_days=settings.nightly.repeat_after_days
+    )
 
-    def outcome(
-        status: Literal["made", "unchanged", "nothing-new", "failed", "planned"],
-        message: str,
-        **extra: object,
-    ) -> EditionOutcome:
-        elapsed = round(time.perf_counter() - started, 3)
-        log = logger.error if status == "failed" else logger.info
-        log("run: %s: %s (%.1f s)", status, message, elapsed)
-        return EditionOutcome.model_validate(
-            {
-                "name": name,
-                "folder": folder,
-                "out_dir": out_dir,
-                "status": status,
-                "message": message,
-                "elapsed_s": elapsed,
-                **extra,
-            }
-        )
 
+def _fetch_and_clean(
+    run: _EditionRun,
+    edition: EditionConfig,
+    settings: Settings,
+    *,
+    client: HttpClient | None,
+    dry_run: bool,
+) -> _Gathered | EditionOutcome:
+    """Fetch the edition's sources and clean their pages; an outcome if none is usable."""
     t0 = time.perf_counter()
     fetched = fetch_articles(
-        edition.sources, settings.ingest, state_dir=state_dir, client=client, read_only=dry_run
+        edition.sources, settings.ingest, state_dir=run.state_dir, client=client, read_only=dry_run
     )
     failed = [s for s in fetched.sources if s.status == "failed"]
     unchanged = sum(1 for s in fetched.sources if s.status == "unchanged")
@@ -545,10 +328,10 @@ def _make_edition(
     sources = list(fetched.sources)
     if len(failed) == len(fetched.sources):
         reasons = "; ".join(s.reason or s.source for s in failed)
-        return outcome("failed", f"every source failed: {reasons}", sources=sources)
+        return run.outcome("failed", f"every source failed: {reasons}", sources=sources)
 
     t0 = time.perf_counter()
-    pairs, unusable = _clean(fetched.articles, effective.voice)
+    pairs, unusable = _clean(fetched.articles, run.settings.voice)
     logger.info(
         "clean: %s, %d without one, %.1f s",
         counted(len(pairs), "article", "articles"),
@@ -557,19 +340,32 @@ def _make_edition(
     )
     if not pairs:
         if fetched.articles or failed:
-            return outcome("failed", "no usable article in any source", sources=sources)
-        return outcome("nothing-new", "the sources hold no articles", sources=sources)
+            return run.outcome("failed", "no usable article in any source", sources=sources)
+        return run.outcome("nothing-new", "the sources hold no articles", sources=sources)
+    return _Gathered(fetched, pairs, unusable)
 
-    ledger = _Ledger.load(state_dir / "ledger.json")
-    chosen, choices = select_stories(
-        pairs,
-        folder=folder,
+
+def _plan(
+    run: _EditionRun,
+    gathered: _Gathered,
+    edition: EditionConfig,
+    cfg: NightlyConfig,
+    *,
+    now: dt.datetime,
+    dry_run: bool,
+) -> _Plan | EditionOutcome:
+    """Select the stories; an outcome if there is nothing to make (or only to plan)."""
+    ledger = Ledger.load(run.state_dir / LEDGER)
+    selection = select_stories(
+        gathered.pairs,
+        folder=run.folder,
         target_s=edition.target_minutes * 60,
-        script=effective.script,
-        cfg=settings.nightly,
-        ledger_stories=ledger.stories,
+        script=run.settings.script,
+        cfg=cfg,
+        ledger=ledger,
         now=now,
     )
+    chosen, choices = selection.articles, selection.choices
     counts = {s: sum(1 for c in choices if c.status == s) for s in ("duplicate", "already-read")}
     logger.info(
         "select: %s chosen of %d, %d merged as the same story, %d already read, %d left for length",
@@ -581,42 +377,58 @@ def _make_edition(
     )
     for choice in choices:
         logger.debug("select: %s %s (%s)", choice.status, choice.origin, choice.reason)
+    sources = list(gathered.fetched.sources)
     if not chosen:
-        return outcome(
+        return run.outcome(
             "nothing-new",
             "every story was read in a recent edition",
             sources=sources,
             stories=choices,
         )
 
-    fingerprint = _fingerprint(folder, effective, chosen)
-    manifest = out_dir / folder / "manifest.json"
-    if ledger.editions.get(folder, {}).get("fingerprint") == fingerprint and manifest.is_file():
-        if not dry_run and not _feed_lists(out_dir, folder):
+    fingerprint = _fingerprint(run.folder, run.settings, chosen)
+    stories = counted(len(chosen), "story", "stories")
+    manifest = run.out_dir / run.folder / "manifest.json"
+    if ledger.fingerprint(run.folder) == fingerprint and manifest.is_file():
+        if not dry_run and not _feed_lists(run.out_dir, run.folder):
             from .publish import publish_site
 
             # Made, but a run died before the feed was rewritten: publish it now.
-            publish_site(out_dir, effective.feed, programme=effective.script.programme)
-        return outcome(
+            publish_site(
+                run.out_dir,
+                run.settings.feed,
+                programme=run.settings.script.programme,
+                lock=False,  # run_editions holds it
+            )
+        return run.outcome(
             "unchanged",
-            f"{folder} is already made: no change in its "
-            f"{counted(len(chosen), 'story', 'stories')}",
+            f"{run.folder} is already made: no change in its {stories}",
             sources=sources,
             stories=choices,
         )
     if dry_run:
-        return outcome(
-            "planned",
-            f"would make {folder} from {counted(len(chosen), 'story', 'stories')}",
-            sources=sources,
-            stories=choices,
+        return run.outcome(
+            "planned", f"would make {run.folder} from {stories}", sources=sources, stories=choices
         )
+    return _Plan(selection, fingerprint, ledger)
 
+
+def _make(
+    run: _EditionRun,
+    gathered: _Gathered,
+    plan: _Plan,
+    *,
+    date: dt.date,
+    now: dt.datetime,
+    keep_days: int,
+) -> EditionOutcome:
+    """Build the planned edition, then record what it read in the ledger."""
+    chosen, choices = plan.selection.articles, plan.selection.choices
     chosen_ids = {a.origin for a in chosen}
     reports = [
-        *(InputReport(origin=f.source, status="skipped", reason=f.reason) for f in failed),
-        *fetched.inputs,
-        *unusable,
+        *(InputReport(origin=f.source, status="skipped", reason=f.reason) for f in gathered.failed),
+        *gathered.fetched.inputs,
+        *gathered.unusable,
         *(
             InputReport(
                 origin=c.origin,
@@ -630,41 +442,27 @@ def _make_edition(
     # and audio stack, so it costs a fraction of a second.
     from .pipeline import build_bulletin
 
-    script_cfg = effective.script.model_copy(update={"max_stories": len(chosen)})
+    script_cfg = run.settings.script.model_copy(update={"max_stories": len(chosen)})
     report = build_bulletin(
-        [],
-        effective.model_copy(update={"script": script_cfg}),
-        out_dir,
-        edition=folder,
+        chosen,
+        run.settings.model_copy(update={"script": script_cfg}),
+        run.out_dir,
+        reports=reports,
+        edition=run.folder,
         date=date,
-        articles=chosen,
-        input_reports=reports,
+        lock=False,  # run_editions holds it
     )
-    ledger.record(
-        folder,
-        fingerprint,
-        _chosen_candidates(pairs, chosen, now, effective),
-        now,
-        settings.nightly.repeat_after_days,
+    ledger = plan.ledger.recorded(
+        run.folder, plan.fingerprint, plan.selection.chosen, now, keep_days
     )
-    ledger.save()
-    return outcome(
+    ledger.save(run.state_dir / LEDGER)
+    return run.outcome(
         "made",
         report.summary(),
-        sources=sources,
+        sources=list(gathered.fetched.sources),
         stories=choices,
         report=report,
     )
-
-
-def _chosen_candidates(
-    pairs: list[tuple[FetchedArticle, Article]],
-    chosen: list[Article],
-    now: dt.datetime,
-    settings: Settings,
-) -> list[_Candidate]:
-    by_id = {a.article_id: (f, a) for f, a in pairs}
-    return [_candidate(*by_id[a.article_id], now, settings.script) for a in chosen]
 
 
 def run_editions(

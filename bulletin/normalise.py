@@ -92,6 +92,17 @@ _CURRENCY_BEFORE = rf"(?:{_alternation(_SYMBOLS)}|\b(?:{_alternation(_CODES)})\b
 _CURRENCY_AFTER = rf"(?:\b(?:{_alternation(_CODES)})\b|[€₸₽₹£¥])"
 # A range of numbers: "17-18", "3 - 3.5", "4 to 4.5".
 _RANGE = rf"(?P<a>{_NUM})(?:\s?(?:[-–]|to)\s?(?P<b>{_NUM}))?"
+# A sum of money ("$12.9bn", "£10 million", "470 KZT"), and one converted in brackets after
+# another: "$12.9bn (£10bn)", "€5m (about $5.4m)".
+_AMOUNT = (
+    rf"(?:{_CURRENCY_BEFORE})\s?(?:{_NUM})(?:\s?(?:{_MAG})\b)?"
+    rf"|(?:{_NUM})(?:\s?(?:{_MAG}))?\s?{_CURRENCY_AFTER}"
+)
+_CONVERTED = re.compile(
+    rf"(?:(?:about|around|approx\.?|approximately|roughly|some|nearly|almost|c\.|ca\.)\s+|[~≈]\s*)?"
+    rf"(?P<amount>{_AMOUNT})"
+)
+_AMOUNT_BEFORE = re.compile(rf"(?:{_AMOUNT})\s*$")
 _BEFORE_NUMBER = r"(?<![\w.,/-])"
 _AFTER_NUMBER = r"(?![\d,.]\d)"
 # "m" is million ("$40m", "1.2m people") except set apart as a unit ("300 m") or before these
@@ -295,7 +306,10 @@ def _score_or_range(m: re.Match[str]) -> str:
         r"\d[-–]\d{1,3},\s*$", text[: m.start()]
     )
     if in_series or _SPORT_WORDS.search(text):
-        return f"{_say_score(a)} {_say_score(b)}"
+        # "two nil", "six four"; a points score is said with "to" (issue 15: "112-107", read
+        # "one hundred twelve one hundred seven", is "one hundred twelve to one hundred seven")
+        joined = " to " if max(int(a), int(b)) >= 10 and min(int(a), int(b)) > 0 else " "
+        return _say_score(a) + joined + _say_score(b)
     return f"{say_number(a)} to {say_number(b)}"
 
 
@@ -401,6 +415,10 @@ def _bracketed(m: re.Match[str]) -> str:
     inner = _inner(m)
     if not re.search(r"\w", inner):
         return " "
+    converted = _CONVERTED.fullmatch(inner)
+    if converted and _AMOUNT_BEFORE.search(m.string[: m.start()]):
+        # "$12.9bn (£10bn)": the same sum in another currency, said as one (issue 15)
+        return f", or about {converted['amount']},"
     # nothing said before it (what was there is in a script the voice cannot read): no pause
     return f", {inner}," if m.string[: m.start()].strip() else inner
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
-import inspect
 import logging
 import shutil
 import tempfile
@@ -13,47 +11,34 @@ import time
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import ParamSpec
 
 from ._files import lock_output, publish_dir, restore_edition, withdraw_edition
-from .clean import clean_article
-from .config import Settings, VoiceConfig
-from .errors import ConfigError, InputError, PublishError
-from .export import (
-    EpisodeEncoder,
-    build_chapters_json,
-    build_webvtt,
-    export_episode,
-    partial_path,
-)
-from .ingest import load_inputs, skipped_input
-from .language import skip_reason
-from .master import ProgrammeMaster, check_sound_files, master_bulletin
+from .config import Settings
+from .errors import ConfigError, PublishError
+from .export import build_chapters_json, build_webvtt
+from .llm import llm_rewriter
+from .master import check_sound_files
 from .models import (
     Article,
     BuildReport,
+    Episode,
     InputReport,
+    MasteredAudio,
+    Script,
     SpeechSegment,
     StoryReport,
     check_edition_name,
     counted,
 )
 from .normalise import load_lexicon, normalise_script
-from .publish import publish_site
+from .produce import Producer
+from .publish import edition_title, publish_site, unchanged_since
 from .summarise import write_script
-from .synthesise import (
-    count_unspoken,
-    resolve_voice,
-    start_workers,
-    stopping_workers,
-    synthesise_segments,
-)
+from .synthesise import resolve_voice
 
-__all__ = ["build_bulletin", "clean_inputs", "spoken_text"]
+__all__ = ["build_bulletin", "check_target", "spoken_text"]
 
 logger = logging.getLogger(__name__)
-
-_P = ParamSpec("_P")
 
 
 def _versions() -> dict[str, str]:
@@ -67,45 +52,12 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def clean_inputs(
-    paths: list[Path], voice: VoiceConfig | None = None
-) -> tuple[list[Article], list[InputReport]]:
-    """Read and clean every input; unreadable pages and pages with no article are reported.
-
-    With ``voice``, a page in a language the voice does not speak is reported and not cleaned.
-
-    Raises:
-        InputError: not one input holds a usable article.
-    """
-    raws, reports = load_inputs(paths)
-    articles: list[Article] = []
-    for raw in raws:
-        foreign = skip_reason(raw, voice) if voice is not None else None
-        if foreign is not None:  # issue #14: not "no article found", and not 6.9 s to say so
-            logger.warning("skipped %s: %s", raw.origin, foreign)
-            reports.append(skipped_input(raw.origin, foreign))
-            continue
-        article = clean_article(raw)
-        if article is None:
-            logger.warning("skipped %s: no article found in the page", raw.origin)
-            reports.append(skipped_input(raw.origin, "no article found in the page"))
-            continue
-        articles.append(article)
-        reports.append(InputReport(origin=raw.origin, status="used"))
-    skipped = len(reports) - len(articles)
-    logger.info("clean: %s, %d skipped", counted(len(articles), "article", "articles"), skipped)
-    if not articles:
-        inputs = "the input" if len(paths) == 1 else f"any of the {len(paths)} inputs"
-        raise InputError(f"no usable article in {inputs}; give .txt page dumps or .html pages")
-    return articles, reports
-
-
 def spoken_text(segments: list[SpeechSegment]) -> str:
     """What the voice says, in order: one sentence a line, a blank line between segments."""
     return "\n\n".join("\n".join(s for s in seg.spoken if s) for seg in segments) + "\n"
 
 
-def _check_target(out_dir: Path, edition: str | None) -> None:
+def check_target(out_dir: Path, edition: str | None) -> None:
     """Refuse, before anything is read or locked, an edition or output folder that cannot be.
 
     Raises:
@@ -128,203 +80,183 @@ def _check_target(out_dir: Path, edition: str | None) -> None:
             break
 
 
-def _holding_lock(build: Callable[_P, BuildReport]) -> Callable[_P, BuildReport]:
-    """Run a build holding ``OUT/.bulletin.lock``: one run at a time per output folder."""
-    signature = inspect.signature(build)
-
-    @functools.wraps(build)
-    def locked(*args: _P.args, **kwargs: _P.kwargs) -> BuildReport:
-        bound = signature.bind(*args, **kwargs).arguments
-        settings: Settings = bound["settings"]
-        _check_target(bound["out_dir"], bound.get("edition"))
-        with lock_output(bound["out_dir"], wait_s=settings.nightly.lock_wait_s, purpose="build"):
-            return build(*args, **kwargs)
-
-    return locked
-
-
-@_holding_lock
 def build_bulletin(
-    inputs: list[Path],
+    articles: list[Article],
     settings: Settings,
     out_dir: Path,
     *,
+    reports: list[InputReport] | None = None,
     edition: str | None = None,
     date: dt.date | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     use_cache: bool | None = None,
-    articles: list[Article] | None = None,
-    input_reports: list[InputReport] | None = None,
+    lock: bool = True,
 ) -> BuildReport:
-    """Make one edition from article files: ``out_dir/<edition>/`` with the MP3, script, manifest.
+    """Make one edition from articles: ``out_dir/<edition>/`` with the MP3, script, manifest.
 
     Nothing is written under ``out_dir/<edition>`` until the whole edition is ready; a failed
     run leaves the previous edition (if any) as it was. Beside the MP3: ``transcript.vtt``,
-    ``chapters.json`` (Podcasting 2.0) and ``script.txt``. ``use_cache`` overrides
-    ``[voice] cache`` (``--no-cache``). ``articles`` (with their ``input_reports``) are
-    used instead of reading ``inputs``, as ``bulletin run`` does. One build at a time holds
-    ``out_dir/.bulletin.lock``; another waits ``[nightly] lock_wait_s``, then fails.
+    ``chapters.json`` (Podcasting 2.0) and ``script.txt``. ``reports`` say what became of
+    every input (``clean_inputs``); by default, each article was used. ``use_cache``
+    overrides ``[voice] cache`` (``--no-cache``). One build at a time holds
+    ``out_dir/.bulletin.lock``; another waits ``[nightly] lock_wait_s``, then fails. ``lock``
+    False: the caller holds that lock (``nightly.run_editions``).
 
     Raises:
         ConfigError: ``edition`` is not a valid name (``models.check_edition_name``).
-        BulletinError: no usable input, no voice, or a stage failed.
+        BulletinError: no voice, or a stage failed.
         LockError: another run kept the output folder locked.
     """
-    started = time.perf_counter()
-    date = date or dt.date.today()
-    edition = edition or date.isoformat()
-    voice = resolve_voice(settings.voice.name, settings.voice.voices_dir)
-    check_sound_files(settings.production)
-    caching = settings.voice.cache if use_cache is None else use_cache
-    # Without the cache every sentence is spoken: the workers start now and load the voice
-    # while the script is written. With it, they start once the script shows what to speak.
-    workers = None if caching else start_workers(voice, settings.voice)
-    speaking = contextlib.ExitStack()
-    encoding = contextlib.ExitStack()
-    if workers is not None:
-        speaking.push(stopping_workers(workers))
-    try:
-        if articles is None:
-            articles, input_reports = clean_inputs(inputs, settings.voice)
-        elif input_reports is None:
-            input_reports = [InputReport(origin=a.origin, status="used") for a in articles]
-        script = write_script(articles, settings.script, edition=edition, date=date)
-        lexicon = load_lexicon(settings.voice.voices_dir, settings.voice.name)
-        segments = normalise_script(script, lexicon)
-        unspoken = count_unspoken(segments, voice, settings.voice, use_cache=caching)
-        if workers is None and unspoken > 1:  # sentences the cache lacks: spoken in parallel
-            workers = start_workers(voice, settings.voice)
-            if workers is not None:
-                speaking.push(stopping_workers(workers))
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=f".staging-{edition}-", dir=out_dir))
-        except OSError as exc:
-            raise PublishError(f"cannot write to {out_dir}: {exc.strerror or exc}") from exc
-    except BaseException:
-        speaking.close()
-        raise
-    try:
-        work = staging / ".work"
-
-        def tick(done: int, total: int) -> None:
-            if progress:
-                progress("synthesise", done, total)
-
-        mp3_path = staging / f"{edition}.mp3"
-        # Anything to speak makes a new programme: each stretch of it is mastered and encoded
-        # as soon as its segment is spoken, while the workers speak the rest. (All in the
-        # cache: the programme and its MP3 are most likely cached too.)
-        encoder = streaming = None
-        if unspoken:
-            encoder = encoding.enter_context(EpisodeEncoder(partial_path(mp3_path), settings.audio))
-            streaming = ProgrammeMaster(
-                len(segments),
-                settings.voice,
-                settings.production,
-                work / "bulletin.wav",
-                sink=encoder.write,
-                use_cache=caching,
-            )
-            encoding.callback(streaming.close)
-        with speaking:  # the workers stop (and give their memory back) before mastering
-            audio = synthesise_segments(
-                segments,
-                voice,
-                settings.voice,
-                work,
-                use_cache=use_cache,
-                progress=tick,
-                workers=workers,
-                on_segment=None if streaming is None else streaming.add,
-            )
-        if streaming is not None:
-            mastered = streaming.finish()
-        else:
-            mastered = master_bulletin(
-                audio,
-                settings.voice,
-                settings.production,
-                work / "bulletin.wav",
-                use_cache=use_cache,
-            )
-        programme = settings.script.programme
-        read = [seg.title for seg in script.segments if seg.kind == "story"]  # in running order
-        episode = export_episode(
-            mastered,
-            settings.audio,
-            mp3_path,
-            edition=edition,
-            title=f"{programme}, {date.day} {date:%B %Y}",
-            programme=programme,
-            date=date,
-            comment=f"{counted(len(read), 'story', 'stories')}: " + "; ".join(read),
-            cache_dir=settings.voice.cache_dir,
-            use_cache=caching,
-            encoder=encoder,
-        )
-        encoding.close()
-        shutil.rmtree(work)
-        files = {
-            "audio": episode.mp3_path.name,
-            "transcript": "transcript.vtt",
-            "chapters": "chapters.json",
-            "script": "script.txt",
-        }
-        (staging / files["transcript"]).write_text(build_webvtt(mastered.cues), encoding="utf-8")
-        (staging / files["chapters"]).write_text(
-            build_chapters_json(mastered.chapters, title=episode.title), encoding="utf-8"
-        )
-        (staging / "script.txt").write_text(spoken_text(segments), encoding="utf-8")
-        (staging / "script.json").write_text(script.model_dump_json(indent=2), encoding="utf-8")
-        by_id = {a.article_id: a for a in articles}
-        stories = [
-            StoryReport(
-                title=chapter.title,
-                article_id=seg.article_id,
-                origin=by_id[seg.article_id].origin,
-                source=by_id[seg.article_id].source,
-                published=by_id[seg.article_id].published,
-                start_ms=chapter.start_ms,
-                duration_ms=chapter.end_ms - chapter.start_ms,
-            )
-            for seg, chapter in zip(segments, mastered.chapters, strict=True)
-            if seg.article_id is not None
-        ]
-        target = out_dir / edition
-        report = BuildReport(
-            edition=edition,
-            title=episode.title,
-            created=dt.datetime.now(dt.UTC).replace(microsecond=0),
-            mp3_path=target / episode.mp3_path.name,
-            size_bytes=episode.size_bytes,
-            duration_ms=episode.duration_ms,
-            voice=voice.name,
-            inputs=input_reports,
-            stories=stories,
-            chapters=mastered.chapters,
-            versions=_versions(),
-            files=files,
-            loudness_lufs=episode.loudness_lufs,
-            true_peak_dbtp=episode.true_peak_dbtp,
-        )
-        (staging / "manifest.json").write_text(
-            report.published().model_dump_json(indent=2), encoding="utf-8"
-        )
-        if withdraw_edition(target):
-            # Out of the feed before its files change, so that a feed on disk never lists a
-            # file at a size it no longer has, even if the run dies here (issue 8).
-            publish_site(out_dir, settings.feed, programme=settings.script.programme)
-        publish_dir(staging, target)  # flushed, swapped in one step
-    except BaseException:
-        encoding.close()  # ffmpeg stops before its folder goes
-        shutil.rmtree(staging, ignore_errors=True)
-        if restore_edition(out_dir / edition):  # withdrawn but never replaced: back in the feed
-            try:
-                publish_site(out_dir, settings.feed, programme=settings.script.programme)
-            except PublishError as exc:  # the next run's recovery puts it back
-                logger.warning("could not put %s back in the feed: %s", edition, exc)
-        raise
-    publish_site(out_dir, settings.feed, programme=settings.script.programme)
+    check_target(out_dir, edition)
+    with (
+        lock_output(out_dir, wait_s=settings.nightly.lock_wait_s, purpose="build")
+        if lock
+        else contextlib.nullcontext()
+    ):
+        started = time.perf_counter()
+        date = date or dt.date.today()
+        edition = edition or date.isoformat()
+        report = _build(articles, settings, out_dir, reports, edition, date, progress, use_cache)
+        publish_site(out_dir, settings.feed, programme=settings.script.programme, lock=False)
     logger.info("build: edition %s in %.1f s", edition, time.perf_counter() - started)
     return report
+
+
+def _build(
+    articles: list[Article],
+    settings: Settings,
+    out_dir: Path,
+    reports: list[InputReport] | None,
+    edition: str,
+    date: dt.date,
+    progress: Callable[[str, int, int], None] | None,
+    use_cache: bool | None,
+) -> BuildReport:
+    """Make the edition in a staging folder and swap it in (``build_bulletin``, under the lock)."""
+    voice = resolve_voice(settings.voice.name, settings.voice.voices_dir)
+    check_sound_files(settings.production)
+    with Producer(voice, settings, use_cache=use_cache) as producer:
+        rewrite = llm_rewriter(settings.script.llm)  # None: the extractive summaries are read
+        script = write_script(
+            articles, settings.script, edition=edition, date=date, rewrite=rewrite
+        )
+        lexicon = load_lexicon(settings.voice.voices_dir, settings.voice.name)
+        segments = normalise_script(script, lexicon)
+        staging = _staging_folder(out_dir, edition)
+        try:
+            read = [seg.title for seg in script.segments if seg.kind == "story"]  # running order
+            mastered, episode = producer.produce(
+                segments,
+                staging / ".work",
+                staging / f"{edition}.mp3",
+                edition=edition,
+                title=edition_title(
+                    settings.feed,
+                    programme=settings.script.programme,
+                    edition=edition,
+                    date=date,
+                    made=dt.datetime.now().astimezone(),
+                ),
+                date=date,
+                comment=f"{counted(len(read), 'story', 'stories')}: " + "; ".join(read),
+                progress=progress,
+            )
+            shutil.rmtree(staging / ".work")
+            files = _write_sidecars(staging, script, segments, mastered, episode)
+            target = out_dir / edition
+            report = BuildReport(
+                edition=edition,
+                title=episode.title,
+                created=unchanged_since(target, episode.mp3_path)
+                or dt.datetime.now(dt.UTC).replace(microsecond=0),
+                mp3_path=target / episode.mp3_path.name,
+                size_bytes=episode.size_bytes,
+                duration_ms=episode.duration_ms,
+                voice=voice.name,
+                inputs=reports or [InputReport(origin=a.origin, status="used") for a in articles],
+                stories=_stories(articles, segments, mastered),
+                chapters=mastered.chapters,
+                versions=_versions(),
+                files=files,
+                loudness_lufs=episode.loudness_lufs,
+                true_peak_dbtp=episode.true_peak_dbtp,
+            )
+            (staging / "manifest.json").write_text(
+                report.published().model_dump_json(indent=2), "utf-8"
+            )
+            _swap_in(staging, out_dir, edition, settings)
+        except BaseException:
+            _discard(staging, out_dir, edition, settings)
+            raise
+    return report
+
+
+def _staging_folder(out_dir: Path, edition: str) -> Path:
+    """A new hidden folder in ``out_dir`` to assemble the edition in."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".staging-{edition}-", dir=out_dir))
+    except OSError as exc:
+        raise PublishError(f"cannot write to {out_dir}: {exc.strerror or exc}") from exc
+
+
+def _write_sidecars(
+    staging: Path,
+    script: Script,
+    segments: list[SpeechSegment],
+    mastered: MasteredAudio,
+    episode: Episode,
+) -> dict[str, str]:
+    """Write the files beside the MP3; returns them by role, as the manifest lists them."""
+    files = {
+        "audio": episode.mp3_path.name,
+        "transcript": "transcript.vtt",
+        "chapters": "chapters.json",
+        "script": "script.txt",
+    }
+    (staging / files["transcript"]).write_text(build_webvtt(mastered.cues), encoding="utf-8")
+    (staging / files["chapters"]).write_text(
+        build_chapters_json(mastered.chapters, title=episode.title), encoding="utf-8"
+    )
+    (staging / "script.txt").write_text(spoken_text(segments), encoding="utf-8")
+    (staging / "script.json").write_text(script.model_dump_json(indent=2), encoding="utf-8")
+    return files
+
+
+def _stories(
+    articles: list[Article], segments: list[SpeechSegment], mastered: MasteredAudio
+) -> list[StoryReport]:
+    """Each story read, where it came from, and where it starts in the programme."""
+    by_id = {a.article_id: a for a in articles}
+    return [
+        StoryReport(
+            title=chapter.title,
+            article_id=seg.article_id,
+            origin=by_id[seg.article_id].origin,
+            source=by_id[seg.article_id].source,
+            published=by_id[seg.article_id].published,
+            start_ms=chapter.start_ms,
+            duration_ms=chapter.end_ms - chapter.start_ms,
+        )
+        for seg, chapter in zip(segments, mastered.chapters, strict=True)
+        if seg.article_id is not None
+    ]
+
+
+def _swap_in(staging: Path, out_dir: Path, edition: str, settings: Settings) -> None:
+    """Put the staged edition in place of the old one (if any) in one step."""
+    if withdraw_edition(out_dir / edition):
+        # Out of the feed before its files change, so that a feed on disk never lists a
+        # file at a size it no longer has, even if the run dies here (issue 8).
+        publish_site(out_dir, settings.feed, programme=settings.script.programme, lock=False)
+    publish_dir(staging, out_dir / edition)  # flushed, swapped in one step
+
+
+def _discard(staging: Path, out_dir: Path, edition: str, settings: Settings) -> None:
+    """After a failed build: the staging folder goes, a withdrawn edition comes back."""
+    shutil.rmtree(staging, ignore_errors=True)
+    if restore_edition(out_dir / edition):  # withdrawn but never replaced: back in the feed
+        try:
+            publish_site(out_dir, settings.feed, programme=settings.script.programme, lock=False)
+        except PublishError as exc:  # the next run's recovery puts it back
+            logger.warning("could not put %s back in the feed: %s", edition, exc)

@@ -8,17 +8,17 @@ atomically. The ``build_*`` functions are pure: editions and settings in, bytes 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import json
 import logging
 import os
+import re
 import shutil
-import struct
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -29,6 +29,7 @@ from feedgen.util import xml_elem
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ._files import fsync_dir, lock_output, write_atomic
+from ._images import default_cover, image_size
 from .config import FeedConfig
 from .errors import PublishError
 from .models import Chapter, FrozenModel, counted
@@ -41,14 +42,18 @@ __all__ = [
     "build_flash_briefing",
     "build_home_page",
     "channel_guid",
+    "edition_title",
     "load_editions",
     "publish_site",
+    "unchanged_since",
 ]
 
 logger = logging.getLogger(__name__)
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+PSC_NS = "http://podlove.org/simple-chapters"
+"""Podlove Simple Chapters: the chapters gPodder and other apps read from the feed itself."""
 # The Podcasting 2.0 namespace's fixed UUIDv5 namespace for podcast:guid.
 _PODCAST_GUID_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 _FEED_NAME = "feed.xml"
@@ -243,6 +248,52 @@ def _load_edition(folder: Path, out_dir: Path) -> PublishedEdition | None:
     )
 
 
+def unchanged_since(folder: Path, mp3_path: Path) -> dt.datetime | None:
+    """When the edition in ``folder`` was made, if its MP3 has exactly the bytes of ``mp3_path``.
+
+    A byte-identical rebuild keeps that time as its ``pubDate``, so it neither moves in podcast
+    apps nor comes back to the top of the feed (issue 15). None: no such edition, or it changed.
+    """
+    try:
+        manifest = _Manifest.model_validate_json((folder / "manifest.json").read_bytes())
+        old_mp3 = folder / Path(manifest.mp3_path).name
+        if old_mp3.stat().st_size != mp3_path.stat().st_size:
+            return None
+        if old_mp3.read_bytes() != mp3_path.read_bytes():
+            return None
+    except (OSError, ValueError):
+        return None
+    return manifest.created
+
+
+def edition_title(
+    cfg: FeedConfig, *, programme: str, edition: str, date: dt.date, made: dt.datetime
+) -> str:
+    """An episode's title, from ``[feed] title_template`` or ``edition_title_template``.
+
+    An edition named by its date alone (``2026-12-03``) is the day's only one; one whose name
+    says more (``2026-12-03-evening``, ``late_night``) is named in its title ("Evening",
+    "Late Night"), so that two editions of one day are told apart everywhere (issue 15).
+
+    Args:
+        cfg: the ``[feed]`` settings holding the templates.
+        programme: the programme name (``[script] programme``).
+        edition: the edition's name.
+        date: the edition's date.
+        made: when it was made, for ``{time}``.
+    """
+    rest = re.sub(r"^\d{4}-\d{2}-\d{2}(?![0-9])", "", edition)
+    label = " ".join(word.capitalize() for word in re.split(r"[-_]+", rest) if word)
+    template = cfg.edition_title_template if label else cfg.title_template
+    return template.format(
+        programme=programme,
+        date=f"{date.day} {date:%B %Y}",
+        weekday=f"{date:%A}",
+        edition=label,
+        time=f"{made:%H:%M}",
+    )
+
+
 def load_editions(out_dir: Path) -> list[PublishedEdition]:
     """Every edition folder in ``out_dir`` (one holding ``manifest.json``), newest first.
 
@@ -294,9 +345,23 @@ def _item_guid(cfg: FeedConfig, edition: str) -> str:
 
 
 def _duration(ms: int) -> str:
+    """``itunes:duration``: whole seconds, rounded, as H:MM:SS."""
     minutes, seconds = divmod(round(ms / 1000), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}"
+
+
+def _npt(ms: int) -> str:
+    """A Podlove chapter start: normal play time to the millisecond, ``HH:MM:SS.mmm``."""
+    seconds, millis = divmod(ms, 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def _anchor_url(cfg: FeedConfig, edition: str) -> str:
+    """The edition's place on the home page (its ``<article id>``): the item's ``<link>``."""
+    return f"{cfg.base_url or './'}#{quote(edition, safe='')}"
 
 
 class _PodcastIndexFeed(BaseExtension):  # type: ignore[misc]  # feedgen is untyped
@@ -309,7 +374,7 @@ class _PodcastIndexFeed(BaseExtension):  # type: ignore[misc]  # feedgen is unty
         self.owner_name: str | None = None
 
     def extend_ns(self) -> dict[str, str]:
-        return {"podcast": PODCAST_NS}
+        return {"podcast": PODCAST_NS, "psc": PSC_NS}
 
     def extend_rss(self, rss_feed: Any) -> Any:
         channel = rss_feed[0]
@@ -324,20 +389,27 @@ class _PodcastIndexFeed(BaseExtension):  # type: ignore[misc]  # feedgen is unty
 
 
 class _PodcastIndexEntry(BaseEntryExtension):  # type: ignore[misc]  # feedgen is untyped
-    """Per item: ``podcast:transcript`` and ``podcast:chapters``."""
+    """Per item: ``podcast:transcript``, ``podcast:chapters`` and ``psc:chapters``."""
 
     def __init__(self) -> None:
         self.transcripts: list[dict[str, str]] = []
         self.chapters: dict[str, str] | None = None
+        self.simple_chapters: list[Chapter] = []
 
     def extend_ns(self) -> dict[str, str]:
-        return {"podcast": PODCAST_NS}
+        return {"podcast": PODCAST_NS, "psc": PSC_NS}
 
     def extend_rss(self, entry: Any) -> Any:
         for attrs in self.transcripts:
             xml_elem(f"{{{PODCAST_NS}}}transcript", entry, **attrs)
         if self.chapters:
             xml_elem(f"{{{PODCAST_NS}}}chapters", entry, **self.chapters)
+        if self.simple_chapters:
+            # The same starts and titles as the MP3's CHAP frames and chapters.json (issue 15).
+            chapters = xml_elem(f"{{{PSC_NS}}}chapters", entry, version="1.2")
+            for chapter in self.simple_chapters:
+                attrs = {"start": _npt(chapter.start_ms), "title": chapter.title}
+                xml_elem(f"{{{PSC_NS}}}chapter", chapters, **attrs)
         return entry
 
 
@@ -385,6 +457,7 @@ def build_feed(
     for edition in editions:
         entry = fg.add_entry(order="append")
         entry.title(edition.title)
+        entry.link(href=_anchor_url(cfg, edition.edition))
         entry.guid(_item_guid(cfg, edition.edition), permalink=False)
         entry.description(edition.summary)
         entry.pubDate(edition.published)
@@ -407,6 +480,7 @@ def build_feed(
                 "url": _url(cfg, edition.chapters_path),
                 "type": "application/json+chapters",
             }
+        entry.podcastindex.simple_chapters = edition.chapters
     data: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     return data
 
@@ -441,16 +515,37 @@ header{display:flex;gap:1rem;align-items:center}header img{border-radius:8px}
 h1{margin:0}h2{margin-bottom:.2rem}.meta{color:#555;margin-top:0}
 audio{width:100%}article{border-top:1px solid #ddd;padding:.5rem 0 1rem}
 .chapters button,.transcript button{font:inherit;border:0;background:none;color:#0b57d0;
-cursor:pointer;padding:0 .4rem 0 0}.transcript p{margin:.2rem 0}code{word-break:break-all}
+cursor:pointer;padding:0 .4rem 0 0}.transcript p{margin:.2rem 0}
+#feed-url{overflow-wrap:normal;word-break:normal}#copy-feed{font:inherit;margin-left:.4rem}
 """
 
 # Chapter and cue buttons seek the player; loadedmetadata/error are recorded on the article
-# (data-duration, data-error) so a headless browser test can read them from the DOM.
+# (data-duration, data-error) so a headless browser test can read them from the DOM. One
+# player plays at a time. The feed address may break only after a slash or before a dot
+# (<wbr>, as _breakable_url does), and the copy button puts it on the clipboard (issue 15).
 _PAGE_SCRIPT = """
 const feedUrl = document.getElementById("feed-url");
 if (!/^https?:/.test(feedUrl.textContent)) {
-  feedUrl.textContent = new URL("feed.xml", location.href).href;  // no base URL: this host
+  const href = new URL("feed.xml", location.href).href;  // no base URL: this host
+  feedUrl.replaceChildren(...href.split(/(?<=\\/)(?!\\/)|(?=\\.)/).flatMap(
+    (part, i) => i ? [document.createElement("wbr"), part] : [part]));
 }
+const copyFeed = document.getElementById("copy-feed");
+copyFeed.addEventListener("click", async () => {
+  const selection = getSelection();
+  selection.selectAllChildren(feedUrl);
+  try {
+    await navigator.clipboard.writeText(feedUrl.textContent);
+    copyFeed.textContent = "Copied";
+  } catch {
+    copyFeed.textContent = document.execCommand("copy") ? "Copied" : "Selected";
+  }
+});
+document.addEventListener("play", (event) => {
+  for (const other of document.querySelectorAll("audio")) {
+    if (other !== event.target) other.pause();
+  }
+}, true);
 for (const article of document.querySelectorAll("article.edition")) {
   const audio = article.querySelector("audio");
   audio.addEventListener("loadedmetadata", () => {
@@ -472,6 +567,20 @@ for (const article of document.querySelectorAll("article.edition")) {
 def _clock(ms: int) -> str:
     minutes, seconds = divmod(ms // 1000, 60)
     return f"{minutes}:{seconds:02d}"
+
+
+def _length(ms: int) -> str:
+    """An edition's length as the page shows it: the feed's ``itunes:duration``, shortened."""
+    hours, rest = divmod(round(ms / 1000), 3600)  # rounded as _duration rounds
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def _breakable_url(url: str) -> str:
+    """``url`` escaped, with ``<wbr>`` after each slash and before each dot: a phone breaks a
+    long address there, never inside a word (issue 15)."""
+    parts = re.split(r"(?<=/)(?!/)|(?=\.)", url)
+    return "<wbr>".join(html.escape(part) for part in parts)
 
 
 def _edition_html(edition: PublishedEdition, first: bool) -> str:
@@ -505,7 +614,8 @@ def _edition_html(edition: PublishedEdition, first: bool) -> str:
         f'<article class="edition" id="{esc(edition.edition)}">'
         f"<h2>{esc(edition.title)}</h2>"
         f'<p class="meta">{edition.published:%d %B %Y, %H:%M} UTC · '
-        f"{_clock(edition.duration_ms)}</p>"
+        f'<time class="duration" datetime="PT{round(edition.duration_ms / 1000)}S">'
+        f"{_length(edition.duration_ms)}</time></p>"
         f'<audio controls preload="{"metadata" if first else "none"}" '
         f'src="{esc(quote(edition.audio_path))}">{track}</audio>'
         f"<p>{esc(edition.summary)}</p>"
@@ -542,37 +652,14 @@ def build_home_page(
         f'href="{_FEED_NAME}"><style>{_PAGE_STYLE}</style></head>\n<body>'
         f"<header>{image}<div><h1>{esc(title)}</h1><p>{esc(cfg.description)}</p>"
         f'<p>Subscribe in a podcast app ("add by URL"): <a href="{_FEED_NAME}">'
-        f'<code id="feed-url">{esc(feed_url)}</code></a></p></div></header>\n'
+        f'<code id="feed-url">{_breakable_url(feed_url)}</code></a>'
+        '<button type="button" id="copy-feed">Copy</button></p></div></header>\n'
         f"<main>{body}</main>\n<script>{_PAGE_SCRIPT}</script></body></html>\n"
     )
     return page.encode("utf-8")
 
 
 # --- the cover -----------------------------------------------------------------------------
-
-
-def _image_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height of a PNG or baseline/progressive JPEG, read from its header."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
-        width, height = struct.unpack(">II", data[16:24])
-        return width, height
-    if data.startswith(b"\xff\xd8"):
-        i = 2
-        while i + 9 < len(data):
-            if data[i] != 0xFF:
-                return None
-            marker = data[i + 1]
-            length = struct.unpack(">H", data[i + 2 : i + 4])[0]
-            if marker in (0xC0, 0xC1, 0xC2):
-                height, width = struct.unpack(">HH", data[i + 5 : i + 9])
-                return width, height
-            i += 2 + length
-    return None
-
-
-def _default_cover() -> bytes:
-    """The cover shipped with bulletin (``bulletin/data/cover.png``, 1400x1400)."""
-    return resources.files("bulletin").joinpath("data/cover.png").read_bytes()
 
 
 def _cover(
@@ -590,7 +677,7 @@ def _cover(
         suffix = _IMAGE_SUFFIXES[source.suffix.lower()] if source else ".png"
     if source is None:
         try:
-            return "cover.png", _default_cover()
+            return "cover.png", default_cover()
         except OSError:
             logger.warning("publish: no cover: set feed.image to a square PNG or JPEG")
             return None
@@ -598,7 +685,7 @@ def _cover(
         data = source.read_bytes()
     except OSError as exc:
         raise PublishError(f"feed.image: cannot read {source}: {exc.strerror or exc}") from exc
-    size = _image_size(data)
+    size = image_size(data)
     if size is None or size[0] != size[1] or not _COVER_MIN_PX <= size[0] <= _COVER_MAX_PX:
         logger.warning(
             "publish: cover %s is %s; podcast directories want a square of %d-%d px",
@@ -648,7 +735,9 @@ def _published_base_url(feed_path: Path) -> str | None:
     return None
 
 
-def publish_site(out_dir: Path, cfg: FeedConfig, *, programme: str | None = None) -> PublishReport:
+def publish_site(
+    out_dir: Path, cfg: FeedConfig, *, programme: str | None = None, lock: bool = True
+) -> PublishReport:
     """Publish the editions in ``out_dir``: feed, home page, flash briefing, cover, retention.
 
     The new feed is written before older editions are deleted, so the feed on disk never lists
@@ -658,6 +747,7 @@ def publish_site(out_dir: Path, cfg: FeedConfig, *, programme: str | None = None
         out_dir: the output folder holding one folder per edition.
         cfg: the ``[feed]`` settings.
         programme: the podcast title when ``cfg.title`` is not set.
+        lock: False when the caller holds ``out_dir``'s lock (a build, a nightly run).
 
     Raises:
         PublishError: a file could not be written or an old edition could not be removed.
@@ -674,7 +764,7 @@ def publish_site(out_dir: Path, cfg: FeedConfig, *, programme: str | None = None
             logger.info("publish: links stay at %s, where the feed was published", kept_url)
             cfg = cfg.model_copy(update={"base_url": kept_url})
     try:
-        with lock_output(out_dir, purpose="publish"):
+        with lock_output(out_dir, purpose="publish") if lock else contextlib.nullcontext():
             editions = load_editions(out_dir)
             kept = editions[: cfg.keep_last] if cfg.keep_last else editions
             expired = editions[len(kept) :]

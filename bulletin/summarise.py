@@ -6,8 +6,9 @@ length and a few news-writing cues, with redundancy removed (MMR). The weights w
 the summary benchmark's dev set with cross-validation (``benchmarks/summary_fit.py``).
 Sentences that only make sense on a page (captions, "Read more", credits) are never read, page
 furniture inside a sentence ("(pictured)", "Scroll down for video", a caption's label) is taken
-out of it, a story never opens on a dangling pronoun, and a quotation is never read without its
-speaker.
+out of it (both in ``sentences``), a story never opens on a dangling pronoun, and a quotation is
+never read without its speaker. An LLM rewrite, when the caller hands one in (``rewrite``), is
+read instead of the extractive summary.
 """
 
 from __future__ import annotations
@@ -19,314 +20,49 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
-import pysbd
 
-from ._patterns import WEEKDAY
-from ._textdump import split_dateline, without_label
+from ._patterns import STOPWORDS, WEEKDAY
 from .config import ScriptConfig
 from .errors import ScriptError
 from .models import Article, Script, ScriptSegment, counted
+from .sentences import (
+    FULL_STOP,
+    MIN_WORDS,
+    QUOTE_START,
+    SPACE,
+    dangling,
+    readable_sentences,
+    unattributed_quote,
+    without_label,
+)
 
-__all__ = ["same_story_groups", "split_sentences", "summarise_article", "write_script"]
+__all__ = ["Rewriter", "same_story_groups", "summarise_article", "write_script"]
 
 logger = logging.getLogger(__name__)
 
 Rewriter = Callable[[Article, int], "list[str] | None"]
 """Rewrites one story in about N sentences, or gives None to read the extractive summary."""
 
-# --- Sentence splitting ----------------------------------------------------------------------
-
-# Words that start a new sentence when a page glued a caption to the text without a full stop
-# ("... at Sandown on Saturday Wright is now a pundit"). Pronouns and articles only: a proper
-# noun after a lower-case word is usually the same sentence. "A" starts one only before a word
-# that is not a preposition ("... in Group A on Saturday").
-_RESTART = (
-    r"The|A(?=\s(?!(?:on|in|at|of|and|or|to|for|by|with)\b)[a-z])|An|He|She|It|They|His|Her|"
-    r"Their|Its|But|And|In|On|At|After|As(?=\s[a-z])|This|These|That|Those|There|We|If|When|"
-    r"While|Today|Yesterday|During|However|Meanwhile|Speaking|According|Scroll|Pictured|Photo|"
-    r"Click|Read|Video|(?:It|That|There|Here|He|She)[’']s|(?:They|We)[’']re"
-)
-_FUSED = re.compile(rf"(?<=[a-z0-9%)’'\"”])\s+(?=(?:{_RESTART})\s)|(?<=[a-z0-9%)])\s+(?=[‘“][A-Z])")
-# A glue point after one of these words is grammar, not a missing full stop.
-_GLUE_WORDS = frozenset(
-    "the a an of in on at to by for from with and or but as than that said says told tells is "
-    "was are were be into about like called named nicknamed dubbed titled aka whose his her "
-    "their its our my your see visit when if what where how why who which do does did not "
-    "including during against between among across via featuring starring".split()
-)
-# What follows a glue point is a name, not a new sentence, when it is a run of capitalised words
-# that ends the sentence or a clause, or goes on with a preposition: "tells The Hollywood
-# Reporter.", "giant The Carlyle Group.", "read The Ugly Duckling to the young audience",
-# "perform “Takin’ It to the Streets.”". A caption's next sentence goes on in lower case ("The
-# German boss has ...", "The Arizona Department of Public Safety, who are ...").
-_CAPITALISED = r"[A-Z][\w’'&.-]*"
-_TITLE_RUN = rf"{_CAPITALISED}(?:\s(?:(?:of|and|the|an?|in|on|at|to|for|with|&)\s)*{_CAPITALISED})*"
-_AFTER_NAME = (
-    r"[.;:!?]|,(?!\swho\b)|$|\s[-–—]\s|\s(?:to|by|from|with|for|into|in|on|at|as|together)\b"
-)
-_NAME_AHEAD = re.compile(
-    rf"(?:The|An?|This)\s{_TITLE_RUN}(?={_AFTER_NAME})|[‘“]{_TITLE_RUN}[.,!?]?[”’](?![\w’])"
-)
-_SPACE = re.compile(r"\s+")
-# A quotation that closes without punctuation of its own and runs on in lower case is a name
-# (a song, a slogan) inside the sentence; speech closes on a comma or stop ("... late,” he said).
-_QUOTED_NAME = re.compile(r"[‘“](?:[^‘“”’]|’(?=\w)){1,80}(?<![,.!?…])[”’]\s+[a-z]")
-# pysbd leaves the closing quote of '"... from new EU countries."' on its own.
-_CLOSING_ONLY = re.compile(r"^[\"”’')\]]+$")
-# "... at 10 a.m. Friday, Dec. 6.", "at 9 a.m. ET to discuss ...": what follows a clock time's
-# "a.m." is the same sentence when it says which day, month or time zone.
-_CLOCK_END = re.compile(r"\b[ap]\.m\.$")
-_CLOCK_DETAIL = re.compile(
-    r"^(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|local\b"
-    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s\d"
-    r"|(?:[ECMP][SD]?T|GMT|BST|CES?T|UTC|AES?T|AEDT|IST|JST|HKT|SGT)\b)"
-)
-# "... rest of the UK.The line was closed": a full stop that lost its space on the page.
-_LOST_SPACE = re.compile(r"(?<=[A-Za-z]{2}[.!?])(?=[A-Z][a-z])")
-
-
-@lru_cache(maxsize=1)
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False)
-
-
-def _open_quote(text: str) -> bool:
-    if text.count("“") > text.count("”") or text.count('"') % 2:
-        return True
-    opens = len(re.findall(r"(?:^|\s)[‘']", text))
-    closes = len(re.findall(r"[’'](?=\s|$|[.,;:!?])", text))
-    return opens > closes
-
-
-def _split_fused(sentence: str) -> list[str]:
-    """Split where a page glued a caption to a sentence without a full stop."""
-    out: list[str] = []
-    start = 0
-    for match in _FUSED.finditer(sentence):
-        before = sentence[start : match.start()]
-        words = before.split()
-        if len(words) < 6 or words[-1].lower().strip("’'\"”") in _GLUE_WORDS:
-            continue
-        if _open_quote(before):
-            continue  # inside a quotation, a capital after a word is the speaker's own
-        if re.search(r",[\"”’']$", before):
-            continue  # '"... a sad song," Read said.': the speaker after the quotation
-        if _QUOTED_NAME.match(sentence, match.end()):
-            continue  # a title in quotes ("played “We’re Not Gonna Take It” from ..."), not speech
-        if _NAME_AHEAD.match(sentence, match.end()) or re.search(r"\w['’]s$", words[-1]):
-            continue  # "tells The Hollywood Reporter.", "Steven Covey’s The 7 Habits ..."
-        out.append(before.strip())
-        start = match.end()
-    out.append(sentence[start:].strip())
-    return [s for s in out if s]
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split text into sentences: abbreviations, initials, decimals and quotes are kept whole.
-
-    Newlines are hard boundaries, and a caption glued to the text without a full stop is
-    split off, so it can be recognised as page furniture.
-    """
-    out: list[str] = []
-    for paragraph in text.splitlines():
-        paragraph = _LOST_SPACE.sub(" ", _SPACE.sub(" ", paragraph)).strip()
-        if not paragraph:
-            continue
-        pieces: list[str] = []
-        for piece in _segmenter().segment(paragraph):
-            piece = piece.strip()
-            if pieces and (piece[:1] in (",", ";", ":") or _CLOSING_ONLY.match(piece)):
-                # pysbd ends a sentence at "St." in "8 Eighth St., after", and before a quote's
-                # closing mark
-                pieces[-1] += piece
-            elif pieces and _CLOCK_END.search(pieces[-1]) and _CLOCK_DETAIL.match(piece):
-                pieces[-1] += " " + piece
-            elif piece:
-                pieces.append(piece)
-        for sentence in pieces:
-            out.extend(_split_fused(sentence))
-    return [s for s in out if s]
-
-
-# --- What a sentence is ---------------------------------------------------------------------
-
-# Page furniture inside a sentence that is otherwise worth reading, taken out before it is read:
-# "Scroll down for video" glued in front of a caption, a caption label ("Wanted: Police in
-# Maryland have ..."), and where a photo puts someone ("Ann Lee (pictured) ...", "Gordon Brown,
-# pictured campaigning this week, has warned ...", "Mary Pat Christie, right, has quit ...").
-_SCROLL = re.compile(
-    r"^scroll down for (?:the )?videos?\s*(?:\.\.\.|…)?\s*(?=[A-Z‘'“\"])", re.IGNORECASE
-)
-_CAPTION_TITLE = re.compile(r"^[A-Z][\w'’-]*(?:\s[\w'’-]+){0,3}:\s(?=[A-Z])")
-_PHOTO_PLACE = re.compile(
-    r"\s*\((?:(?:pictured|not pictured|left|right|centre|center|above|below|top|bottom|inset|"
-    r"far|second|third|front|back|middle|from|main|stock|file)\b[^()]{0,30})\)",
-    re.IGNORECASE,
-)
-_PHOTO_ASIDE = re.compile(
-    r",\s(?:pictured\b[^,.]{0,50}|left|right|centre|center|above|below|top|bottom|inset),(?=\s)",
-    re.IGNORECASE,
-)
-_PAGE_ONLY = re.compile(
-    r"^(?:click|tap) (?:here|to)\b|^read (?:more|also|next)\b|^see also\b|^scroll down\b"
-    r"|^(?:watch|listen|related|advertisement|gallery|credit|updated|published)\b\s*:?"
-    r"|^(?:sign up|subscribe|follow us|share this|download (?:the|our) app)\b"
-    r"|^(?:image|photo|picture|video)(?: copyright| caption| source| credit)?\s*:"
-    r"|^(?:image|photo|picture) (?:copyright|caption|source|credit)\b|^copyright\b|^©"
-    r"|\((?:pictured|left|right|centre|center|above|below|top|bottom|inset|file)\)"
-    r"|\bpictured\b|\bposes? for\b|\b(?:photo|image|picture)s? (?:by|courtesy|credit)"
-    r"|\bgetty images\b|\bap photo\b|\bafp/|\breuters/|\bfile photo\b"
-    r"|\b(?:click|tap) here\b|\bread more\b|\bscroll down\b",
-    re.IGNORECASE,
-)
-# "Gruesome discovery: police found ..." is a caption label; "He said: '...'" is not.
-_CAPTION_LABEL = re.compile(r"^[A-Z][a-z'’]+(?:\s[a-z'’]+){0,3}:\s(?![‘'“\"])")
-_ATTRIBUTION = re.compile(
-    r"\b(?:said|says|say|told|tells|added|adds|according to|explained|insisted|claimed|claims|"
-    r"warned|warns|admitted|wrote|writes|tweeted|stated|asked|asks|replied|continued|"
-    r"announced|revealed|declared|noted|argued|insists)\b",
-    re.IGNORECASE,
-)
-_PRONOUN_START = re.compile(
-    r"^[\"'“‘]?(?:he|she|it|they|his|her|its|their|them|him|this|these|those|that|we|us|"
-    r"i|you)\b(?!['’]s\b)",
-    re.IGNORECASE,
-)
-_CONNECTIVE_START = re.compile(
-    r"^(?:but|and|however|meanwhile|also|so|yet|still|instead|although|though|then|or|"
-    r"moreover|furthermore|nevertheless|besides|likewise|similarly|thus|therefore)\b",
-    re.IGNORECASE,
-)
-# The pieces of a byline block above the story, as CNN/DailyMail pages give it: "By . Daily Mail
-# Reporter . PUBLISHED: . 09:34 EST, 3 March 2014 . | . UPDATED: . ...", "Last updated at 10:37
-# AM on 29th April 2011 .": a "By"/"PUBLISHED"/"UPDATED" line, or a short piece ending " .".
-_BYLINE_PIECE = re.compile(
-    r"^(?:by|published|updated|last updated)\b.{0,80}\s\.$|^\|?\s*\.$|^(?:\S+\s){0,7}\S*\s\.$",
-    re.IGNORECASE,
-)
-_QUOTE_START = re.compile(r"^[\"“‘']")
-_FULL_STOP = re.compile(r"[.!?…][\"'”’)\]]*$")
-_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|(?<!\w)[‘'][^‘’']*[’'](?!\w)")
-# Fewer words than this, and no full stop, is a heading or a stub; a caption without a full stop
-# says what happened in more ("Ann Lee celebrates the Springfield budget with teachers").
-_HEADING_WORDS = 8
-_TITLE_SMALL_WORDS = frozenset("a an the and or of in on at to for with by from v vs".split())
-_HERE_IS = re.compile(r"^here(?:[’']s| is| are)\b", re.IGNORECASE)
-# A list's bullet, or the dash a dateline left ("— Mike Glass threw ..."): not read. A list item
-# without a full stop is a fragment ("- Digital Crown", "- See it now: Apple").
-_LIST_MARK = re.compile(r"^[-–—•*·▪●►]+\s+")
-# Who speaks or what a result is for, as print labels it: "Q: ...", "DEAR ABBY: My husband ...",
-# "5-1A: Salina South diver ...". The rest is read without the label.
-_PRINT_LABEL = re.compile(
-    r"^(?:[A-Z]|[A-Z][A-Z'’.&-]+(?:\s[A-Z][A-Z'’.&-]+){0,3}|\d[\w-]*):\s(?=\S)"
-)
-# A reference to a source at the end of a sentence: "... the United States (1).", "... [12]."
-_CITATION = re.compile(r"\s*(?:\(\d{1,3}(?:[,–-]\s?\d{1,3})*\)|\[\d{1,3}\])(?=[.!?]?$)")
-# A sentence that points at what the bulletin does not read: a list or quote to follow ("Here
-# are the highlights:"), a table row, an address to type, a link ("You can view our open thread
-# here."), an affiliate notice.
-_POINTS_ELSEWHERE = re.compile(
-    r":$|^\||https?://|\bwww\.|[\w.+-]+@[\w-]+\.[a-z]{2,}"
-    r"|^(?:you can |to )?(?:also )?(?:read|view|see|find|watch|listen|subscribe|sign up|download"
-    r"|register|apply|donate|check|learn|get|follow)\b.*\bhere(?:[.!]?$|\s[-–—])"
-    r"|\bmay (?:earn|receive|get) (?:an? )?(?:small )?(?:affiliate )?commission\b"
-    r"|\bfor more stories\b",
-    re.IGNORECASE,
-)
-
-
-def _without_furniture(sentence: str) -> str:
-    """The sentence without the page's furniture in it: what is left is read as it stands."""
-    scroll = _SCROLL.match(sentence)
-    if scroll:
-        sentence = sentence[scroll.end() :]
-    sentence = _CITATION.sub("", sentence)
-    sentence = _PHOTO_PLACE.sub("", sentence)
-    # "Terry Martin, 48, pictured in 2012, shot ...": the aside's comma closes the age's.
-    sentence = _PHOTO_ASIDE.sub(
-        lambda m: "," if sentence[: m.start()].count(",") % 2 else "", sentence
-    )
-    label = _CAPTION_LABEL.match(sentence)
-    if not _FULL_STOP.search(sentence):  # a caption: "Ditching Wall Street: Mary Pat ..."
-        label = label or _CAPTION_TITLE.match(sentence)
-    if label and not _ATTRIBUTION.search(label.group(0)):
-        rest = sentence[label.end() :]
-        if len(rest.split()) >= _MIN_WORDS:
-            sentence = rest[:1].upper() + rest[1:]
-    printed = _PRINT_LABEL.match(sentence)  # also under a caption's: "Summary: 5-1A: Salina ..."
-    if printed and not _PAGE_ONLY.search(printed.group(0)):  # "WATCH: ..." is dropped whole
-        sentence = sentence[printed.end() :]
-    return _SPACE.sub(" ", sentence).strip()
-
-
-# An entry in a list under a person's name: "Christopher D. Battin: Dealing in cocaine, ..."
-# (a police blotter's charges, a transcript's speaker). Read out, it is a list, not news.
-_NAME_ENTRY = re.compile(r"^(?:[A-Z][a-z'’-]+|[A-Z]\.)(?:\s(?:[A-Z][a-z'’-]+|[A-Z]\.)){1,3}:\s")
-
-
-def _is_page_only(sentence: str) -> bool:
-    if _PAGE_ONLY.search(sentence) or _POINTS_ELSEWHERE.search(sentence):
-        return True
-    if _NAME_ENTRY.match(sentence):
-        return True
-    return bool(_CAPTION_LABEL.match(sentence)) and not _ATTRIBUTION.search(sentence[:40])
-
-
-def _heading(sentence: str) -> bool:
-    """A line without a full stop that heads what follows rather than telling it: a subhead ("The
-    New Space Race", "Here’s why stepping into an online leadership role is crucial"), a
-    pull-quote's speaker ("News industry analyst Ken Doctor"), a link. A page's caption without
-    a full stop is a whole sentence of news and stays ("Kilmarnock will confirm Gary Locke as
-    the club's new permanent manager on Friday")."""
-    if _FULL_STOP.search(sentence):
-        return False
-    words = [w for w in sentence.split() if any(c.isalpha() for c in w)]
-    content = [w for w in words if w not in _TITLE_SMALL_WORDS]
-    title_case = sum(w[0].isupper() for w in content) >= 0.8 * len(content)
-    return len(words) < _HEADING_WORDS or title_case or bool(_HERE_IS.match(sentence))
-
-
-def _quote_share(sentence: str) -> float:
-    return sum(len(m.group(0)) for m in _QUOTED.finditer(sentence)) / max(len(sentence), 1)
-
-
-def _unattributed_quote(sentence: str) -> bool:
-    """A quotation whose speaker is not named in the sentence itself."""
-    starts_quoted = bool(_QUOTE_START.match(sentence)) or _quote_share(sentence) > 0.6
-    return starts_quoted and not _ATTRIBUTION.search(sentence)
-
-
-def _dangling(sentence: str) -> bool:
-    """Starts with a pronoun or connective that needs an earlier sentence to make sense."""
-    return bool(_PRONOUN_START.match(sentence) or _CONNECTIVE_START.match(sentence))
-
-
 # --- Scoring --------------------------------------------------------------------------------
 
-_STOPWORDS = frozenset(
-    "a an the and or but if of to in on at by for with from as is are was were be been being "
-    "has have had do does did it its this that these those he she they we you i his her their "
-    "our your my him them us me who whom which what when where why how not no so than then "
-    "there here also into over after before about up out more most can could would should will "
-    "may might must said says say told".split()
-)
+# The cleaner's function words, less the quantifiers and intensifiers that carry a story's
+# meaning ("only", "all", "under"), plus the reporting verbs and modals every story is full of.
+_STOPWORDS = (
+    STOPWORDS
+    - frozenset(
+        "against all any just once only other own some such through too under until very "
+        "while".split()
+    )
+) | frozenset("for here may me might must say should told us".split())
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 # Weights of the features in ``_features``. Position leads (news puts the news first); the
 # headline, centrality and "later sentences come back to it" nudge the choice; a caption near
 # the top is a good line to read; a sentence that opens with a quotation, or runs past 45 words,
-# is a weaker lead. Chosen with cross-validated coordinate ascent on the summary benchmark's dev
-# set (``benchmarks/summary_fit.py``), keeping small weights the folds agreed on: richer fits
-# (length, numbers, capitalised names, first person, more position steps, word salience, a
-# learned ranker) gained in-sample and lost out of sample on CNN/DailyMail. ``caption_lead``
-# was fitted last with the others held (``--free caption_lead --start shipped --seeds 0,1``):
-# 9 of the 10 folds of two 5-fold splits chose 1.0 (one 0.3), CNN/DailyMail ROUGE-1 +0.4 out of
-# sample. It fades with position (exp(-i/3)) rather than stopping at a fixed place: a cut-off
-# after the 5th sentence scored best but after the 3rd or 8th lost 0.8 ROUGE-1, where the fade
-# scores within 0.15 of its best for any time constant from 2.5 to 3.5 and weight 0.8 to 1.2.
+# is a weaker lead. How they were fitted, and what was tried and dropped: the docstring of
+# ``benchmarks/summary_fit.py``.
 _WEIGHTS: dict[str, float] = {
     "log_position": -1.0,
     "title_overlap": 2.0,
@@ -336,7 +72,6 @@ _WEIGHTS: dict[str, float] = {
     "quote_start": -0.3,
     "long": -0.3,
 }
-_MIN_WORDS = 5
 _MAX_WORDS = 60
 _REDUNDANT = 0.5  # cosine similarity above which a sentence repeats one already chosen
 
@@ -410,8 +145,8 @@ def _features(sentences: list[str], title: str, sim: np.ndarray) -> dict[str, np
         # A picture caption near the top (the page glued it in without a full stop): on
         # DailyMail pages these restate the story's main fact in one short line. It counts
         # for less the further down it stands.
-        "caption_lead": each(lambda i, s: math.exp(-i / 3) * (not _FULL_STOP.search(s))),
-        "quote_start": each(lambda _, s: float(bool(_QUOTE_START.match(s)))),
+        "caption_lead": each(lambda i, s: math.exp(-i / 3) * (not FULL_STOP.search(s))),
+        "quote_start": each(lambda _, s: float(bool(QUOTE_START.match(s)))),
         "question": each(lambda _, s: float(s.rstrip().endswith(("?", ":")))),
     }
 
@@ -441,9 +176,9 @@ class _Ranked:
         # A story never opens on "He ..." or "But ...": bring in the best sentence before it
         # that can stand first; with none, open on the best one that can and read on (issue 4).
         chosen.sort()
-        if chosen and _dangling(self.sentences[chosen[0]]):
+        if chosen and dangling(self.sentences[chosen[0]]):
             first = chosen[0]
-            openers = [k for k in ranked if not _dangling(self.sentences[k])]
+            openers = [k for k in ranked if not dangling(self.sentences[k])]
             before = [k for k in openers if k < first]
             if before:
                 if len(chosen) == count:
@@ -465,44 +200,11 @@ class _Ranked:
         return any(self.similarity[i, j] > _REDUNDANT for j in chosen)
 
 
-MAX_RANKED_SENTENCES = 400
-"""Only an article's first 400 readable sentences are ranked (issue #14): the similarity matrix
-grows with the square of the count (537,447 sentences once asked for 2.1 TiB), and a story's
-summary comes from its opening anyway. 400 sentences is about 10,000 words."""
-
-
-def _readable_sentences(article: Article) -> list[str]:
-    """The body's first readable sentences, without datelines, bylines and page furniture."""
-    sentences: list[str] = []
-    for paragraph in article.body:
-        if len(sentences) >= MAX_RANKED_SENTENCES:
-            logger.warning(
-                "%s: only its first %d sentences are ranked for the summary",
-                article.title or article.origin,
-                MAX_RANKED_SENTENCES,
-            )
-            break
-        for sentence in split_sentences(paragraph):
-            if not sentences:
-                if _BYLINE_PIECE.match(sentence):
-                    continue
-                sentence = split_dateline(sentence)[0]
-            item = _LIST_MARK.match(sentence)
-            if item:
-                sentence = sentence[item.end() :]
-                if not _FULL_STOP.search(sentence):
-                    continue  # a list's fragment
-            sentence = _without_furniture(sentence)
-            if sentence and not _is_page_only(sentence) and not _heading(sentence):
-                sentences.append(sentence)
-    return sentences[:MAX_RANKED_SENTENCES]
-
-
 def _rank(
     article: Article, weights: dict[str, float] | None = None
 ) -> tuple[_Ranked, dict[str, np.ndarray]]:
     """Score every readable sentence; also gives the features (``benchmarks/`` fits on them)."""
-    sentences = _readable_sentences(article)
+    sentences = readable_sentences(article)
     if not sentences:
         empty = np.zeros(0)
         return _Ranked([], empty, empty.astype(bool), np.zeros((0, 0))), {}
@@ -512,8 +214,8 @@ def _rank(
     for name, weight in (_WEIGHTS if weights is None else weights).items():
         scores += weight * features[name]
     words = np.array([len(s.split()) for s in sentences])
-    readable = np.array([not _unattributed_quote(s) for s in sentences])
-    eligible = readable & (words >= _MIN_WORDS) & (words <= _MAX_WORDS)
+    readable = np.array([not unattributed_quote(s) for s in sentences])
+    eligible = readable & (words >= MIN_WORDS) & (words <= _MAX_WORDS)
     if not eligible.any():
         eligible = readable if readable.any() else np.ones(len(sentences), dtype=bool)
     return _Ranked(sentences, scores, eligible, sim), features
@@ -604,7 +306,7 @@ def _as_sentence(text: str) -> str:
 
 def _headline(article: Article) -> str | None:
     """The title as a spoken headline; None for a section label ("Opinion") or no title."""
-    title = without_label(_SPACE.sub(" ", article.title).strip())  # "Column: ...", "Dear Abby: ..."
+    title = without_label(SPACE.sub(" ", article.title).strip())  # "Column: ...", "Dear Abby: ..."
     if "|" in title:  # "Story | Site name": the site is page furniture
         title = title.split("|")[0].strip()
     elif article.source:
@@ -832,18 +534,12 @@ def write_script(
         cfg: the ``[script]`` settings.
         edition: edition name.
         date: the day the bulletin is for, said in the intro.
-        rewrite: writes a story for radio (an LLM); None uses ``[script.llm]`` when it has a URL.
-            Whenever it gives None, the extractive summary is read.
+        rewrite: writes a story for radio (``llm.llm_rewriter``); None reads the extractive
+            summaries. Whenever it gives None, the extractive summary is read.
 
     Raises:
         ScriptError: no article has anything to read.
     """
-    if rewrite is None and cfg.llm.url:
-        from .llm import rewrite_story
-
-        def rewrite(article: Article, sentences: int) -> list[str] | None:
-            return rewrite_story(article, sentences, cfg.llm)
-
     readable = []
     for article in articles:
         r = _rank(article)[0]

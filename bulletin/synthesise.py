@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from ._cache import cache_file, default_cache_dir, digest
+from ._wav import read_pcm16, write_pcm16
 from .config import VoiceConfig
 from .errors import SynthesisError
 from .models import SegmentAudio, SpeechSegment
@@ -362,28 +363,9 @@ def _cache_key(text: str, voice: Voice, cfg: VoiceConfig) -> str:
     return digest(settings, text)
 
 
-def _read_wav(path: Path) -> np.ndarray:
-    with wave.open(str(path), "rb") as wav:
-        if wav.getsampwidth() != 2 or wav.getnchannels() != 1:
-            raise ValueError(f"{path} is not 16-bit mono")
-        return np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
-
-
-def _write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
-    """Write a mono 16-bit WAV atomically (a reader never sees half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    with wave.open(str(partial), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes(samples.astype("<i2").tobytes())
-    os.replace(partial, path)
-
-
 def _cache_get(path: Path) -> np.ndarray | None:
     try:
-        samples = _read_wav(path)
+        samples = read_pcm16(path)
     except (OSError, EOFError, ValueError, wave.Error):
         return None
     try:
@@ -450,7 +432,7 @@ def _synthesise_texts(
         audio[text] = samples
         if use_cache:
             try:
-                _write_wav(cache_file(root, "speech", keys[text], ".wav"), samples, rate)
+                write_pcm16(cache_file(root, "speech", keys[text], ".wav"), samples, rate)
             except OSError as exc:
                 logger.warning("synthesis cache %s not writable: %s", root, exc)
         done(text, samples)
@@ -578,7 +560,7 @@ def synthesise_segments(
         segment = segments[index]
         audio, spans = _join_sentences(segment, spoken, rate, gap)
         wav_path = out_dir / f"segment-{index:03d}.wav"
-        _write_wav(wav_path, audio, rate)
+        write_pcm16(wav_path, audio, rate)
         results[index] = SegmentAudio(
             segment=segment,
             wav_path=wav_path,

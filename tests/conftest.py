@@ -7,15 +7,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pages import build_pages
 
 from bulletin.config import Settings, VoiceConfig
 from bulletin.models import BuildReport, SegmentAudio, SegmentKind, SpeechSegment
-from bulletin.pipeline import build_bulletin
 from bulletin.synthesise import Voice, resolve_voice, synthesise_segments
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 SEED = EXAMPLES / "qazaqtv-un-election-monitoring.txt"
+SPEAKING_FIXTURES = frozenset({"seed_edition", "speech", "served"})
+"""Fixtures that speak with the real voice (``served``: tests/test_podcast_clients.py)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses a fixture which speaks is a ``voice`` test too (``-m "not voice"``)."""
+    for item in items:
+        if SPEAKING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.voice)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -35,7 +44,7 @@ def seed_path() -> Path:
 def seed_edition(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
     """The seed page made into a bulletin by the real pipeline (Piper, ffmpeg), once."""
     out = tmp_path_factory.mktemp("seed-out")
-    return build_bulletin([SEED], Settings(), out, edition="seed", date=dt.date(2023, 3, 10))
+    return build_pages([SEED], Settings(), out, edition="seed", date=dt.date(2023, 3, 10))
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from clients import serving
 from typer.testing import CliRunner
 
 from bulletin.cli import app
@@ -25,22 +26,29 @@ REPO = Path(__file__).resolve().parent.parent
 runner = CliRunner()
 
 
-def _commands() -> list[str]:
+def _commands() -> dict[str, str]:
+    """Each command's name and the first line of its help, as written in cli.py."""
     import typer.main
 
     group = typer.main.get_command(app)
-    return sorted(group.commands)  # type: ignore[attr-defined]
+    commands = group.commands  # type: ignore[attr-defined]
+    return {name: (commands[name].help or "").strip().split("\n")[0] for name in sorted(commands)}
 
 
 def test_every_command_has_help_and_is_in_the_readme() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert {"build", "clean", "summarise", "script", "normalise", "voices"} <= set(_commands())
-    for name in _commands():
+    for name, summary in _commands().items():
+        assert summary, f"{name} has no help text"
         result = runner.invoke(app, [name, "--help"])
         assert result.exit_code == 0, result.output
+        shown = " ".join(result.output.split())  # as rich wrapped it
+        assert f" {name} [OPTIONS]" in shown  # its own usage line
+        assert " ".join(summary.split()) in shown, f"{name} --help does not say {summary!r}"
         assert re.search(rf"bulletin {name}\b", readme), f"README does not mention {name}"
 
 
+@pytest.mark.voice
 def test_build_prints_one_summary_line(tmp_path: Path, seed_path: Path) -> None:
     result = runner.invoke(
         app,
@@ -292,19 +300,8 @@ def test_serve_on_a_port_in_use_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_serve_on_port_0_prints_the_real_port(tmp_path: Path) -> None:
-    server = subprocess.Popen(
-        # --quiet too: the address is the one thing serve must say
-        [sys.executable, "-m", "bulletin", "-q", "serve", str(tmp_path), "--port", "0"],
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert server.stderr is not None
-        line = server.stderr.readline()
-        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        assert found, line
-        port = int(found.group(1))
+    with serving(tmp_path) as base:
+        port = int(base.rsplit(":", 1)[1].rstrip("/"))
         assert port != 0
         for _ in range(50):  # the server answers on the port it printed
             try:
@@ -314,11 +311,6 @@ def test_serve_on_port_0_prints_the_real_port(tmp_path: Path) -> None:
                 time.sleep(0.1)
         else:
             raise AssertionError(f"nothing listening on {port}")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        if server.stderr is not None:
-            server.stderr.close()
 
 
 @pytest.mark.voice

@@ -51,7 +51,25 @@ def test_a_partial_file_overrides_only_what_it_sets(tmp_path: Path) -> None:
             "[audio]\ncover = '/dev/null'\n",
             "audio.cover: is neither a PNG nor a JPEG image (got '/dev/null')",
         ),
+        (
+            "[feed]\ntitle_template = '{programme} {day}'\n",
+            "feed.title_template: has unknown fields day; use date, edition, programme, time, "
+            "weekday",
+        ),
+        (
+            "[feed]\nedition_title_template = '{programme'\n",
+            "feed.edition_title_template: is not a title template",
+        ),
         ("[script\n", "not valid TOML"),
+        ("[editions.morning]\nsources = [{ fodler = 'x' }]\n", "editions.morning.sources.0.fodler"),
+        (
+            "[editions.morning]\nsources = [{ folder = 'x', feed = 'http://a.example/' }]\n",
+            "exactly one of folder, urls or feed",
+        ),
+        ("[editions.morning]\nsources = [{ feed = 'ftp://a.example/' }]\n", "not an http"),
+        ("[editions.Morning]\nsources = [{ folder = 'x' }]\n", "lower-case"),
+        ("[editions.morning]\ntitel = 'x'\nsources = []\n", "editions.morning.titel"),
+        ("[nightly]\nlock_wait = 3\n", "nightly.lock_wait"),
     ],
     ids=[
         "unknown-key",
@@ -60,7 +78,15 @@ def test_a_partial_file_overrides_only_what_it_sets(tmp_path: Path) -> None:
         "bad-url",
         "missing-sound",
         "not-an-image",
+        "unknown-title-field",
+        "bad-title-template",
         "bad-toml",
+        "source-key",
+        "two-kinds",
+        "bad-source-url",
+        "edition-name",
+        "edition-key",
+        "nightly-key",
     ],
 )
 def test_mistakes_name_the_file_and_key(tmp_path: Path, text: str, message: str) -> None:

@@ -16,17 +16,18 @@ from mutagen.mp3 import MP3
 from typer.testing import CliRunner
 
 from bulletin._audio import FFMPEG
+from bulletin._images import default_cover
 from bulletin.cli import app
 from bulletin.config import AudioConfig, ProductionConfig, VoiceConfig
 from bulletin.export import (
     MAX_LINE_CHARS,
     build_chapters_json,
     build_webvtt,
-    default_cover,
     export_episode,
     inspect_mp3,
 )
-from bulletin.master import master_bulletin, measure_loudness
+from bulletin.loudness import measure_loudness
+from bulletin.master import master_bulletin
 from bulletin.models import BuildReport, Chapter, Cue, Episode, MasteredAudio, SegmentAudio
 
 pytestmark = pytest.mark.voice

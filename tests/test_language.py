@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bulletin.articles import clean_inputs
 from bulletin.config import VoiceConfig
 from bulletin.errors import InputError
 from bulletin.language import detect_language, unspeakable_reason
-from bulletin.pipeline import clean_inputs
 
 DATA = Path(__file__).resolve().parent / "data"
 RUSSIAN = DATA / "foreign" / "ru-budget.html"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bulletin.config import LLMConfig, ScriptConfig
-from bulletin.llm import rewrite_story
+from bulletin.llm import llm_rewriter, rewrite_story
 from bulletin.models import Article
 from bulletin.summarise import summarise_article, write_script
 
@@ -175,7 +175,8 @@ def test_unreachable_gives_none() -> None:
 
 
 def _story(cfg: ScriptConfig) -> list[str]:
-    script = write_script([ARTICLE], cfg, edition="e", date=dt.date(2025, 6, 1))
+    rewrite = llm_rewriter(cfg.llm)
+    script = write_script([ARTICLE], cfg, edition="e", date=dt.date(2025, 6, 1), rewrite=rewrite)
     return next(seg.sentences for seg in script.segments if seg.kind == "story")
 
 

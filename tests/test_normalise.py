@@ -85,6 +85,19 @@ CASES = [
     ("score", "Rybakina won the final 6-4, 6-2.", "Rybakina won the final six four, six two."),
     ("score", "Kairat beat Astana 2-0.", "Kairat beat Astana two nil."),
     ("score", "The match ended 3:1.", "The match ended three one."),
+    # issue 15: a points score is said with "to"; goals and games stay "two nil", "six four"
+    (
+        "score",
+        "Lakers hold off OKC 112-107",
+        "Lakers hold off O.K.C one hundred twelve to one hundred seven",
+    ),
+    (
+        "score",
+        "The Lakers beat the Thunder 112-107.",
+        "The Lakers beat the Thunder one hundred twelve to one hundred seven.",
+    ),
+    ("score", "Leinster won 24-17 in Dublin.", "Leinster won twenty four to seventeen in Dublin."),
+    ("score", "Kazakhstan won 10-0.", "Kazakhstan won ten nil."),
     # money
     ("money", "The startup raised $40m.", "The startup raised forty million dollars."),
     (
@@ -93,6 +106,23 @@ CASES = [
         "The company earned two point five billion dollars last year.",
     ),
     ("money", "Tickets cost €45 each.", "Tickets cost forty five euros each."),
+    # issue 15: a sum converted in brackets is said as the same sum, not a second one
+    (
+        "money",
+        "The deal is worth $12.9bn (£10bn).",
+        "The deal is worth twelve point nine billion dollars, or about ten billion pounds.",
+    ),
+    (
+        "money",
+        "A fine of €5m (about $5.4m) was set.",
+        "A fine of five million euros, or about five point four million dollars, was set.",
+    ),
+    (
+        "money",
+        "The bill was 470,000 KZT ($1,000).",
+        "The bill was four hundred seventy thousand tenge, or about one thousand dollars.",
+    ),
+    ("money", "He paid $5 (the fee).", "He paid five dollars, the fee."),
     ("money", "Entry costs £12.", "Entry costs twelve pounds."),
     ("money", "It costs $1.", "It costs one dollar."),
     ("money", "It costs $3.99.", "It costs three dollars and ninety nine cents."),
@@ -330,6 +360,12 @@ CASES = [
     ("acronym", "SAMRUK and the EBRD agreed.", "SAMRUK and the E.B.R.D agreed."),
     ("acronym", "The KazMunayGas deal.", "The KazMunayGas deal."),
     ("acronym", "The NGOs met the MPs.", "The N-G-O's met the M-P's."),
+    # issue 15: a plural is said one way however it is written
+    ("acronym", "Sales of SUVs rose.", "Sales of S-U-V's rose."),
+    ("acronym", "Sales of SUV's rose.", "Sales of S-U-V's rose."),
+    ("acronym", "Sales of SUV’s rose.", "Sales of S-U-V's rose."),
+    ("acronym", "Sales of S.U.V.s rose.", "Sales of S-U-V's rose."),
+    ("acronym", "The SUVs’ owners.", "The S-U-V's owners."),
     ("acronym", "The FT said so.", "The F.T said so."),
     ("acronym", "The G20 met.", "The G twenty met."),
     ("acronym", "The COVID-19 pandemic ended.", "The COVID nineteen pandemic ended."),

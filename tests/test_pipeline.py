@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
+from pages import build_pages
 
 from bulletin.config import ProductionConfig, Settings, VoiceConfig
 from bulletin.errors import AudioError, ConfigError, InputError, PublishError, SynthesisError
 from bulletin.models import BuildReport
-from bulletin.pipeline import build_bulletin
 
 NAVIGATION = ["read also", "popular", "samruk", "kazyna", "putintseva", "related news"]
 
@@ -81,11 +81,12 @@ def test_published_files_hold_no_local_paths(seed_edition: BuildReport, seed_pat
     assert [i["origin"] for i in manifest["inputs"]] == [seed_path.name]
 
 
+@pytest.mark.voice
 def test_the_mp3_comment_names_the_stories_read(tmp_path: Path, seed_path: Path) -> None:
     # The same page twice is one story read: the tag counts what was read, not what came in.
     copy = tmp_path / "copy.txt"
     copy.write_bytes(seed_path.read_bytes())
-    report = build_bulletin([seed_path, copy], Settings(), tmp_path / "out", edition="twice")
+    report = build_pages([seed_path, copy], Settings(), tmp_path / "out", edition="twice")
     assert [s.title for s in report.stories] == [
         "Kazakhstan calls UN to actively participate in election monitoring"
     ]
@@ -116,9 +117,10 @@ def _bad_inputs(folder: Path) -> list[Path]:
     return [empty, binary, index, folder / "missing.txt"]
 
 
+@pytest.mark.voice
 def test_bad_inputs_are_named_and_skipped(tmp_path: Path, seed_path: Path) -> None:
     bad = _bad_inputs(tmp_path)
-    report = build_bulletin([*bad, seed_path], Settings(), tmp_path / "out", edition="mixed")
+    report = build_pages([*bad, seed_path], Settings(), tmp_path / "out", edition="mixed")
     skipped = {Path(r.origin).name: r.reason for r in report.inputs if r.status == "skipped"}
     assert set(skipped) == {"empty.txt", "photo.html", "index.txt", "missing.txt"}
     # Each reason says what is wrong, without the file's name again (it is the origin).
@@ -133,7 +135,7 @@ def test_bad_inputs_are_named_and_skipped(tmp_path: Path, seed_path: Path) -> No
 def test_no_usable_input_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with pytest.raises(InputError, match="no usable article"):
-        build_bulletin(_bad_inputs(tmp_path), Settings(), out, edition="empty")
+        build_pages(_bad_inputs(tmp_path), Settings(), out, edition="empty")
     assert not (out / "empty").exists()
     assert not list(out.glob("*")) if out.exists() else True
 
@@ -146,6 +148,7 @@ def _children() -> set[int]:
     return {pid for pid in found if "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]}
 
 
+@pytest.mark.voice
 @pytest.mark.parametrize("use_cache", [None, False], ids=["cached", "streamed"])
 def test_a_failed_run_keeps_the_previous_edition(
     tmp_path: Path, seed_path: Path, seed_edition: BuildReport, use_cache: bool | None
@@ -163,7 +166,7 @@ def test_a_failed_run_keeps_the_previous_edition(
     settings = Settings(voice=VoiceConfig(name="broken", voices_dir=voices))
     before = _children()
     with pytest.raises(SynthesisError, match="broken"):
-        build_bulletin(
+        build_pages(
             [seed_path],
             settings,
             out,
@@ -177,6 +180,7 @@ def test_a_failed_run_keeps_the_previous_edition(
     assert (previous / "today.mp3").read_bytes() == seed_edition.mp3_path.read_bytes()
 
 
+@pytest.mark.voice
 def test_a_failed_rebuild_leaves_the_old_edition_listed(
     tmp_path: Path, seed_path: Path, seed_edition: BuildReport
 ) -> None:
@@ -186,7 +190,7 @@ def test_a_failed_rebuild_leaves_the_old_edition_listed(
     shutil.copytree(seed_edition.mp3_path.parent, out / "today")
     (out / "feed.xml").mkdir()  # the feed cannot be written: the re-build fails there
     with pytest.raises(PublishError, match="cannot publish"):
-        build_bulletin([seed_path], Settings(), out, edition="today", date=dt.date(2024, 1, 2))
+        build_pages([seed_path], Settings(), out, edition="today", date=dt.date(2024, 1, 2))
     assert (out / "today" / "manifest.json").is_file()
     assert not [p for p in (out / "today").iterdir() if p.name.endswith(".withdrawn")]
     assert (out / "today" / seed_edition.mp3_path.name).read_bytes() == (
@@ -205,14 +209,14 @@ def test_a_sound_file_that_is_not_sound_is_named_before_anything_is_spoken(
         update={"voice": settings.voice.model_copy(update={"cache_dir": cache})}
     )
     with pytest.raises(AudioError, match=r"\[production\] transition = .*notes.wav: not a sound"):
-        build_bulletin([seed_path], settings, tmp_path / "out")
+        build_pages([seed_path], settings, tmp_path / "out")
     assert not cache.exists()  # nothing was spoken first
 
 
 def test_unknown_voice_lists_the_known_ones(tmp_path: Path, seed_path: Path) -> None:
     settings = Settings(voice=VoiceConfig(name="nobody", voices_dir=tmp_path))
     with pytest.raises(SynthesisError, match=r"no voice named 'nobody' \(known: joe"):
-        build_bulletin([seed_path], settings, tmp_path / "out")
+        build_pages([seed_path], settings, tmp_path / "out")
 
 
 @pytest.mark.parametrize("edition", ["feed.xml", "index.html", ".hidden", "../x", "a/b", "logs"])
@@ -221,7 +225,7 @@ def test_a_bad_edition_name_is_refused_before_anything_is_written(
 ) -> None:
     out = tmp_path / "out"
     with pytest.raises(ConfigError, match="edition name"):
-        build_bulletin([seed_path], Settings(), out, edition=edition)
+        build_pages([seed_path], Settings(), out, edition=edition)
     assert not out.exists()
 
 
@@ -229,7 +233,7 @@ def test_an_output_folder_that_is_a_file_is_refused(tmp_path: Path, seed_path: P
     taken = tmp_path / "notes.txt"
     taken.write_text("mine\n", encoding="utf-8")
     with pytest.raises(PublishError, match="is a file, not a folder"):
-        build_bulletin([seed_path], Settings(), taken)
+        build_pages([seed_path], Settings(), taken)
     with pytest.raises(PublishError, match="is a file, not a folder"):
-        build_bulletin([seed_path], Settings(), taken / "out")
+        build_pages([seed_path], Settings(), taken / "out")
     assert taken.read_text(encoding="utf-8") == "mine\n"

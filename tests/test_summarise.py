@@ -16,7 +16,8 @@ from bulletin.cli import app
 from bulletin.config import ScriptConfig
 from bulletin.errors import ScriptError
 from bulletin.models import Article
-from bulletin.summarise import split_sentences, summarise_article, write_script
+from bulletin.sentences import split_sentences
+from bulletin.summarise import summarise_article, write_script
 
 DATE = dt.date(2023, 3, 10)
 
@@ -846,7 +847,7 @@ def test_a_very_long_article_is_ranked_on_its_opening_only(
 ) -> None:
     # Issue #14: the similarity matrix grew with the square of the sentence count, and a 50 MB
     # text file asked for 2.1 TiB. 6,000 sentences would need 288 MB; only 400 are ranked.
-    from bulletin.summarise import MAX_RANKED_SENTENCES
+    from bulletin.sentences import MAX_RANKED_SENTENCES
 
     rng = random.Random(14)
     words = "council budget school road water rates teachers union vote plan city".split()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 import wave
 from pathlib import Path
@@ -10,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bulletin._cache import prune_cache
 from bulletin.config import VoiceConfig
 from bulletin.errors import SynthesisError
 from bulletin.models import SegmentAudio, SpeechSegment
@@ -163,42 +161,6 @@ def test_a_voice_with_a_broken_config_is_not_listed(
     (tmp_path / "odd.onnx.json").write_text(config, encoding="utf-8")
     assert "odd" not in [v.name for v in list_voices(tmp_path)]
     assert "odd.onnx.json is not a Piper voice config" in caplog.text
-
-
-def test_prune_cache_by_age_and_size(tmp_path: Path) -> None:
-    folder = tmp_path / "speech" / "ab"
-    folder.mkdir(parents=True)
-    old, new = folder / "old.wav", folder / "new.wav"
-    old.write_bytes(b"x" * 1000)
-    new.write_bytes(b"x" * 1000)
-    long_ago = time.time() - 10 * 86400
-    os.utime(old, (long_ago, long_ago))
-    assert prune_cache(tmp_path).files == 2
-    stats = prune_cache(tmp_path, older_than_days=5)
-    assert (stats.removed_files, old.exists(), new.exists()) == (1, False, True)
-    stats = prune_cache(tmp_path, max_size_mb=0)
-    assert stats.removed_files == 1 and not new.exists()
-
-
-def test_prune_cache_keeps_or_removes_an_entry_whole(tmp_path: Path) -> None:
-    # A cached programme is a .wav and its .json, used together: a size cut between them would
-    # leave half an entry.
-    def entry(name: str, wav_bytes: int, age_s: float, json_age_s: float) -> tuple[Path, Path]:
-        folder = tmp_path / "master" / name[:2]
-        folder.mkdir(parents=True, exist_ok=True)
-        wav, meta = folder / f"{name}.wav", folder / f"{name}.json"
-        wav.write_bytes(b"x" * wav_bytes)
-        meta.write_bytes(b"{}")
-        now = time.time()
-        os.utime(wav, (now - age_s, now - age_s))
-        os.utime(meta, (now - json_age_s, now - json_age_s))
-        return wav, meta
-
-    recent = entry("aa-recent", 3000, age_s=0, json_age_s=3 * 86400)  # its .json written long ago
-    older = entry("bb-older", 1000, age_s=86400, json_age_s=86400)
-    stats = prune_cache(tmp_path, max_size_mb=0.0035)
-    assert (stats.files, stats.removed_files) == (4, 2)
-    assert all(p.exists() for p in recent) and not any(p.exists() for p in older)
 
 
 _HOLD_WORKERS = """

@@ -1,0 +1,62 @@
+"""The output folder's guarantees (_files): one lock owner, recovery after a kill, whole swaps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bulletin._files import (
+    LOCK_NAME,
+    lock_output,
+    publish_dir,
+    recover_output,
+    withdraw_edition,
+)
+from bulletin.errors import LockError
+
+
+def test_the_lock_has_one_owner_even_within_a_process(tmp_path: Path) -> None:
+    with lock_output(tmp_path, wait_s=0):
+        assert (tmp_path / LOCK_NAME).is_file()
+        with pytest.raises(LockError, match="another bulletin run holds the lock"):
+            with lock_output(tmp_path, wait_s=0.3):
+                pass
+    assert not (tmp_path / LOCK_NAME).exists()  # tidied away by its holder
+    with lock_output(tmp_path, wait_s=0):  # free again
+        pass
+
+
+def test_recovery_tidies_what_a_killed_run_left(tmp_path: Path) -> None:
+    (tmp_path / ".staging-2026-11-28-morning-abc").mkdir()
+    (tmp_path / ".staging-2026-11-28-morning-abc" / "part.mp3").write_bytes(b"half")
+    (tmp_path / ".feed.xml.x1y2.tmp").write_text("<rss", encoding="utf-8")
+    (tmp_path / ".old-2026-11-27-morning-4242").mkdir()  # swap cut short: the edition is gone
+    (tmp_path / ".old-2026-11-27-morning-4242" / "manifest.json").write_text("{}")
+    (tmp_path / "2026-11-26-morning").mkdir()
+    (tmp_path / ".old-2026-11-26-morning-4242").mkdir()  # swap finished: just old files
+    withdrawn = tmp_path / "2026-11-25-morning"  # taken out of the feed for a replacement
+    withdrawn.mkdir()
+    (withdrawn / "manifest.json").write_text("{}", encoding="utf-8")
+    assert withdraw_edition(withdrawn) and not (withdrawn / "manifest.json").exists()
+    done = recover_output(tmp_path)
+    assert len(done) == 5
+    assert (withdrawn / "manifest.json").is_file()  # the replacement never came: put it back
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "2026-11-25-morning",
+        "2026-11-26-morning",
+        "2026-11-27-morning",
+    ]
+    assert (tmp_path / "2026-11-27-morning" / "manifest.json").is_file()
+
+
+def test_publishing_a_folder_swaps_it_in_whole(tmp_path: Path) -> None:
+    target = tmp_path / "2026-11-28-morning"
+    target.mkdir()
+    (target / "old.mp3").write_bytes(b"old")
+    staging = tmp_path / ".staging-x"
+    staging.mkdir()
+    (staging / "new.mp3").write_bytes(b"new")
+    publish_dir(staging, target)
+    assert [p.name for p in target.iterdir()] == ["new.mp3"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-11-28-morning"]
