@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 from mutagen.id3 import ID3
 
-from bulletin._audio import FFMPEG
+from bulletin.loudness import FFMPEG
 
 REPO = Path(__file__).resolve().parent.parent
 DEV = REPO.parent / "shared" / "corpus" / "cleaning" / "dev"

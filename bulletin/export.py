@@ -43,12 +43,18 @@ from mutagen.id3 import (
 )
 from mutagen.mp3 import MP3, HeaderNotFoundError
 
-from ._audio import FFMPEG
 from ._cache import cache_file, digest, fetch, store
 from ._images import default_cover, image_type
 from .config import AudioConfig
 from .errors import AudioError
-from .loudness import MIX_RATE_HZ, Loudness, TruePeakMeter, measure_loudness, parse_ebur128
+from .loudness import (
+    FFMPEG,
+    MIX_RATE_HZ,
+    Loudness,
+    TruePeakMeter,
+    measure_loudness,
+    parse_ebur128,
+)
 from .master import correct_loudness
 from .models import Chapter, Cue, Episode, MasteredAudio
 

@@ -13,14 +13,18 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import imageio_ffmpeg
 import numpy as np
 
-from ._audio import FFMPEG
 from .errors import AudioError
+
+FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+"""The ffmpeg that comes with imageio-ffmpeg: no system ffmpeg is needed."""
 
 __all__ = [
     "BLOCK",
     "EBUR128_ARGS",
+    "FFMPEG",
     "MIX_RATE_HZ",
     "Loudness",
     "TruePeakMeter",

@@ -16,8 +16,8 @@ import contextlib
 import functools
 import logging
 import os
-import subprocess
 import time
+import warnings
 import wave
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,13 +25,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ._audio import FFMPEG
 from ._cache import cache_file, digest, fetch, store
 from ._wav import read_wav
 from .config import ProductionConfig, VoiceConfig
 from .errors import AudioError
 from .loudness import (
     BLOCK,
+    FFMPEG,
     MIX_RATE_HZ,
     Loudness,
     block_power,
@@ -43,6 +43,17 @@ from .loudness import (
     true_peak,
 )
 from .models import Chapter, Cue, MasteredAudio, SegmentAudio
+
+with warnings.catch_warnings():
+    # pydub warns as it is imported, about things that do not concern us; pytest makes warnings
+    # errors. It looks for ffmpeg on PATH (we give it imageio-ffmpeg's just below), and on Python
+    # 3.11-3.12 it imports the deprecated audioop (audioop-lts replaces it from 3.13).
+    warnings.filterwarnings("ignore", "Couldn't find ffmpeg or avconv", RuntimeWarning)
+    warnings.filterwarnings("ignore", "'audioop' is deprecated", DeprecationWarning)
+    from pydub import AudioSegment
+    from pydub.exceptions import CouldntDecodeError
+
+AudioSegment.converter = FFMPEG
 
 __all__ = [
     "MIX_RATE_HZ",
@@ -110,16 +121,45 @@ def _dither() -> np.ndarray:
     return _read_only(noise)
 
 
+def _read_sound(path: Path, seconds: float | None = None) -> np.ndarray:
+    """Any sound file ffmpeg reads (or its first ``seconds``), as mono float samples at
+    ``MIX_RATE_HZ``, read by pydub.
+
+    ``from_file_using_temporary_files`` and not ``from_file``: ``from_file`` asks ffprobe, which
+    imageio-ffmpeg does not ship, for the sample format unless a decoder is forced, and a forced
+    decoder reads only its own format. The temporary-file path runs only ffmpeg (16-bit WAV out).
+
+    Raises:
+        CouldntDecodeError: ffmpeg cannot read it as sound.
+        OSError: it cannot be opened.
+    """
+    sound = AudioSegment.from_file_using_temporary_files(str(path), duration=seconds)
+    frames = np.asarray(sound.get_array_of_samples(), dtype=np.float32)
+    mono = frames.reshape(-1, sound.channels).mean(axis=1) / float(
+        1 << (8 * sound.sample_width - 1)
+    )
+    return np.asarray(_resample(mono, sound.frame_rate), dtype=np.float32)
+
+
 def _decode(path: Path) -> np.ndarray:
-    """Any sound file ffmpeg reads, as mono float samples at ``MIX_RATE_HZ``."""
+    """A sound file the settings name, as mono float samples at ``MIX_RATE_HZ``."""
     if not path.is_file():
         raise AudioError(f"sound file {path} not found")
-    command = [FFMPEG, "-hide_banner", "-loglevel", "error", "-i", str(path)]
-    command += ["-ac", "1", "-ar", str(MIX_RATE_HZ), "-f", "f32le", "-"]
-    result = subprocess.run(command, capture_output=True, check=False)
-    if result.returncode != 0:
-        raise AudioError(f"cannot decode {path}: {result.stderr.decode(errors='replace').strip()}")
-    return np.frombuffer(result.stdout, dtype="<f4").copy()
+    try:
+        return _read_sound(path)
+    except (CouldntDecodeError, OSError) as e:
+        raise AudioError(f"cannot decode {path}: {_reason(e)}") from e
+
+
+def _reason(error: Exception) -> str:
+    """ffmpeg's last word on a file it could not read (pydub quotes all that ffmpeg said)."""
+    if not isinstance(error, CouldntDecodeError):
+        return str(error)
+    lines = [line for line in str(error).strip().splitlines() if line.strip()]
+    last = lines[-1] if lines else ""
+    if last.startswith(("Decoding failed", "Output from")):
+        return "no sound in it"  # ffmpeg said nothing
+    return last.split("] ", 1)[-1]
 
 
 def check_sound_files(cfg: ProductionConfig) -> None:
@@ -134,16 +174,13 @@ def check_sound_files(cfg: ProductionConfig) -> None:
         path: Path | None = getattr(cfg, key)
         if path is None:
             continue
-        command = [FFMPEG, "-hide_banner", "-loglevel", "error", "-i", str(path)]
-        command += ["-map", "0:a:0", "-t", "0.1", "-f", "null", "-"]  # its first audio stream
-        result = subprocess.run(command, capture_output=True, check=False)
-        if result.returncode != 0:
-            lines = result.stderr.decode(errors="replace").strip().splitlines()
-            reason = lines[-1].split("] ", 1)[-1] if lines else "no sound in it"
+        try:
+            _read_sound(path, seconds=0.1)
+        except (CouldntDecodeError, OSError) as e:
             raise AudioError(
-                f"[production] {key} = {path}: not a sound file ffmpeg can read ({reason}); "
+                f"[production] {key} = {path}: not a sound file ffmpeg can read ({_reason(e)}); "
                 "give a WAV, MP3, FLAC or OGG file"
-            )
+            ) from e
 
 
 def _resample(samples: np.ndarray, rate: int) -> np.ndarray:

@@ -15,7 +15,6 @@ from mutagen.id3 import APIC, ID3, TIT2, CTOCFlags
 from mutagen.mp3 import MP3
 from typer.testing import CliRunner
 
-from bulletin._audio import FFMPEG
 from bulletin._images import default_cover
 from bulletin.cli import app
 from bulletin.config import AudioConfig, ProductionConfig, VoiceConfig
@@ -26,7 +25,7 @@ from bulletin.export import (
     export_episode,
     inspect_mp3,
 )
-from bulletin.loudness import measure_loudness
+from bulletin.loudness import FFMPEG, measure_loudness
 from bulletin.master import master_bulletin
 from bulletin.models import BuildReport, Chapter, Cue, Episode, MasteredAudio, SegmentAudio
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import subprocess
 import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from bulletin._images import default_cover
 from bulletin.config import ProductionConfig, VoiceConfig
 from bulletin.errors import AudioError
-from bulletin.loudness import MIX_RATE_HZ, loudness_lufs, measure_loudness
-from bulletin.master import ProgrammeMaster, loudness_target, master_bulletin
+from bulletin.loudness import FFMPEG, MIX_RATE_HZ, loudness_lufs, measure_loudness
+from bulletin.master import ProgrammeMaster, check_sound_files, loudness_target, master_bulletin
 from bulletin.models import MasteredAudio, SegmentAudio
 
 pytestmark = pytest.mark.voice
@@ -139,6 +141,57 @@ def test_a_missing_sound_file_is_an_audio_error(speech: list[SegmentAudio], tmp_
     sting.unlink()  # gone since the settings were read
     with pytest.raises(AudioError, match="nope.wav"):
         master_bulletin(speech, _no_cache(), cfg, tmp_path / "b.wav")
+
+
+def _tone_by_ffmpeg(path: Path, rate: int, channels: int) -> Path:
+    """1.5 s of 1 kHz, encoded by ffmpeg in the format the name says."""
+    source = f"sine=frequency=1000:duration=1.5:sample_rate={rate}"
+    command = [FFMPEG, "-loglevel", "error", "-f", "lavfi", "-i", source, "-ac", str(channels)]
+    subprocess.run([*command, str(path)], check=True)
+    return path
+
+
+def test_sounds_in_another_format_and_rate_are_read_at_the_mix_rate(
+    speech: list[SegmentAudio], tmp_path: Path
+) -> None:
+    t = np.arange(MIX_RATE_HZ * 3 // 2) / MIX_RATE_HZ
+    wav = _write(tmp_path / "tone.wav", 0.1 * np.sin(2 * np.pi * 1000 * t))
+    mp3 = _tone_by_ffmpeg(tmp_path / "tone.mp3", 22050, 2)
+    ogg = _tone_by_ffmpeg(tmp_path / "tone.ogg", 48000, 1)
+    stereo = _tone_by_ffmpeg(tmp_path / "tone-22k-stereo.wav", 22050, 2)
+    results = []
+    for sting in (wav, mp3, ogg, stereo):
+        cfg = ProductionConfig(intro_sting=sting, outro_sting=sting, transition=sting)
+        check_sound_files(cfg)
+        results.append(master_bulletin(speech, _no_cache(), cfg, tmp_path / f"{sting.name}.wav"))
+    expected = results[0]
+    for sting, result in zip((mp3, ogg, stereo), results[1:], strict=True):
+        # Read at another rate, a 1.5 s sting would be 0.75 s or 3 s long, and 500 Hz or 2 kHz.
+        assert abs(result.duration_ms - expected.duration_ms) < 100, sting.name
+        for got, want in zip(result.chapters, expected.chapters, strict=True):
+            assert abs(got.start_ms - want.start_ms) < 100, sting.name
+        samples = _read(result.wav_path)
+        at = expected.chapters[1].start_ms - 700  # the transition before the first story
+        assert _level_at(samples, 1000, at) > 10 * _level_at(samples, 500, at), sting.name
+        assert _level_at(samples, 1000, at) > 10 * _level_at(samples, 2000, at), sting.name
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("notes.wav", b"not a sound\n"), ("empty.mp3", b""), ("cover.ogg", default_cover())],
+)
+def test_a_file_that_is_not_sound_is_named_with_its_setting(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    sound = _tone_by_ffmpeg(tmp_path / "tone.flac", 44100, 1)
+    check_sound_files(ProductionConfig(intro_sting=sound, music_bed=sound))
+    cfg = ProductionConfig(intro_sting=sound, music_bed=sound, outro_sting=path)
+    message = rf"\[production\] outro_sting = .*{name}: not a sound file ffmpeg can read \(.+\)"
+    with pytest.raises(AudioError, match=message):
+        check_sound_files(cfg)
+    check_sound_files(cfg.model_copy(update={"stings": False}))  # then it is not played
 
 
 def test_segments_mastered_as_they_come_make_the_same_programme(
