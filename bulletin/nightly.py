@@ -406,11 +406,50 @@ def _plan(
             sources=sources,
             stories=choices,
         )
+    kept = _kept_for_failed_sources(run, gathered, ledger, manifest)
+    if kept is not None:
+        return run.outcome("unchanged", kept, sources=sources, stories=choices)
     if dry_run:
         return run.outcome(
             "planned", f"would make {run.folder} from {stories}", sources=sources, stories=choices
         )
     return _Plan(selection, fingerprint, ledger)
+
+
+def _kept_for_failed_sources(
+    run: _EditionRun, gathered: _Gathered, ledger: Ledger, manifest: Path
+) -> str | None:
+    """Why today's edition stays as it is, if a re-made one would lose stories (issue 14).
+
+    A story the published edition reads is never dropped because its source (or its page)
+    failed this time: the edition is left as it is, and the run says which source failed.
+    """
+    if not manifest.is_file():
+        return None
+    failed = {s.source: s.reason or "failed" for s in gathered.failed}
+    failed_pages = {i.origin: i.reason or "failed" for i in gathered.fetched.inputs}
+    lost: dict[str, list[str]] = {}
+    for story in ledger.stories.values():
+        if story.edition != run.folder:
+            continue
+        if story.source is not None and story.source in failed:
+            lost.setdefault(f"source {story.source} ({failed[story.source]})", []).append(
+                story.title
+            )
+        elif story.origin is not None and story.origin in failed_pages:
+            lost.setdefault(f"page {story.origin} ({failed_pages[story.origin]})", []).append(
+                story.title
+            )
+    if not lost:
+        return None
+    count = sum(len(titles) for titles in lost.values())
+    why = "; ".join(lost)
+    message = (
+        f"kept {run.folder} as it is: {counted(count, 'story', 'stories')} in it could not be "
+        f"read again, {why}; run again when it answers"
+    )
+    logger.warning("run: %s", message)
+    return message
 
 
 def _make(

@@ -420,6 +420,43 @@ def test_failing_sources_are_survived_with_clear_logs(server: NewsServer, tmp_pa
     assert "HTTP 500" in skipped["failing"]
 
 
+@pytest.mark.voice
+@pytest.mark.slow
+def test_a_rerun_while_a_source_hangs_leaves_the_days_edition_as_it_is(
+    server: NewsServer, tmp_path: Path
+) -> None:
+    # Issue 14, case 4: a re-run with one feed hanging made "1 story" of a 2-story edition,
+    # exit 0, under the same guid and MP3 URL.
+    out = tmp_path / "out"
+    feed = (REPO / "tests/data/feeds/one.rss").read_text(encoding="utf-8")
+    other = feed.replace("un-election-monitoring", "wework-layoffs").replace(
+        "Kazakhstan calls UN to actively participate in election monitoring",
+        "Major WeWork layoffs to begin today",
+    )
+    server.overrides["/slow/two.rss"] = other.replace("{{BASE}}", server.base).encode()
+    server.slow_s = 0.0
+    sources: list[dict[str, object]] = [
+        {"feed": server.url("/feeds/one.rss"), "name": "one"},
+        {"feed": server.url("/slow/two.rss"), "name": "two"},
+    ]
+    settings = _settings(out, sources, target_minutes=3)
+    folder = out / "2026-11-28-morning"
+    with httpx.Client() as client:
+        first = run_editions(settings, date=dt.date(2026, 11, 28), client=client)
+        assert first.editions[0].report is not None
+        assert len(first.editions[0].report.stories) == 2
+        published = {p.name: p.read_bytes() for p in folder.iterdir()}
+        feed_before = (out / "feed.xml").read_bytes()
+        server.slow_s = 3.0  # longer than the timeout: the feed hangs
+        again = run_editions(settings, date=dt.date(2026, 11, 28), client=client)
+    [edition] = again.editions
+    assert edition.status == "unchanged" and again.exit_code == 2, edition.message
+    assert "source two" in edition.message and "timed out" in edition.message
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == published
+    assert (out / "feed.xml").read_bytes() == feed_before
+    assert "source two" in again.logs[0].read_text(encoding="utf-8")
+
+
 def test_every_source_failing_fails_the_run(server: NewsServer, tmp_path: Path) -> None:
     settings = _settings(tmp_path / "out", [{"feed": server.url("/fail/news.rss")}])
     with httpx.Client() as client:
