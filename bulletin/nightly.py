@@ -25,7 +25,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Literal
 
-from ._files import STATE_DIR, lock_output
+from ._files import STATE_DIR, lock_output, published_mp3
 from .articles import clean_pages
 from .config import EditionConfig, NightlyConfig, Settings, VoiceConfig
 from .errors import BulletinError, ConfigError, LockError
@@ -187,8 +187,11 @@ def _check_shared_feeds(settings: Settings, names: list[str]) -> None:
 
 
 def _feed_lists(out_dir: Path, folder: str) -> bool:
+    """Whether the feed lists the edition's current MP3 (not an older version of it)."""
+    mp3 = published_mp3(out_dir / folder)
+    link = f"{folder}/{mp3.name if mp3 else ''}"
     try:
-        return f"{folder}/".encode() in (out_dir / "feed.xml").read_bytes()
+        return link.encode() in (out_dir / "feed.xml").read_bytes()
     except OSError:
         return False
 
