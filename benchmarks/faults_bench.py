@@ -2,7 +2,8 @@
 
 Usage (from the repository root)::
 
-    python benchmarks/faults_bench.py                # every case (two builds: about 2 minutes)
+    python benchmarks/faults_bench.py                # every case (builds, kills: about 3 minutes)
+    python benchmarks/faults_bench.py --kills-only   # case 5 only (under a minute)
     python benchmarks/faults_bench.py --skip-builds  # the cases without synthesis (seconds)
 
 Cases, each printing one or two lines:
@@ -18,6 +19,11 @@ Cases, each printing one or two lines:
 6. Language: a Russian page beside an English one: the reason it is skipped, and the time.
 7. Paths: whether any published file of the edition built in case 1 holds a local path.
 8. Ranges: ``bulletin serve`` answering malformed ``Range`` headers: the status of each.
+5. Kills: a ``bulletin run`` replacing the day's edition (two editions in the feed) is killed
+   with SIGKILL at each of its log lines in turn, from the same starting output each time. After
+   every kill, ``feed.xml`` must list at least the editions it listed before, each enclosure
+   present at its stated size. (Case 4 is a test: ``tests/test_nightly.py``.) Under a minute;
+   ``--kills-only`` runs just this case.
 """
 
 from __future__ import annotations
@@ -26,12 +32,15 @@ import argparse
 import os
 import random
 import resource
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import httpx
 
@@ -186,19 +195,120 @@ def case_ranges(work: Path, env: dict[str, str]) -> None:
         serving.wait(timeout=10)
 
 
+def _feed_state(out: Path) -> tuple[set[str], list[str]]:
+    """The editions the feed lists, and what is wrong with its enclosures."""
+    root = ET.fromstring((out / "feed.xml").read_bytes())
+    editions: set[str] = set()
+    problems: list[str] = []
+    for item in root.findall("./channel/item"):
+        enclosure = item.find("enclosure")
+        if enclosure is None:
+            problems.append("an item without an enclosure")
+            continue
+        rel = unquote(urlsplit(enclosure.get("url", "")).path).lstrip("/")
+        editions.add(rel.split("/")[0])
+        path = out / rel
+        if not path.is_file():
+            problems.append(f"{rel} missing")
+        elif path.stat().st_size != int(enclosure.get("length", "-1")):
+            problems.append(f"{rel} is {path.stat().st_size} bytes, not {enclosure.get('length')}")
+    return editions, problems
+
+
+def _killed_at(command: list[str], env: dict[str, str], line_no: int | None) -> list[str]:
+    """Run ``command``, SIGKILL it as it prints its ``line_no``-th log line; the lines seen."""
+    seen: list[str] = []
+    with subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+    ) as proc:
+        assert proc.stderr is not None
+        for raw in proc.stderr:
+            seen.append(raw.decode("utf-8", "replace").rstrip())
+            if line_no is not None and len(seen) == line_no:
+                proc.kill()
+                break
+    return seen
+
+
+def case_kills(work: Path, env: dict[str, str]) -> None:
+    pages = REPO / "tests" / "data" / "pages"
+    articles = work / "kill-articles"
+    articles.mkdir()
+    for name in ("harbour-wind-farm.txt", "library-reopens.txt"):
+        shutil.copy(pages / name, articles / name)
+    out = work / "kill-out"
+    config = work / "kill.toml"
+    config.write_text(
+        f"""
+[nightly]
+out = "{out}"
+repeat_after_days = 0
+[script]
+sentences_per_story = 1
+[editions.morning]
+target_minutes = 2
+sources = [{{ folder = "{articles}" }}]
+""",
+        encoding="utf-8",
+    )
+    env = {**env, "PYTHONUNBUFFERED": "1"}
+
+    def command(day: str) -> list[str]:
+        return [*BULLETIN, "run", "-c", str(config), "--date", day]
+
+    for day in ("2026-11-27", "2026-11-28"):
+        subprocess.run(command(day), capture_output=True, env=env, check=True)
+    shutil.copy(pages / "storm-rail.txt", articles / "storm-rail.txt")  # a new story: replace
+    before, problems = _feed_state(out)
+    assert len(before) == 2 and not problems, (before, problems)
+    start = work / "kill-start"
+    shutil.copytree(out, start)
+    started = time.perf_counter()
+    lines = _killed_at(command("2026-11-28"), env, None)  # a whole replacing run
+    full_s = time.perf_counter() - started
+    bad: list[str] = []
+    started = time.perf_counter()
+    for line_no in range(1, len(lines) + 1):
+        shutil.rmtree(out)
+        shutil.copytree(start, out)
+        seen = _killed_at(command("2026-11-28"), env, line_no)
+        editions, problems = _feed_state(out)
+        if not before <= editions or problems:
+            where = seen[-1][-70:] if seen else "?"
+            bad.append(f"line {line_no} ({where}): {sorted(editions)} {problems}")
+    kills_s = time.perf_counter() - started
+    # And the run after the last kill completes the replacement.
+    finished = subprocess.run(command("2026-11-28"), capture_output=True, env=env, check=False)
+    editions, problems = _feed_state(out)
+    print(
+        f"5. kill -9: a replacing run ({full_s:.1f} s, {len(lines)} log lines) killed at each "
+        f"line: {len(lines) - len(bad)}/{len(lines)} feeds kept both editions with every "
+        f"enclosure at its size ({kills_s:.0f} s); the next run exited {finished.returncode}, "
+        f"feed {sorted(editions)}, {len(problems)} problems"
+    )
+    for line in bad:
+        print(f"   FAILED at {line}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--skip-builds", action="store_true", help="no synthesis (case 1, 7)")
+    parser.add_argument("--skip-builds", action="store_true", help="no synthesis (case 1, 5, 7)")
+    parser.add_argument("--kills-only", action="store_true", help="only case 5 (kill -9)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="faults-bench-") as tmp:
         work = Path(tmp)
         env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
+        if args.kills_only:
+            case_kills(work, env)
+            return
         out = case_size(work, env, builds=not args.skip_builds)
         case_encoding(work)
         case_feeds()
         case_language()
         case_paths(out, work)
         case_ranges(work, env)
+        if not args.skip_builds:
+            case_kills(work, env)
 
 
 if __name__ == "__main__":

@@ -13,14 +13,17 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from .errors import LockError
 
@@ -30,6 +33,7 @@ __all__ = [
     "fsync_dir",
     "lock_output",
     "publish_dir",
+    "published_mp3",
     "recover_output",
     "withdraw_edition",
     "write_atomic",
@@ -132,6 +136,43 @@ def publish_dir(staging: Path, target: Path) -> None:
         fsync_dir(target.parent)
 
 
+def published_mp3(folder: Path) -> Path | None:
+    """The MP3 an edition folder's ``manifest.json`` names, if both are there."""
+    try:
+        raw = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+        mp3 = folder / Path(str(raw["mp3_path"])).name
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return mp3 if mp3.is_file() else None
+
+
+def _stale_mp3s(out_dir: Path) -> list[str]:
+    """Delete an edition's old MP3s left by a run killed after a replacement (issue 14).
+
+    Kept: the one its manifest names, and any the feed on disk still lists.
+    """
+    done: list[str] = []
+    try:
+        feed = (out_dir / "feed.xml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        feed = ""
+    for entry in sorted(out_dir.iterdir()):
+        if entry.name.startswith(".") or not entry.is_dir():
+            continue
+        current = published_mp3(entry)
+        if current is None:
+            continue
+        ours = re.compile(rf"{re.escape(entry.name)}(-[0-9a-f]{{8}})?\.mp3")
+        for mp3 in sorted(entry.glob("*.mp3")):
+            if mp3 == current or mp3.is_symlink() or not ours.fullmatch(mp3.name):
+                continue  # only the versions a build named (pipeline._name_version)
+            listed = {f"{entry.name}/{mp3.name}", quote(f"{entry.name}/{mp3.name}")}
+            if not any(link in feed for link in listed):
+                mp3.unlink(missing_ok=True)
+                done.append(f"removed {entry.name}/{mp3.name}, an older version no feed lists")
+    return done
+
+
 def withdraw_edition(folder: Path) -> bool:
     """Hide an edition from the feed builder while its files stay where they are.
 
@@ -169,8 +210,9 @@ def recover_output(out_dir: Path) -> list[str]:
     """Tidy what a killed run left in ``out_dir``; call it only while holding the lock.
 
     Half-built staging folders and temporary files are deleted; an edition whose swap was cut
-    short (``.old-NAME-PID`` present, ``NAME`` missing) is put back, and one withdrawn from the
-    feed for a replacement that never came (``withdraw_edition``) is restored.
+    short (``.old-NAME-PID`` present, ``NAME`` missing) is put back, one withdrawn from the
+    feed for a replacement that never came (``withdraw_edition``, older versions) is restored,
+    and an edition's older MP3 that neither its manifest nor the feed lists is deleted.
 
     Returns:
         What was done, one line per item, for the log.
@@ -204,6 +246,7 @@ def recover_output(out_dir: Path) -> list[str]:
             else:
                 os.replace(withdrawn, entry / _MANIFEST)
                 done.append(f"restored {entry.name}'s manifest (its replacement never came)")
+    done.extend(_stale_mp3s(out_dir))
     return done
 
 

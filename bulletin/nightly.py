@@ -25,7 +25,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Literal
 
-from ._files import STATE_DIR, lock_output
+from ._files import STATE_DIR, lock_output, published_mp3
 from .articles import clean_pages
 from .config import EditionConfig, NightlyConfig, Settings, VoiceConfig
 from .errors import BulletinError, ConfigError, LockError
@@ -187,8 +187,11 @@ def _check_shared_feeds(settings: Settings, names: list[str]) -> None:
 
 
 def _feed_lists(out_dir: Path, folder: str) -> bool:
+    """Whether the feed lists the edition's current MP3 (not an older version of it)."""
+    mp3 = published_mp3(out_dir / folder)
+    link = f"{folder}/{mp3.name if mp3 else ''}"
     try:
-        return f"{folder}/".encode() in (out_dir / "feed.xml").read_bytes()
+        return link.encode() in (out_dir / "feed.xml").read_bytes()
     except OSError:
         return False
 
@@ -406,11 +409,50 @@ def _plan(
             sources=sources,
             stories=choices,
         )
+    kept = _kept_for_failed_sources(run, gathered, ledger, manifest)
+    if kept is not None:
+        return run.outcome("unchanged", kept, sources=sources, stories=choices)
     if dry_run:
         return run.outcome(
             "planned", f"would make {run.folder} from {stories}", sources=sources, stories=choices
         )
     return _Plan(selection, fingerprint, ledger)
+
+
+def _kept_for_failed_sources(
+    run: _EditionRun, gathered: _Gathered, ledger: Ledger, manifest: Path
+) -> str | None:
+    """Why today's edition stays as it is, if a re-made one would lose stories (issue 14).
+
+    A story the published edition reads is never dropped because its source (or its page)
+    failed this time: the edition is left as it is, and the run says which source failed.
+    """
+    if not manifest.is_file():
+        return None
+    failed = {s.source: s.reason or "failed" for s in gathered.failed}
+    failed_pages = {i.origin: i.reason or "failed" for i in gathered.fetched.inputs}
+    lost: dict[str, list[str]] = {}
+    for story in ledger.stories.values():
+        if story.edition != run.folder:
+            continue
+        if story.source is not None and story.source in failed:
+            lost.setdefault(f"source {story.source} ({failed[story.source]})", []).append(
+                story.title
+            )
+        elif story.origin is not None and story.origin in failed_pages:
+            lost.setdefault(f"page {story.origin} ({failed_pages[story.origin]})", []).append(
+                story.title
+            )
+    if not lost:
+        return None
+    count = sum(len(titles) for titles in lost.values())
+    why = "; ".join(lost)
+    message = (
+        f"kept {run.folder} as it is: {counted(count, 'story', 'stories')} in it could not be "
+        f"read again, {why}; run again when it answers"
+    )
+    logger.warning("run: %s", message)
+    return message
 
 
 def _make(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -12,7 +14,7 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
-from ._files import lock_output, publish_dir, restore_edition, withdraw_edition
+from ._files import lock_output, publish_dir, published_mp3
 from .config import Settings
 from .errors import ConfigError, PublishError
 from .export import build_chapters_json, build_webvtt
@@ -116,8 +118,8 @@ def build_bulletin(
         started = time.perf_counter()
         date = date or dt.date.today()
         edition = edition or date.isoformat()
+        # _build publishes the site as it swaps the edition in.
         report = _build(articles, settings, out_dir, reports, edition, date, progress, use_cache)
-        publish_site(out_dir, settings.feed, programme=settings.script.programme, lock=False)
     logger.info("build: edition %s in %.1f s", edition, time.perf_counter() - started)
     return report
 
@@ -162,6 +164,7 @@ def _build(
                 progress=progress,
             )
             shutil.rmtree(staging / ".work")
+            episode = _name_version(episode, out_dir / edition, edition)
             files = _write_sidecars(staging, script, segments, mastered, episode)
             target = out_dir / edition
             report = BuildReport(
@@ -243,20 +246,54 @@ def _stories(
     ]
 
 
+def _name_version(episode: Episode, target: Path, edition: str) -> Episode:
+    """Give a new version of an edition's MP3 a file name of its own (issue 14).
+
+    An edition's first MP3 is ``EDITION.mp3``. One replacing it with other bytes is
+    ``EDITION-HASH.mp3`` (a short hash of its content), so a podcast app or cache never mixes
+    two versions under one URL, and the old file can stay until the feed no longer lists it.
+    The same bytes keep the name they have.
+    """
+    old = published_mp3(target)
+    if old is None:
+        return episode
+    new = episode.mp3_path
+    data = new.read_bytes()
+    if old.stat().st_size == len(data) and old.read_bytes() == data:
+        name = old.name
+    else:
+        name = f"{edition}-{hashlib.sha256(data).hexdigest()[:8]}.mp3"
+    if name == new.name:
+        return episode
+    renamed = new.with_name(name)
+    os.replace(new, renamed)
+    return episode.model_copy(update={"mp3_path": renamed})
+
+
 def _swap_in(staging: Path, out_dir: Path, edition: str, settings: Settings) -> None:
-    """Put the staged edition in place of the old one (if any) in one step."""
-    if withdraw_edition(out_dir / edition):
-        # Out of the feed before its files change, so that a feed on disk never lists a
-        # file at a size it no longer has, even if the run dies here (issue 8).
-        publish_site(out_dir, settings.feed, programme=settings.script.programme, lock=False)
-    publish_dir(staging, out_dir / edition)  # flushed, swapped in one step
+    """Put the staged edition in place of the old one (if any) in one step.
+
+    The feed on disk lists the old edition until the new one is in place, then the new one,
+    never neither (issue 14): the old MP3 (another name, ``_name_version``) goes into the new
+    folder too, so the feed still on disk finds it at its size, and is deleted once the new
+    feed is written. A run killed in between leaves it for ``recover_output``.
+    """
+    target = out_dir / edition
+    keep = {p.name for p in staging.glob("*.mp3")}
+    if target.is_dir():
+        for old in target.glob("*.mp3"):
+            if not (staging / old.name).exists():
+                try:
+                    os.link(old, staging / old.name)
+                except OSError:
+                    shutil.copy2(old, staging / old.name)
+    publish_dir(staging, target)  # flushed, swapped in one step
+    publish_site(out_dir, settings.feed, programme=settings.script.programme, lock=False)
+    for stale in target.glob("*.mp3"):
+        if stale.name not in keep:
+            stale.unlink(missing_ok=True)
 
 
 def _discard(staging: Path, out_dir: Path, edition: str, settings: Settings) -> None:
-    """After a failed build: the staging folder goes, a withdrawn edition comes back."""
+    """After a failed build the staging folder goes; the published edition was never touched."""
     shutil.rmtree(staging, ignore_errors=True)
-    if restore_edition(out_dir / edition):  # withdrawn but never replaced: back in the feed
-        try:
-            publish_site(out_dir, settings.feed, programme=settings.script.programme, lock=False)
-        except PublishError as exc:  # the next run's recovery puts it back
-            logger.warning("could not put %s back in the feed: %s", edition, exc)

@@ -268,6 +268,10 @@ class ReadStory(FrozenModel):
     edition: str
     """The folder of the edition that read it."""
     read_at: dt.datetime
+    source: str | None = None
+    """The configured source it came from (``ingest.source_name``); None in older ledgers."""
+    origin: str | None = None
+    """Its page's URL or path; None in older ledgers."""
 
     _aware = field_validator("read_at")(_utc)
 
@@ -329,6 +333,8 @@ class Ledger(FrozenModel):
                 lead=cand.lead,
                 edition=folder,
                 read_at=now,
+                source=cand.fetched.source,
+                origin=cand.article.origin,
             )
         editions = {**self.editions, folder: MadeEdition(fingerprint=fingerprint, made_at=now)}
         cutoff = now - dt.timedelta(days=max(keep_days, 1) + 1)

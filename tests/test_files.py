@@ -60,3 +60,24 @@ def test_publishing_a_folder_swaps_it_in_whole(tmp_path: Path) -> None:
     publish_dir(staging, target)
     assert [p.name for p in target.iterdir()] == ["new.mp3"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-11-28-morning"]
+
+
+def test_recovery_deletes_an_older_mp3_once_no_feed_lists_it(tmp_path: Path) -> None:
+    # Issue 14: a replacing run keeps the old MP3 until the new feed is written; killed before
+    # it could delete it, the next run does.
+    edition = tmp_path / "2026-11-28-morning"
+    edition.mkdir()
+    current = "2026-11-28-morning-0a1b2c3d.mp3"
+    (edition / "manifest.json").write_text(f'{{"mp3_path": "{current}"}}', encoding="utf-8")
+    for name in (current, "2026-11-28-morning.mp3", "2026-11-28-morning-99999999.mp3", "mine.mp3"):
+        (edition / name).write_bytes(b"mp3")
+    (tmp_path / "feed.xml").write_text(
+        '<enclosure url="2026-11-28-morning/2026-11-28-morning-99999999.mp3"/>', encoding="utf-8"
+    )
+    done = recover_output(tmp_path)
+    assert sorted(p.name for p in edition.glob("*.mp3")) == [
+        current,
+        "2026-11-28-morning-99999999.mp3",  # the feed on disk still lists it
+        "mine.mp3",  # not a name a build gives
+    ]
+    assert any("2026-11-28-morning/2026-11-28-morning.mp3" in line for line in done)

@@ -420,6 +420,43 @@ def test_failing_sources_are_survived_with_clear_logs(server: NewsServer, tmp_pa
     assert "HTTP 500" in skipped["failing"]
 
 
+@pytest.mark.voice
+@pytest.mark.slow
+def test_a_rerun_while_a_source_hangs_leaves_the_days_edition_as_it_is(
+    server: NewsServer, tmp_path: Path
+) -> None:
+    # Issue 14, case 4: a re-run with one feed hanging made "1 story" of a 2-story edition,
+    # exit 0, under the same guid and MP3 URL.
+    out = tmp_path / "out"
+    feed = (REPO / "tests/data/feeds/one.rss").read_text(encoding="utf-8")
+    other = feed.replace("un-election-monitoring", "wework-layoffs").replace(
+        "Kazakhstan calls UN to actively participate in election monitoring",
+        "Major WeWork layoffs to begin today",
+    )
+    server.overrides["/slow/two.rss"] = other.replace("{{BASE}}", server.base).encode()
+    server.slow_s = 0.0
+    sources: list[dict[str, object]] = [
+        {"feed": server.url("/feeds/one.rss"), "name": "one"},
+        {"feed": server.url("/slow/two.rss"), "name": "two"},
+    ]
+    settings = _settings(out, sources, target_minutes=3)
+    folder = out / "2026-11-28-morning"
+    with httpx.Client() as client:
+        first = run_editions(settings, date=dt.date(2026, 11, 28), client=client)
+        assert first.editions[0].report is not None
+        assert len(first.editions[0].report.stories) == 2
+        published = {p.name: p.read_bytes() for p in folder.iterdir()}
+        feed_before = (out / "feed.xml").read_bytes()
+        server.slow_s = 3.0  # longer than the timeout: the feed hangs
+        again = run_editions(settings, date=dt.date(2026, 11, 28), client=client)
+    [edition] = again.editions
+    assert edition.status == "unchanged" and again.exit_code == 2, edition.message
+    assert "source two" in edition.message and "timed out" in edition.message
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == published
+    assert (out / "feed.xml").read_bytes() == feed_before
+    assert "source two" in again.logs[0].read_text(encoding="utf-8")
+
+
 def test_every_source_failing_fails_the_run(server: NewsServer, tmp_path: Path) -> None:
     settings = _settings(tmp_path / "out", [{"feed": server.url("/fail/news.rss")}])
     with httpx.Client() as client:
@@ -531,6 +568,65 @@ sources = [{{ folder = "{articles}" }}]
     assert len(editions) == items
     assert not [p for p in out.iterdir() if p.name.startswith((".staging", ".old", ".tmp"))]
     print(f"full run {full_s:.1f} s; killed after {kills} s")
+
+
+@pytest.mark.voice
+@pytest.mark.slow
+def test_a_replacing_run_killed_as_it_publishes_leaves_the_edition_in_the_feed(
+    tmp_path: Path,
+) -> None:
+    # Issue 14, case 5: a replacement first published the feed without the edition, then with
+    # it; killed between the two, feed.xml listed no episode. And the new version reused the
+    # old one's MP3 URL. Every kill below lands at the first "publish:" line of the run.
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for name in ("harbour-wind-farm.txt", "library-reopens.txt"):
+        (articles / name).write_bytes((REPO / "tests/data/pages" / name).read_bytes())
+    out = tmp_path / "out"
+    config = tmp_path / "bulletin.toml"
+    config.write_text(
+        f"""
+[nightly]
+out = "{out}"
+[voice]
+cache_dir = "{tmp_path / "cache"}"
+[script]
+sentences_per_story = 1
+[editions.morning]
+target_minutes = 2
+sources = [{{ folder = "{articles}" }}]
+""",
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "bulletin", "run", "-c", str(config), "--date", "2026-11-28"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    assert subprocess.run(command, capture_output=True, env=env, check=False).returncode == 0
+    assert _check_feed(out) == 1
+    folder = out / "2026-11-28-morning"
+    [first_mp3] = [p.name for p in folder.glob("*.mp3")]
+    (articles / "storm-rail.txt").write_bytes(
+        (REPO / "tests/data/pages/storm-rail.txt").read_bytes()
+    )
+    seen = []
+    with subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+    ) as proc:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            seen.append(line.decode("utf-8", "replace"))
+            if b"publish:" in line:
+                proc.kill()
+                break
+    assert any("publish:" in line for line in seen), "".join(seen)
+    assert _check_feed(out) == 1, "".join(seen)  # the old edition or the new, never neither
+    # The next run completes the replacement; the new version has an MP3 name of its own.
+    assert subprocess.run(command, capture_output=True, env=env, check=False).returncode in (0, 2)
+    assert _check_feed(out) == 1
+    [mp3] = [p.name for p in folder.glob("*.mp3")]
+    assert mp3 != first_mp3 and mp3.startswith("2026-11-28-morning-")
+    feed = (out / "feed.xml").read_text(encoding="utf-8")
+    assert f"2026-11-28-morning/{mp3}" in feed and first_mp3 not in feed
+    assert not [p for p in out.iterdir() if p.name.startswith((".staging", ".old", ".tmp"))]
 
 
 def test_the_ledger_reads_back_what_it_wrote_and_what_older_versions_wrote(
