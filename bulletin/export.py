@@ -306,6 +306,34 @@ def _write_tags(
     tags.save(str(mp3_path), v2_version=4)
 
 
+def _cached_mp3(mastered: MasteredAudio, cfg: AudioConfig, cache_dir: Path | None) -> Path | None:
+    """Where the cache keeps this programme's MP3 at these settings; None if it has no key."""
+    if not mastered.cache_key:
+        return None
+    settings = cfg.model_dump(mode="json", exclude={"cover"})
+    key = digest(_EXPORT_FORMAT, mastered.cache_key, settings)
+    return cache_file(cache_dir, "mp3", key, ".mp3")
+
+
+def _encode_or_reuse(
+    mastered: MasteredAudio,
+    cfg: AudioConfig,
+    partial: Path,
+    cached: Path | None,
+    encoder: EpisodeEncoder | None,
+) -> Loudness:
+    """Put the checked MP3 at ``partial``, from ``cached`` if it is there, and measure it;
+    a new encode is stored in ``cached``."""
+    # A streamed encode is this programme already: the cache is only filled from it.
+    measured = None if encoder is not None else _from_cache(cached, partial)
+    if measured is None:
+        measured = _encode_checked(mastered, cfg, partial, encoder)
+        if cached is not None:
+            store(partial, cached)
+            _write_json(cached.with_suffix(".json"), asdict(measured))
+    return measured
+
+
 def export_episode(
     mastered: MasteredAudio,
     cfg: AudioConfig,
@@ -343,19 +371,9 @@ def export_episode(
     cover = _cover(cfg)
     mp3_path.parent.mkdir(parents=True, exist_ok=True)
     partial = partial_path(mp3_path)
-    cached = None
-    if use_cache and mastered.cache_key:
-        settings = cfg.model_dump(mode="json", exclude={"cover"})
-        key = digest(_EXPORT_FORMAT, mastered.cache_key, settings)
-        cached = cache_file(cache_dir, "mp3", key, ".mp3")
+    cached = _cached_mp3(mastered, cfg, cache_dir) if use_cache else None
     try:
-        # A streamed encode is this programme already: the cache is only filled from it.
-        measured = None if encoder is not None else _from_cache(cached, partial)
-        if measured is None:
-            measured = _encode_checked(mastered, cfg, partial, encoder)
-            if cached is not None:
-                store(partial, cached)
-                _write_json(cached.with_suffix(".json"), asdict(measured))
+        measured = _encode_or_reuse(mastered, cfg, partial, cached, encoder)
         _write_tags(
             partial,
             title=title,

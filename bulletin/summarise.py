@@ -516,6 +516,83 @@ def _plan(
             return counts
 
 
+def _readable_articles(articles: list[Article]) -> list[tuple[Article, _Ranked]]:
+    """The articles with a sentence that can open a story, each with its ranked sentences.
+
+    Raises:
+        ScriptError: no article has anything to read.
+    """
+    readable = []
+    for article in articles:
+        r = _rank(article)[0]
+        if r.choose(1):
+            readable.append((article, r))
+        elif r.sentences:  # every sentence leans on one before it ("You ...", "But ...")
+            logger.warning("%s: no sentence can open its story; left out", article.origin)
+    if not readable:
+        raise ScriptError("no article has any text to read; check the inputs")
+    return readable
+
+
+def _one_teller_each(
+    readable: list[tuple[Article, _Ranked]], cfg: ScriptConfig
+) -> list[tuple[Article, _Ranked]]:
+    """One article per story, in reading order.
+
+    One story from several sources is read once: the newest report, then the fullest.
+    """
+    tellers = []
+    for group in _same_stories(
+        [a for a, _ in readable], [r for _, r in readable], cfg.same_story_similarity
+    ):
+        best = max(group, key=lambda k: (_newest(readable[k][0]), _words(readable[k][1])))
+        tellers.append((best, len(group)))
+        if len(group) > 1:
+            logger.info(
+                "one story from %d sources: reading %s; left out %s",
+                len(group),
+                _named(readable[best][0]),
+                "; ".join(_named(readable[k][0]) for k in group if k != best),
+            )
+    order = _order([readable[k][0] for k, _ in tellers], [n for _, n in tellers])
+    return [readable[tellers[i][0]] for i in order]
+
+
+def _story_segments(
+    chosen: list[tuple[Article, _Ranked, int]],
+    cfg: ScriptConfig,
+    rewrite: Rewriter | None,
+    common: frozenset[str],
+) -> tuple[list[ScriptSegment], int]:
+    """One segment per chosen story, each opened by its transition, and how many the LLM wrote.
+
+    ``common`` holds the words the readable articles write in lower case somewhere; see
+    ``_lower_first``.
+    """
+    rewritten = 0
+    summaries = []
+    for article, r, count in chosen:
+        summary = r.summary(count)
+        if rewrite is not None:
+            radio = rewrite(article, count)
+            if radio:
+                summary, rewritten = radio, rewritten + 1
+        summaries.append(summary)
+    transitions = _transitions(
+        cfg, [s[0] for s in summaries], [_headline(a) or a.title for a, _, _ in chosen]
+    )
+    segments = []
+    for (article, _, _), summary, transition in zip(chosen, summaries, transitions, strict=True):
+        if transition:
+            summary[0] = transition + _lower_first(summary[0], article, common)
+        segments.append(
+            ScriptSegment(
+                kind="story", title=article.title, sentences=summary, article_id=article.article_id
+            )
+        )
+    return segments, rewritten
+
+
 def write_script(
     articles: list[Article],
     cfg: ScriptConfig,
@@ -540,31 +617,8 @@ def write_script(
     Raises:
         ScriptError: no article has anything to read.
     """
-    readable = []
-    for article in articles:
-        r = _rank(article)[0]
-        if r.choose(1):
-            readable.append((article, r))
-        elif r.sentences:  # every sentence leans on one before it ("You ...", "But ...")
-            logger.warning("%s: no sentence can open its story; left out", article.origin)
-    if not readable:
-        raise ScriptError("no article has any text to read; check the inputs")
-    # One story from several sources is read once: the newest report, then the fullest.
-    tellers = []
-    for group in _same_stories(
-        [a for a, _ in readable], [r for _, r in readable], cfg.same_story_similarity
-    ):
-        best = max(group, key=lambda k: (_newest(readable[k][0]), _words(readable[k][1])))
-        tellers.append((best, len(group)))
-        if len(group) > 1:
-            logger.info(
-                "one story from %d sources: reading %s; left out %s",
-                len(group),
-                _named(readable[best][0]),
-                "; ".join(_named(readable[k][0]) for k in group if k != best),
-            )
-    order = _order([readable[k][0] for k, _ in tellers], [n for _, n in tellers])
-    stories = [readable[tellers[i][0]] for i in order]
+    readable = _readable_articles(articles)
+    stories = _one_teller_each(readable, cfg)
     intro = _fill(cfg.intro, cfg, date)
     outro = _fill(cfg.outro, cfg, date)
     plan = _plan(
@@ -579,27 +633,10 @@ def write_script(
     headlines = [h for a, _, _ in chosen if (h := _headline(a))]
     if headlines:
         segments.append(ScriptSegment(kind="headlines", title="Headlines", sentences=headlines))
-    rewritten = 0
-    summaries = []
-    for article, r, count in chosen:
-        summary = r.summary(count)
-        if rewrite is not None:
-            radio = rewrite(article, count)
-            if radio:
-                summary, rewritten = radio, rewritten + 1
-        summaries.append(summary)
-    common = _common_words([a for a, _ in readable])
-    transitions = _transitions(
-        cfg, [s[0] for s in summaries], [_headline(a) or a.title for a, _, _ in chosen]
+    story_segments, rewritten = _story_segments(
+        chosen, cfg, rewrite, _common_words([a for a, _ in readable])
     )
-    for (article, _, _), summary, transition in zip(chosen, summaries, transitions, strict=True):
-        if transition:
-            summary[0] = transition + _lower_first(summary[0], article, common)
-        segments.append(
-            ScriptSegment(
-                kind="story", title=article.title, sentences=summary, article_id=article.article_id
-            )
-        )
+    segments.extend(story_segments)
     segments.append(ScriptSegment(kind="outro", title="Outro", sentences=outro))
     words = sum(len(s.split()) for seg in segments for s in seg.sentences)
     logger.info(

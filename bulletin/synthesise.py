@@ -514,6 +514,63 @@ def _join_sentences(
     return audio, spans
 
 
+class _SegmentWriter:
+    """Writes each segment's WAV as soon as the last of its sentences is spoken."""
+
+    def __init__(
+        self,
+        segments: list[SpeechSegment],
+        rate: int,
+        sentence_gap_ms: int,
+        out_dir: Path,
+        *,
+        progress: Callable[[int, int], None] | None,
+        on_segment: Callable[[int, SegmentAudio], None] | None,
+    ) -> None:
+        self.segments = segments
+        self.rate = rate
+        self.gap = np.zeros(rate * sentence_gap_ms // 1000, dtype=np.int16)
+        self.out_dir = out_dir
+        self.progress = progress
+        self.on_segment = on_segment
+        # The sentences each segment still waits for; a segment is written when none is left.
+        self.waiting = [{s for s in seg.spoken if s.strip()} for seg in segments]
+        self.samples: dict[str, np.ndarray] = {}
+        self.results: dict[int, SegmentAudio] = {}
+
+    def write_silent(self) -> None:
+        """Write the segments with nothing to say (no sentence with a letter in it)."""
+        for index, pending in enumerate(self.waiting):
+            if not pending:
+                self._write(index)
+
+    def spoken(self, text: str, samples: np.ndarray) -> None:
+        """Take a spoken sentence; write every segment it was the last one missing from."""
+        self.samples[text] = samples
+        for index, pending in enumerate(self.waiting):
+            if text in pending:
+                pending.discard(text)
+                if not pending:
+                    self._write(index)
+
+    def _write(self, index: int) -> None:
+        segment = self.segments[index]
+        audio, spans = _join_sentences(segment, self.samples, self.rate, self.gap)
+        wav_path = self.out_dir / f"segment-{index:03d}.wav"
+        write_pcm16(wav_path, audio, self.rate)
+        self.results[index] = SegmentAudio(
+            segment=segment,
+            wav_path=wav_path,
+            duration_ms=audio.size * 1000 // self.rate,
+            sample_rate_hz=self.rate,
+            sentence_spans_ms=spans,
+        )
+        if self.progress:
+            self.progress(len(self.results), len(self.segments))
+        if self.on_segment:
+            self.on_segment(index, self.results[index])
+
+
 def synthesise_segments(
     segments: list[SpeechSegment],
     voice: Voice,
@@ -548,55 +605,30 @@ def synthesise_segments(
         SynthesisError: the voice cannot be loaded or fails to speak.
     """
     started = time.perf_counter()
-    rate = voice.sample_rate_hz
     texts = list(dict.fromkeys(s for seg in segments for s in seg.spoken if s.strip()))
-    waiting = [{s for s in seg.spoken if s.strip()} for seg in segments]
-    spoken: dict[str, np.ndarray] = {}
-    gap = np.zeros(rate * cfg.sentence_gap_ms // 1000, dtype=np.int16)
     out_dir.mkdir(parents=True, exist_ok=True)
-    results: dict[int, SegmentAudio] = {}
-
-    def finish(index: int) -> None:
-        segment = segments[index]
-        audio, spans = _join_sentences(segment, spoken, rate, gap)
-        wav_path = out_dir / f"segment-{index:03d}.wav"
-        write_pcm16(wav_path, audio, rate)
-        results[index] = SegmentAudio(
-            segment=segment,
-            wav_path=wav_path,
-            duration_ms=audio.size * 1000 // rate,
-            sample_rate_hz=rate,
-            sentence_spans_ms=spans,
-        )
-        if progress:
-            progress(len(results), len(segments))
-        if on_segment:
-            on_segment(index, results[index])
-
-    def done(text: str, samples: np.ndarray) -> None:
-        spoken[text] = samples
-        for index, pending in enumerate(waiting):
-            if text in pending:
-                pending.discard(text)
-                if not pending:
-                    finish(index)
-
-    for index, pending in enumerate(waiting):
-        if not pending:  # nothing to say (no sentence with a letter in it)
-            finish(index)
+    writer = _SegmentWriter(
+        segments,
+        voice.sample_rate_hz,
+        cfg.sentence_gap_ms,
+        out_dir,
+        progress=progress,
+        on_segment=on_segment,
+    )
+    writer.write_silent()
     _synthesise_texts(
         texts,
         voice,
         cfg,
         use_cache=cfg.cache if use_cache is None else use_cache,
-        done=done,
+        done=writer.spoken,
         pool=workers,
     )
     logger.info(
         "synthesise: %d segments, %d sentences with %s, %.1f s",
-        len(results),
+        len(writer.results),
         len(texts),
         voice.name,
         time.perf_counter() - started,
     )
-    return [results[index] for index in range(len(segments))]
+    return [writer.results[index] for index in range(len(segments))]
