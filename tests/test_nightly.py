@@ -494,6 +494,30 @@ sources = [
     assert not out.exists() or not any(p for p in out.rglob("*") if p.is_file())
 
 
+def _folder_edition_config(
+    tmp_path: Path, articles: Path, *, target_minutes: float, nightly: str = "", voice: str = ""
+) -> Path:
+    """A config whose one edition, morning, reads the pages in ``articles``, into tmp_path/out."""
+    config = tmp_path / "bulletin.toml"
+    config.write_text(
+        f"""
+[nightly]
+out = "{tmp_path / "out"}"
+{nightly}
+[voice]
+cache_dir = "{tmp_path / "cache"}"
+{voice}
+[script]
+sentences_per_story = 1
+[editions.morning]
+target_minutes = {target_minutes}
+sources = [{{ folder = "{articles}" }}]
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
 @pytest.mark.voice
 @pytest.mark.slow
 def test_sigkill_at_random_moments_never_breaks_the_feed(tmp_path: Path) -> None:
@@ -510,22 +534,8 @@ def test_sigkill_at_random_moments_never_breaks_the_feed(tmp_path: Path) -> None
         encoding="utf-8",
     )
     out = tmp_path / "out"
-    config = tmp_path / "bulletin.toml"
-    config.write_text(
-        f"""
-[nightly]
-out = "{out}"
-repeat_after_days = 0
-[voice]
-cache_dir = "{tmp_path / "cache"}"
-workers = 1
-[script]
-sentences_per_story = 1
-[editions.morning]
-target_minutes = 0.5
-sources = [{{ folder = "{articles}" }}]
-""",
-        encoding="utf-8",
+    config = _folder_edition_config(
+        tmp_path, articles, target_minutes=0.5, nightly="repeat_after_days = 0", voice="workers = 1"
     )
 
     def run(day: int) -> subprocess.Popen[bytes]:
@@ -583,21 +593,7 @@ def test_a_replacing_run_killed_as_it_publishes_leaves_the_edition_in_the_feed(
     for name in ("harbour-wind-farm.txt", "library-reopens.txt"):
         (articles / name).write_bytes((REPO / "tests/data/pages" / name).read_bytes())
     out = tmp_path / "out"
-    config = tmp_path / "bulletin.toml"
-    config.write_text(
-        f"""
-[nightly]
-out = "{out}"
-[voice]
-cache_dir = "{tmp_path / "cache"}"
-[script]
-sentences_per_story = 1
-[editions.morning]
-target_minutes = 2
-sources = [{{ folder = "{articles}" }}]
-""",
-        encoding="utf-8",
-    )
+    config = _folder_edition_config(tmp_path, articles, target_minutes=2)
     command = [sys.executable, "-m", "bulletin", "run", "-c", str(config), "--date", "2026-11-28"]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     assert subprocess.run(command, capture_output=True, env=env, check=False).returncode == 0
