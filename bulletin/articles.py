@@ -7,7 +7,7 @@ from sources) share.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .clean import clean_article
@@ -21,31 +21,39 @@ __all__ = ["NO_ARTICLE", "clean_inputs", "clean_pages"]
 
 logger = logging.getLogger(__name__)
 
+Progress = Callable[[str, int, int], None]
+"""Told (stage, done, total) as work goes on, as the CLI shows it ("clean: 3/12")."""
+
 NO_ARTICLE = "no article found in the page"
 """Why a page that was read is skipped when cleaning leaves nothing of it."""
 
 
 def clean_pages(
-    raws: Sequence[RawArticle], voice: VoiceConfig | None = None
+    raws: Sequence[RawArticle],
+    voice: VoiceConfig | None = None,
+    progress: Progress | None = None,
 ) -> list[Article | str]:
     """Each page's article, in order; where it has none, why (and a warning naming the page).
 
     With ``voice``, a page in a language the voice does not speak is skipped before cleaning,
     saying so (issue #14: not "no article found", and not seconds of cleaning to say it).
+    ``progress`` is told ("clean", pages done, pages) after each page: a big page takes seconds.
     """
     articles: list[Article | str] = []
-    for raw in raws:
+    for done, raw in enumerate(raws, start=1):
         reason = skip_reason(raw, voice) if voice is not None else None
         article = clean_article(raw) if reason is None else None
         if article is None:
             reason = reason or NO_ARTICLE
             logger.warning("clean: skipped %s: %s", raw.origin, reason)
         articles.append(article or reason or NO_ARTICLE)
+        if progress is not None and len(raws) > 1:
+            progress("clean", done, len(raws))
     return articles
 
 
 def clean_inputs(
-    paths: list[Path], voice: VoiceConfig | None = None
+    paths: list[Path], voice: VoiceConfig | None = None, progress: Progress | None = None
 ) -> tuple[list[Article], list[InputReport]]:
     """Read and clean every input; unreadable pages and pages with no article are reported.
 
@@ -56,7 +64,7 @@ def clean_inputs(
     """
     raws, reports = load_inputs(paths)
     articles: list[Article] = []
-    for raw, article in zip(raws, clean_pages(raws, voice), strict=True):
+    for raw, article in zip(raws, clean_pages(raws, voice, progress), strict=True):
         if isinstance(article, str):
             reports.append(InputReport(origin=raw.origin, status="skipped", reason=article))
             continue

@@ -251,7 +251,7 @@ def build(
             ctx, script={"programme": title}, voice={"name": voice}, feed={"base_url": base_url}
         )
         check_target(out, edition)  # before any page is read
-        articles, reports = clean_inputs(inputs, settings.voice)
+        articles, reports = clean_inputs(inputs, settings.voice, progress)
         report = build_bulletin(
             articles,
             settings,

@@ -80,6 +80,21 @@ def test_build_without_usable_input_fails_with_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
+def test_build_shows_progress_while_it_cleans_many_pages(tmp_path: Path) -> None:
+    pages = REPO / "tests" / "data" / "pages"
+    inputs = [str(pages / "index-page.txt"), str(pages / "error-page.txt")]
+    result = runner.invoke(app, ["build", *inputs, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1  # neither page holds an article
+    lines = result.stderr.strip().splitlines()
+    assert [line for line in lines if re.fullmatch(r"clean: \d+/\d+", line)] == [
+        "clean: 1/2",
+        "clean: 2/2",
+    ]
+    assert lines[-1].startswith("error: no usable article")
+    quiet = runner.invoke(app, ["--quiet", "build", *inputs, "--out", str(tmp_path / "out")])
+    assert "clean: 1/2" not in quiet.stderr
+
+
 def test_bad_config_is_named(tmp_path: Path, seed_path: Path) -> None:
     config = tmp_path / "bulletin.toml"
     config.write_text("[voice]\nnmae = 'joe'\n", encoding="utf-8")
