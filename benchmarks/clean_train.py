@@ -28,10 +28,8 @@ import argparse
 import dataclasses
 import json
 import pickle
-import re
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +46,6 @@ SHARED_PLACES = [REPO.parent / "shared", Path("/work/shared")]
 MODEL_PATH = REPO / "bulletin" / "data" / "clean_model.json"
 SETS = ("dev", "modern-dev")
 KINDS = ("txt", "html")
-_TOKEN = re.compile(r"\w+")
 # How the model's scores become a body, chosen by the held-out F1 on a small grid (thresholds
 # 0.4, 0.5, 0.6, switch costs 0 to 12, floors 0 to 0.3): text dumps and HTML both do best near
 # these.
@@ -68,20 +65,21 @@ def shared() -> Path:
     raise SystemExit("cannot find shared/corpus/cleaning; run from the repository beside shared/")
 
 
+def _scorer() -> Any:
+    """The shared scorer (``shared/tools/clean_score.py``): its tokens and bag-of-words F1."""
+    sys.path.insert(0, str(shared() / "tools"))
+    import clean_score
+
+    return clean_score
+
+
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower())
+    return list(_scorer().tokens(text))
 
 
 def bow_f1(gold: str, predicted: str) -> float:
     """The shared scorer's bag-of-words F1 of one page."""
-    ours, theirs = Counter(tokens(predicted)), Counter(tokens(gold))
-    if not ours or not theirs:
-        return float(ours == theirs)
-    common = sum((ours & theirs).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(ours.values()), common / sum(theirs.values())
-    return 2 * precision * recall / (precision + recall)
+    return float(_scorer().bow_scores(gold, predicted)["f1"])
 
 
 def labels(lines: list[str], gold: str) -> np.ndarray:

@@ -39,6 +39,7 @@ from ._patterns import (
     STOPWORDS,
 )
 from ._textdump import (
+    _NUMBERING,
     Line,
     _best_run,
     _capital_share,
@@ -52,9 +53,10 @@ from ._textdump import (
 __all__ = ["LineModel", "agreement", "line_features", "load_model"]
 
 _TOKEN = re.compile(r"\w+")
+# Not _textdump's: a line ending in ":" has a feature of its own (ends_colon), and a
+# middle dot starts list items too.
 _SENTENCE_END = tuple(".!?\"'”’»)")
 _BULLETS = ("- ", "* ", "• ", "· ")
-_NUMBERING = re.compile(r"^\d{1,2}[.)]?\s+")
 _WINDOWS = (1, 3, 8)
 
 
