@@ -46,7 +46,9 @@ def clean_pages(
         if article is None:
             reason = reason or NO_ARTICLE
             logger.warning("clean: skipped %s: %s", raw.origin, reason)
-        articles.append(article or reason or NO_ARTICLE)
+            articles.append(reason)
+        else:
+            articles.append(article)
         if progress is not None and len(raws) > 1:
             progress("clean", done, len(raws))
     return articles
