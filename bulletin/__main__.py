@@ -1,5 +1,5 @@
 """``python -m bulletin``: the same as the ``bulletin`` command."""
 
-from .cli import app
+from .cli import main
 
-app()
+main()

@@ -578,6 +578,15 @@ def run(
         str | None,
         typer.Option(metavar="YYYY-MM-DD", help="Day to make the editions for (default: today)."),
     ] = None,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="[ADDRESS]",
+            help="Speak on a Ray cluster: alone, the one running here (auto); or HOST:6379, "
+            "ray://HOST:10001, local (one for this run). Needs: pip install -e '.[ray]'.",
+        ),
+    ] = None,
 ) -> None:
     """Make the configured editions from their sources, as cron or a systemd timer would.
 
@@ -591,7 +600,11 @@ def run(
             day = dt.date.fromisoformat(date) if date else None
         except ValueError as exc:
             raise ConfigError(f"--date: {date!r} is not a date; give one as YYYY-MM-DD") from exc
-        outcome = run_editions(load_config(path), only=edition, dry_run=dry_run, date=day)
+        settings = load_config(path)
+        if ray is not None:
+            cluster = settings.cluster.model_copy(update={"ray_address": ray})
+            settings = settings.model_copy(update={"cluster": cluster})
+        outcome = run_editions(settings, only=edition, dry_run=dry_run, date=day)
     for result in outcome.editions:
         typer.echo(f"{result.folder}: {result.status}: {result.message}")
         if dry_run:
@@ -609,6 +622,20 @@ def run(
                 if story.status != "chosen":
                     typer.echo(f"      {story.status}: {story.reason}")
     if not ctx.ensure_object(_Options).quiet:  # --quiet: only what happened to each edition
+        if outcome.cluster is not None:
+            typer.echo(outcome.cluster.summary())
         for log in outcome.logs:
             typer.echo(f"log: {log}")
     raise typer.Exit(outcome.exit_code)
+
+
+def main() -> None:
+    """The ``bulletin`` command: ``app``, where ``--ray`` with no address means ``--ray auto``
+    (Typer has no option whose value may be left out)."""
+    args = sys.argv[1:]
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--ray" and (index + 1 == len(args) or args[index + 1].startswith("-")):
+            args[index] = "--ray=auto"
+    app(args=args, prog_name="bulletin")

@@ -344,6 +344,20 @@ class NightlyConfig(_Section):
     """Run logs kept in ``OUT/logs/``."""
 
 
+class ClusterConfig(_Section):
+    """Making the editions of ``bulletin run`` on a Ray cluster (``pip install -e '.[ray]'``)."""
+
+    ray_address: str | None = None
+    """The cluster to speak on: ``auto`` (the one running on this machine, or ``RAY_ADDRESS``),
+    ``HOST:6379`` or ``ray://HOST:10001``; ``local`` starts one for the run on 127.0.0.1. None:
+    no cluster, the editions are made on this machine alone (``--ray`` turns it on)."""
+    actors: int = Field(default=0, ge=0)
+    """Speaking actors, each holding the voice on one CPU; 0: one per CPU of the cluster."""
+    batch_sentences: int = Field(default=8, ge=1, le=1000)
+    """Sentences sent to an actor at a time: fewer balance the load better, more cost fewer
+    round trips."""
+
+
 class Settings(_Section):
     """All settings; a TOML file only overrides what it sets."""
 
@@ -354,6 +368,7 @@ class Settings(_Section):
     feed: FeedConfig = FeedConfig()
     ingest: IngestConfig = IngestConfig()
     nightly: NightlyConfig = NightlyConfig()
+    cluster: ClusterConfig = ClusterConfig()
     editions: dict[EditionName, EditionConfig] = {}
     """Editions for ``bulletin run``, by name (``[editions.morning]``)."""
 

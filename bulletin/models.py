@@ -17,7 +17,9 @@ __all__ = [
     "Article",
     "BuildReport",
     "Chapter",
+    "ClusterReport",
     "Cue",
+    "Draft",
     "EditionName",
     "Episode",
     "FrozenModel",
@@ -139,6 +141,15 @@ class SpeechSegment(FrozenModel):
     spoken: list[str]
     """What the voice says for each written sentence, same length as ``written``."""
     article_id: str | None = None
+
+
+class Draft(FrozenModel):
+    """An edition's script as written and as it will be spoken: all of an edition that comes
+    before its audio (``pipeline.draft_bulletin``), so a cluster can speak the sentences of many
+    editions at once."""
+
+    script: Script
+    segments: list[SpeechSegment]
 
 
 class SegmentAudio(FrozenModel):
@@ -272,3 +283,32 @@ class BuildReport(FrozenModel):
 def _public(origin: str) -> str:
     """An origin fit to publish: a URL as it is, a local file by its name only."""
     return origin if "://" in origin else Path(origin).name or origin
+
+
+class ClusterReport(FrozenModel):
+    """What the cluster did for one run."""
+
+    address: str
+    """The cluster as Ray names it (the GCS address)."""
+    actors: int
+    sentences: int
+    """Distinct sentences in all editions (one cache key each)."""
+    cached: int
+    """Of those, found in the driver's synthesis cache: not sent."""
+    spoken: int
+    """Spoken on the cluster and brought home."""
+    shared: int
+    """Distinct sentences that more than one edition reads."""
+    spoken_s: float
+    """Seconds of speech the cluster made."""
+    saved_s: float
+    """Seconds of speech not made again because editions share the sentence."""
+    lost_batches: int
+    """Batches sent again because the actor speaking them was gone for good."""
+
+    def summary(self) -> str:
+        return (
+            f"cluster: {self.spoken} sentences spoken ({self.spoken_s:.0f} s of speech) by "
+            f"{self.actors} actors, {self.cached} from the cache; {self.shared} shared by "
+            f"editions, spoken once ({self.saved_s:.0f} s saved)"
+        )

@@ -13,24 +13,35 @@ stage, each naming the edition.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import hashlib
 import logging
+import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass, field
+from functools import partial
 from importlib import metadata
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NoReturn, TypeVar
 
 from ._files import STATE_DIR, lock_output, published_mp3
 from .articles import clean_pages
 from .config import EditionConfig, NightlyConfig, Settings, VoiceConfig
 from .errors import BulletinError, ConfigError, LockError
 from .ingest import FetchedArticle, FetchResult, HttpClient, SourceReport, fetch_articles
-from .models import Article, BuildReport, FrozenModel, InputReport, counted
+from .models import (
+    Article,
+    BuildReport,
+    ClusterReport,
+    Draft,
+    FrozenModel,
+    InputReport,
+    counted,
+)
 from .selection import Ledger, Selection, StoryChoice, select_stories
 
 __all__ = ["EditionOutcome", "RunOutcome", "edition_folder", "run_editions"]
@@ -40,6 +51,8 @@ logger = logging.getLogger(__name__)
 LOG_DIR = "logs"
 LEDGER = "ledger.json"
 """The ledger's file in ``OUT/.bulletin/``."""
+
+_T = TypeVar("_T")
 
 _edition_var: contextvars.ContextVar[str] = contextvars.ContextVar("edition", default="-")
 
@@ -66,6 +79,8 @@ class RunOutcome(FrozenModel):
 
     editions: list[EditionOutcome]
     logs: list[Path] = []
+    cluster: ClusterReport | None = None
+    """What the Ray cluster did (``[cluster] ray_address``); None: made on this machine."""
 
     @property
     def exit_code(self) -> int:
@@ -272,7 +287,30 @@ class _Plan:
     ledger: Ledger
 
 
-def _make_edition(
+@dataclass(frozen=True)
+class _Prepared:
+    """An edition ready to be made: fetched, cleaned and planned."""
+
+    run: _EditionRun
+    gathered: _Gathered
+    plan: _Plan
+
+    @property
+    def build_settings(self) -> Settings:
+        """The edition's settings, with the script held to the stories chosen for it."""
+        chosen = len(self.plan.selection.articles)
+        script = self.run.settings.script.model_copy(update={"max_stories": chosen})
+        return self.run.settings.model_copy(update={"script": script})
+
+    def recorded(self, ledger: Ledger, now: dt.datetime, keep_days: int) -> Ledger:
+        """``ledger`` once this edition is made."""
+        plan = self.plan
+        return ledger.recorded(
+            self.run.folder, plan.fingerprint, plan.selection.chosen, now, keep_days
+        )
+
+
+def _prepare_edition(
     name: str,
     settings: Settings,
     *,
@@ -280,7 +318,13 @@ def _make_edition(
     now: dt.datetime,
     dry_run: bool,
     client: HttpClient | None,
-) -> EditionOutcome:
+    ledger: Ledger | None = None,
+) -> _Prepared | EditionOutcome:
+    """Fetch, clean and plan an edition; its outcome if there is nothing to make.
+
+    ``ledger``: what the output folder's editions have read, if not its ledger file as it is
+    (a cluster run plans every edition before it makes any).
+    """
     edition = settings.editions[name]
     run = _EditionRun(
         name=name,
@@ -292,12 +336,12 @@ def _make_edition(
     gathered = _fetch_and_clean(run, edition, settings, client=client, dry_run=dry_run)
     if isinstance(gathered, EditionOutcome):
         return gathered
-    plan = _plan(run, gathered, edition, settings.nightly, now=now, dry_run=dry_run)
+    if ledger is None:
+        ledger = Ledger.load(run.state_dir / LEDGER)
+    plan = _plan(run, gathered, edition, settings.nightly, ledger, now=now, dry_run=dry_run)
     if isinstance(plan, EditionOutcome):
         return plan
-    return _make(
-        run, gathered, plan, date=date, now=now, keep_days=settings.nightly.repeat_after_days
-    )
+    return _Prepared(run, gathered, plan)
 
 
 def _fetch_and_clean(
@@ -353,12 +397,12 @@ def _plan(
     gathered: _Gathered,
     edition: EditionConfig,
     cfg: NightlyConfig,
+    ledger: Ledger,
     *,
     now: dt.datetime,
     dry_run: bool,
 ) -> _Plan | EditionOutcome:
     """Select the stories; an outcome if there is nothing to make (or only to plan)."""
-    ledger = Ledger.load(run.state_dir / LEDGER)
     selection = select_stories(
         gathered.pairs,
         folder=run.folder,
@@ -456,15 +500,16 @@ def _kept_for_failed_sources(
 
 
 def _make(
-    run: _EditionRun,
-    gathered: _Gathered,
-    plan: _Plan,
+    prepared: _Prepared,
     *,
     date: dt.date,
     now: dt.datetime,
     keep_days: int,
+    draft: Draft | None = None,
 ) -> EditionOutcome:
-    """Build the planned edition, then record what it read in the ledger."""
+    """Build the planned edition (from its ``draft``, if written already), then record what it
+    read in the ledger."""
+    run, gathered, plan = prepared.run, prepared.gathered, prepared.plan
     chosen, choices = plan.selection.articles, plan.selection.choices
     chosen_ids = {a.origin for a in chosen}
     reports = [
@@ -484,20 +529,19 @@ def _make(
     # and audio stack, so it costs a fraction of a second.
     from .pipeline import build_bulletin
 
-    script_cfg = run.settings.script.model_copy(update={"max_stories": len(chosen)})
     report = build_bulletin(
         chosen,
-        run.settings.model_copy(update={"script": script_cfg}),
+        prepared.build_settings,
         run.out_dir,
         reports=reports,
         edition=run.folder,
         date=date,
         lock=False,  # run_editions holds it
+        draft=draft,
     )
-    ledger = plan.ledger.recorded(
-        run.folder, plan.fingerprint, plan.selection.chosen, now, keep_days
-    )
-    ledger.save(run.state_dir / LEDGER)
+    # Recorded in the ledger as it is now, with what the editions made before this one read.
+    ledger = Ledger.load(run.state_dir / LEDGER)
+    prepared.recorded(ledger, now, keep_days).save(run.state_dir / LEDGER)
     return run.outcome(
         "made",
         report.summary(),
@@ -549,41 +593,209 @@ def run_editions(
         # Making a past day's edition: freshness and "read in the last days" count from that
         # day, as they would have then. (A later day's is made ahead of time: now stays now.)
         now = dt.datetime.combine(date, now.timetz())
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    outcomes: list[EditionOutcome] = []
-    logs: list[Path] = []
-    for name in names:
-        out_dir = settings.editions[name].out or settings.nightly.out
-        token = _edition_var.set(edition_folder(name, date))
+    runner = _Runner(
+        settings, date, now, stamp=dt.datetime.now().strftime("%Y%m%dT%H%M%S"), client=client
+    )
+    if dry_run:
+        return RunOutcome(editions=[runner.plan_only(name) for name in names])
+    if settings.cluster.ray_address is not None:
+        return _run_on_cluster(runner, names)
+    outcomes = [
+        runner.step(
+            name,
+            partial(runner.make_edition, name),
+            lock=lock_output(
+                runner.out_dir(name), wait_s=settings.nightly.lock_wait_s, purpose=f"run {name}"
+            ),
+        )
+        for name in names
+    ]
+    return RunOutcome(editions=outcomes, logs=runner.logs)
+
+
+@dataclass
+class _Runner:
+    """One ``bulletin run``: its settings and day, and the steps each edition is made in."""
+
+    settings: Settings
+    date: dt.date
+    now: dt.datetime
+    stamp: str
+    """Names the run's log file in each output folder."""
+    client: HttpClient | None
+    logs: list[Path] = field(default_factory=list)
+
+    def out_dir(self, name: str) -> Path:
+        return self.settings.editions[name].out or self.settings.nightly.out
+
+    def step(
+        self, name: str, work: Callable[[], _T], *, lock: AbstractContextManager[object]
+    ) -> _T | EditionOutcome:
+        """Do ``work`` for one edition, under ``lock``, with its lines in the run log of its
+        output folder, tagged with its name; a ``BulletinError`` fails the edition, not the run."""
+        out_dir = self.out_dir(name)
+        token = _edition_var.set(edition_folder(name, self.date))
         try:
-            if dry_run:
-                outcomes.append(
-                    _make_edition(name, settings, date=date, now=now, dry_run=True, client=client)
-                )
-                continue
-            wait_s = settings.nightly.lock_wait_s
-            with _run_log(out_dir, stamp, settings.nightly.keep_logs) as log_path:
-                if log_path is not None and log_path not in logs:
-                    logs.append(log_path)
+            with _run_log(out_dir, self.stamp, self.settings.nightly.keep_logs) as log_path:
+                if log_path is not None and log_path not in self.logs:
+                    self.logs.append(log_path)
                 try:
-                    with lock_output(out_dir, wait_s=wait_s, purpose=f"run {name}"):
-                        outcomes.append(
-                            _make_edition(
-                                name, settings, date=date, now=now, dry_run=False, client=client
-                            )
-                        )
+                    with lock:
+                        return work()
                 except BulletinError as exc:
                     locked = isinstance(exc, LockError)
                     logger.error("run: %s: %s", "locked out" if locked else "failed", exc)
-                    outcomes.append(
-                        EditionOutcome(
-                            name=name,
-                            folder=edition_folder(name, date),
-                            out_dir=out_dir,
-                            status="failed",
-                            message=str(exc),
-                        )
+                    return EditionOutcome(
+                        name=name,
+                        folder=edition_folder(name, self.date),
+                        out_dir=out_dir,
+                        status="failed",
+                        message=str(exc),
                     )
         finally:
             _edition_var.reset(token)
-    return RunOutcome(editions=outcomes, logs=logs)
+
+    def prepare(
+        self, name: str, *, dry_run: bool = False, ledger: Ledger | None = None
+    ) -> _Prepared | EditionOutcome:
+        return _prepare_edition(
+            name,
+            self.settings,
+            date=self.date,
+            now=self.now,
+            dry_run=dry_run,
+            client=self.client,
+            ledger=ledger,
+        )
+
+    def plan_only(self, name: str) -> EditionOutcome:
+        """What a dry run says of an edition: no log, no lock, nothing written."""
+        token = _edition_var.set(edition_folder(name, self.date))
+        try:
+            planned = self.prepare(name, dry_run=True)
+        finally:
+            _edition_var.reset(token)
+        assert isinstance(planned, EditionOutcome), "a dry run plans, it never prepares"
+        return planned
+
+    def make(self, prepared: _Prepared, draft: Draft | None = None) -> EditionOutcome:
+        keep_days = self.settings.nightly.repeat_after_days
+        return _make(prepared, date=self.date, now=self.now, keep_days=keep_days, draft=draft)
+
+    def make_edition(self, name: str) -> EditionOutcome:
+        prepared = self.prepare(name)
+        return prepared if isinstance(prepared, EditionOutcome) else self.make(prepared)
+
+
+# --- on a Ray cluster ----------------------------------------------------------------------------
+
+
+class _HeldLocks:
+    """Each output folder's lock, taken at an edition's first step and held to the end of the
+    run: on a cluster, every script is written before any edition is made, and no other run
+    may come in between."""
+
+    def __init__(self, stack: ExitStack, wait_s: float) -> None:
+        self._stack = stack
+        self._wait_s = wait_s
+        self._held: set[Path] = set()
+        self._refused: dict[Path, LockError] = {}
+
+    @contextmanager
+    def hold(self, out_dir: Path) -> Iterator[None]:
+        key = out_dir.resolve()
+        if key in self._refused:
+            raise self._refused[key]
+        if key not in self._held:
+            try:
+                self._stack.enter_context(
+                    lock_output(out_dir, wait_s=self._wait_s, purpose="run on a Ray cluster")
+                )
+            except LockError as exc:
+                self._refused[key] = exc
+                raise
+            self._held.add(key)
+        yield
+
+
+def _run_on_cluster(runner: _Runner, names: list[str]) -> RunOutcome:
+    """Make the editions with their speech made on a Ray cluster (``bulletin.cluster``).
+
+    Every edition is fetched, planned and its script written first; the cluster then speaks the
+    sentences of all of them, each distinct one once, into the driver's synthesis cache, and
+    each edition is made from the cache on this machine as soon as its sentences are home,
+    while the cluster speaks the next. The output folders, their locks, the ledger and the feed
+    never leave this machine.
+    """
+    from .cluster import ClusterSpeaker
+    from .pipeline import draft_bulletin
+    from .synthesise import Voice, resolve_voice
+
+    outcomes: dict[str, EditionOutcome] = {}
+    drafts: dict[str, tuple[_Prepared, Draft, Voice]] = {}
+    # Each output folder's ledger as it will be once the editions planned so far are made: an
+    # edition skips the stories an earlier one in its feed reads, as it does run locally.
+    ledgers: dict[Path, Ledger] = {}
+    report: ClusterReport | None = None
+    with ExitStack() as stack:
+        if not runner.settings.voice.cache:
+            # The driver's cache is how the cluster's audio comes home: a run without one gets
+            # one of its own, gone when the run ends.
+            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bulletin-")))
+            voice = runner.settings.voice.model_copy(update={"cache": True, "cache_dir": scratch})
+            runner.settings = runner.settings.model_copy(update={"voice": voice})
+        locks = _HeldLocks(stack, runner.settings.nightly.lock_wait_s)
+
+        def prepare(name: str) -> tuple[_Prepared, Draft, Voice] | EditionOutcome:
+            out_dir = runner.out_dir(name).resolve()
+            prepared = runner.prepare(name, ledger=ledgers.get(out_dir))
+            if isinstance(prepared, EditionOutcome):
+                return prepared
+            settings = prepared.build_settings
+            voice = resolve_voice(settings.voice.name, settings.voice.voices_dir)
+            articles = prepared.plan.selection.articles
+            draft = draft_bulletin(
+                articles, settings, edition=prepared.run.folder, date=runner.date
+            )
+            keep_days = runner.settings.nightly.repeat_after_days
+            ledgers[out_dir] = prepared.recorded(prepared.plan.ledger, runner.now, keep_days)
+            return prepared, draft, voice
+
+        for name in names:
+            got = runner.step(name, partial(prepare, name), lock=locks.hold(runner.out_dir(name)))
+            if isinstance(got, EditionOutcome):
+                outcomes[name] = got
+            else:
+                drafts[name] = got
+        if drafts:
+            try:
+                speaker = stack.enter_context(
+                    ClusterSpeaker(runner.settings.cluster, [v for _, _, v in drafts.values()])
+                )
+            except ConfigError as exc:  # no Ray, or no cluster there: nothing can be spoken
+                for name in drafts:
+                    outcomes[name] = runner.step(
+                        name, partial(_raise, exc), lock=contextlib.nullcontext()
+                    )
+                drafts.clear()
+            else:
+                speaker.speak(
+                    [(d.segments, v, p.build_settings.voice) for p, d, v in drafts.values()]
+                )
+
+        def make(name: str) -> EditionOutcome:
+            prepared, draft, voice = drafts[name]
+            speaker.wait(draft.segments, voice, prepared.build_settings.voice)
+            return runner.make(prepared, draft)
+
+        for name in drafts:
+            outcomes[name] = runner.step(
+                name, partial(make, name), lock=locks.hold(runner.out_dir(name))
+            )
+        if drafts:
+            report = speaker.report
+    return RunOutcome(editions=[outcomes[n] for n in names], logs=runner.logs, cluster=report)
+
+
+def _raise(exc: BaseException) -> NoReturn:
+    raise exc

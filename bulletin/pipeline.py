@@ -23,6 +23,7 @@ from .master import check_sound_files
 from .models import (
     Article,
     BuildReport,
+    Draft,
     Episode,
     InputReport,
     MasteredAudio,
@@ -38,7 +39,7 @@ from .publish import edition_title, publish_site, unchanged_since
 from .summarise import write_script
 from .synthesise import resolve_voice
 
-__all__ = ["build_bulletin", "check_target", "spoken_text"]
+__all__ = ["build_bulletin", "check_target", "draft_bulletin", "spoken_text"]
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ def build_bulletin(
     progress: Callable[[str, int, int], None] | None = None,
     use_cache: bool | None = None,
     lock: bool = True,
+    draft: Draft | None = None,
 ) -> BuildReport:
     """Make one edition from articles: ``out_dir/<edition>/`` with the MP3, script, manifest.
 
@@ -102,7 +104,8 @@ def build_bulletin(
     every input (``clean_inputs``); by default, each article was used. ``use_cache``
     overrides ``[voice] cache`` (``--no-cache``). One build at a time holds
     ``out_dir/.bulletin.lock``; another waits ``[nightly] lock_wait_s``, then fails. ``lock``
-    False: the caller holds that lock (``nightly.run_editions``).
+    False: the caller holds that lock (``nightly.run_editions``). ``draft``: the script, written
+    already by ``draft_bulletin`` with the same articles, settings, edition and date.
 
     Raises:
         ConfigError: ``edition`` is not a valid name (``models.check_edition_name``).
@@ -119,7 +122,9 @@ def build_bulletin(
         date = date or dt.date.today()
         edition = edition or date.isoformat()
         # _build publishes the site as it swaps the edition in.
-        report = _build(articles, settings, out_dir, reports, edition, date, progress, use_cache)
+        report = _build(
+            articles, settings, out_dir, reports, edition, date, progress, use_cache, draft
+        )
     logger.info("build: edition %s in %.1f s", edition, time.perf_counter() - started)
     return report
 
@@ -133,17 +138,14 @@ def _build(
     date: dt.date,
     progress: Callable[[str, int, int], None] | None,
     use_cache: bool | None,
+    draft: Draft | None,
 ) -> BuildReport:
     """Make the edition in a staging folder and swap it in (``build_bulletin``, under the lock)."""
     voice = resolve_voice(settings.voice.name, settings.voice.voices_dir)
     check_sound_files(settings.production)
     with Producer(voice, settings, use_cache=use_cache) as producer:
-        rewrite = llm_rewriter(settings.script.llm)  # None: the extractive summaries are read
-        script = write_script(
-            articles, settings.script, edition=edition, date=date, rewrite=rewrite
-        )
-        lexicon = load_lexicon(settings.voice.voices_dir, settings.voice.name)
-        segments = normalise_script(script, lexicon)
+        draft = draft or draft_bulletin(articles, settings, edition=edition, date=date)
+        script, segments = draft.script, draft.segments
         staging = _staging_folder(out_dir, edition)
         try:
             read = [seg.title for seg in script.segments if seg.kind == "story"]  # running order
@@ -192,6 +194,16 @@ def _build(
             _discard(staging, out_dir, edition, settings)
             raise
     return report
+
+
+def draft_bulletin(
+    articles: list[Article], settings: Settings, *, edition: str, date: dt.date
+) -> Draft:
+    """Write the edition's script and normalise it for speech: all that comes before audio."""
+    rewrite = llm_rewriter(settings.script.llm)  # None: the extractive summaries are read
+    script = write_script(articles, settings.script, edition=edition, date=date, rewrite=rewrite)
+    lexicon = load_lexicon(settings.voice.voices_dir, settings.voice.name)
+    return Draft(script=script, segments=normalise_script(script, lexicon))
 
 
 def _staging_folder(out_dir: Path, edition: str) -> Path:

@@ -42,10 +42,14 @@ from .models import SegmentAudio, SpeechSegment
 
 __all__ = [
     "Voice",
+    "cache_speech",
     "count_unspoken",
     "list_voices",
+    "load_model",
     "load_voice",
     "resolve_voice",
+    "speak",
+    "speech_cache_path",
     "start_workers",
     "stopping_workers",
     "synthesise_segments",
@@ -77,20 +81,21 @@ class Voice:
 
     @property
     def sample_rate_hz(self) -> int:
-        return int(self._config["audio"]["sample_rate"])
+        return int(self.config["audio"]["sample_rate"])
 
     @property
     def language(self) -> str:
         """The language the voice speaks, as its config gives it (``en_US``); ``en`` if unsaid."""
-        language = self._config.get("language")
+        language = self.config.get("language")
         code = language.get("code") if isinstance(language, dict) else None
         if not code:
-            espeak = self._config.get("espeak")
+            espeak = self.config.get("espeak")
             code = espeak.get("voice") if isinstance(espeak, dict) else None
         return str(code or "en")
 
     @cached_property
-    def _config(self) -> dict[str, Any]:
+    def config(self) -> dict[str, Any]:
+        """Its ``.onnx.json``."""
         config: dict[str, Any] = json.loads(self.config_path.read_text(encoding="utf-8"))
         return config
 
@@ -184,6 +189,16 @@ def load_voice(voice: Voice, *, threads: int = 0) -> object:
     Raises:
         SynthesisError: the model or its config cannot be loaded.
     """
+    return load_model(voice.name, voice.config, str(voice.model_path), threads=threads)
+
+
+def load_model(name: str, config: dict[str, Any], model: str | bytes, *, threads: int) -> object:
+    """Load a Piper model, from its file or its bytes (a cluster's actors get it as bytes, so no
+    node needs the driver's voice files), with ``config`` from its ``.onnx.json``.
+
+    Raises:
+        SynthesisError: the model or its config cannot be loaded.
+    """
     import onnxruntime
     from piper import PiperVoice
     from piper.config import PiperConfig
@@ -195,18 +210,20 @@ def load_voice(voice: Voice, *, threads: int = 0) -> object:
     options.inter_op_num_threads = threads
     try:
         session = onnxruntime.InferenceSession(
-            str(voice.model_path), sess_options=options, providers=["CPUExecutionProvider"]
+            model, sess_options=options, providers=["CPUExecutionProvider"]
         )
-        return PiperVoice(config=PiperConfig.from_dict(voice._config), session=session)
+        return PiperVoice(config=PiperConfig.from_dict(config), session=session)
     except Exception as exc:  # onnxruntime raises several unrelated types
+        where = model if isinstance(model, str) else f"its {len(model)} bytes"
         raise SynthesisError(
-            f"voice {voice.name!r} could not be loaded from {voice.model_path}: {exc}; "
+            f"voice {name!r} could not be loaded from {where}: {exc}; "
             "replace the model file or choose another voice (bulletin voices)"
         ) from exc
 
 
-def _speak(piper_voice: object, text: str, length_scale: float | None) -> np.ndarray:
-    """Speak one sentence; returns int16 samples (piper may return several chunks)."""
+def speak(piper_voice: object, text: str, length_scale: float | None) -> np.ndarray:
+    """Speak one sentence with a loaded voice (``load_voice``); returns int16 samples, untrimmed
+    (piper may return several chunks)."""
     from piper import SynthesisConfig
 
     syn_config = SynthesisConfig(length_scale=length_scale)
@@ -260,7 +277,7 @@ def _worker_speak(text: str, length_scale: float | None) -> np.ndarray:
     if _WORKER_ERROR is not None:
         raise _WORKER_ERROR
     assert _WORKER_VOICE is not None, "worker used before its voice was loaded"
-    return _speak(_WORKER_VOICE, text, length_scale)
+    return speak(_WORKER_VOICE, text, length_scale)
 
 
 def _worker_ready() -> None:
@@ -349,6 +366,11 @@ def _speech_root(cfg: VoiceConfig) -> Path:
     return cfg.cache_dir or default_cache_dir()
 
 
+def speech_cache_path(text: str, voice: Voice, cfg: VoiceConfig) -> Path:
+    """Where the synthesis cache keeps ``text`` spoken by ``voice`` with ``cfg``'s settings."""
+    return cache_file(_speech_root(cfg), "speech", _cache_key(text, voice, cfg), ".wav")
+
+
 def _cache_key(text: str, voice: Voice, cfg: VoiceConfig) -> str:
     try:
         piper_version = metadata.version("piper-tts")
@@ -375,6 +397,15 @@ def _cache_get(path: Path) -> np.ndarray | None:
     return samples
 
 
+def cache_speech(path: Path, samples: np.ndarray, rate: int) -> None:
+    """Keep a spoken sentence (as Piper gave it, untrimmed) in the synthesis cache; a cache that
+    cannot be written costs a warning, not the run."""
+    try:
+        write_pcm16(path, samples, rate)
+    except OSError as exc:
+        logger.warning("synthesis cache %s not writable: %s", path.parent, exc)
+
+
 def count_unspoken(
     segments: list[SpeechSegment], voice: Voice, cfg: VoiceConfig, *, use_cache: bool
 ) -> int:
@@ -383,11 +414,7 @@ def count_unspoken(
     texts = dict.fromkeys(s for seg in segments for s in seg.spoken if s.strip())
     if not use_cache:
         return len(texts)
-    root = _speech_root(cfg)
-    return sum(
-        not cache_file(root, "speech", _cache_key(text, voice, cfg), ".wav").is_file()
-        for text in texts
-    )
+    return sum(not speech_cache_path(text, voice, cfg).is_file() for text in texts)
 
 
 # --- synthesis --------------------------------------------------------------------------------
@@ -415,12 +442,11 @@ def _synthesise_texts(
 ) -> dict[str, np.ndarray]:
     """Audio for every distinct text: from the cache where it can, else from Piper."""
     rate = voice.sample_rate_hz
-    root = _speech_root(cfg)
-    keys = {text: _cache_key(text, voice, cfg) for text in texts} if use_cache else {}
+    paths = {text: speech_cache_path(text, voice, cfg) for text in texts} if use_cache else {}
     audio: dict[str, np.ndarray] = {}
     missing: list[str] = []
     for text in texts:
-        cached = _cache_get(cache_file(root, "speech", keys[text], ".wav")) if use_cache else None
+        cached = _cache_get(paths[text]) if use_cache else None
         if cached is None:
             missing.append(text)
         else:
@@ -431,10 +457,7 @@ def _synthesise_texts(
     def keep(text: str, samples: np.ndarray) -> None:
         audio[text] = samples
         if use_cache:
-            try:
-                write_pcm16(cache_file(root, "speech", keys[text], ".wav"), samples, rate)
-            except OSError as exc:
-                logger.warning("synthesis cache %s not writable: %s", root, exc)
+            cache_speech(paths[text], samples, rate)
         done(text, samples)
 
     def failed(text: str, exc: BaseException) -> SynthesisError:
@@ -448,7 +471,7 @@ def _synthesise_texts(
         piper_voice = load_voice(voice)
         for text in missing:
             try:
-                samples = _speak(piper_voice, text, cfg.length_scale)
+                samples = speak(piper_voice, text, cfg.length_scale)
             except Exception as exc:
                 raise failed(text, exc) from exc
             keep(text, samples)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,11 @@ from pages import build_pages
 from bulletin.config import Settings, VoiceConfig
 from bulletin.models import BuildReport, SegmentAudio, SegmentKind, SpeechSegment
 from bulletin.synthesise import Voice, resolve_voice, synthesise_segments
+
+# Ray (tests/test_cluster.py) on loopback alone: without this, Ray swaps 127.0.0.1 for the
+# machine's outward address. Set before anything imports ray; subprocesses inherit it.
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")  # quiets a FutureWarning
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"

@@ -1,0 +1,422 @@
+"""Cluster: speak the sentences of many editions on a Ray cluster (``bulletin run --ray``).
+
+Speech synthesis is most of a build's work. On a cluster, ``nightly.run_editions`` first writes
+the script of every edition (``pipeline.draft_bulletin``). ``ClusterSpeaker`` then takes the
+sentences of all of them, drops those the driver's synthesis cache holds and those another
+edition shares (one cache key is spoken once), and sends the rest in batches to Ray actors, each
+holding the voices in single-threaded ONNX sessions on one CPU. The audio comes back through
+Ray's object store into the driver's cache, and each edition is then mastered, encoded and
+published on the driver, from the cache, exactly as a local run would make it. Workers never
+see the output folder or the voice files (a voice's model travels as bytes), so a cluster needs
+no shared filesystem.
+
+An actor that dies is restarted by Ray and its batch retried; a batch whose actor is gone for
+good is sent to another. Ray is an optional extra (``pip install -e '.[ray]'``), imported only
+here and only when a run asks for a cluster.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, cast
+
+import numpy as np
+
+from .config import ClusterConfig, VoiceConfig
+from .errors import ConfigError, SynthesisError
+from .models import ClusterReport, SpeechSegment
+from .synthesise import Voice, cache_speech, load_model, speak, speech_cache_path
+
+__all__ = ["ACTOR_PREFIX", "NAMESPACE", "ClusterSpeaker"]
+
+logger = logging.getLogger(__name__)
+
+NAMESPACE = "bulletin"
+"""The Ray namespace of the speaking actors."""
+ACTOR_PREFIX = "speaker-"
+"""Their names start so (``speaker-PID-N``): ``ray.get_actor`` finds one to look at or kill."""
+_IN_FLIGHT_PER_ACTOR = 2
+"""Batches an actor holds at once: the next one is queued while a result travels home."""
+_ATTEMPTS = 3
+"""Actors a batch may lose (each after Ray's own restarts and retries) before it fails."""
+_CONNECT_TIMEOUT_S = 10.0
+"""How long the cluster's address may take to answer at all."""
+_EXTRA = "pip install -e '.[ray]'"
+
+_VoicePayload = tuple[str, str, dict[str, Any], list[Any]]
+
+
+# --- on the cluster ----------------------------------------------------------------------------
+
+
+class _SpeakerActor:
+    """A Ray actor that holds voices and speaks batches of sentences with them.
+
+    A voice is ``(key, name, config, [model])``, ``model`` the object-store reference to its
+    model file's bytes (in a list, so Ray hands over the reference, not 60 MB a call). Each
+    call carries its voice and the actor loads it once: a restarted actor, retried by Ray,
+    loads it again.
+    """
+
+    def __init__(self) -> None:
+        self._voices: dict[str, object] = {}
+
+    def load(self, voice: _VoicePayload) -> None:
+        import ray
+
+        key, name, config, model = voice
+        if key not in self._voices:
+            model_bytes = cast(bytes, ray.get(model[0]))
+            self._voices[key] = load_model(name, config, model_bytes, threads=1)
+
+    def speak(
+        self, voice: _VoicePayload, texts: list[str], length_scale: float | None
+    ) -> list[np.ndarray]:
+        self.load(voice)
+        loaded = self._voices[voice[0]]
+        spoken = []
+        for text in texts:
+            try:
+                spoken.append(speak(loaded, text, length_scale))
+            except Exception as exc:
+                raise SynthesisError(f"voice failed on {text[:60]!r}: {exc}") from exc
+        return spoken
+
+
+# --- on the driver -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Batch:
+    voice_key: str
+    length_scale: float | None
+    texts: list[str]
+    paths: list[Path]
+    rate: int
+    lost: int = 0
+    """Actors that died holding it."""
+
+
+@dataclass
+class _Tally:
+    sentences: int = 0
+    cached: int = 0
+    spoken: int = 0
+    shared: int = 0
+    spoken_s: float = 0.0
+    saved_s: float = 0.0
+    lost_batches: int = 0
+    editions_of: dict[Path, int] = field(default_factory=dict)
+    """How many editions read each sentence to be spoken."""
+
+
+def _check_reachable(address: str) -> None:
+    """Fail at once on an address where nothing answers: Ray itself retries for minutes.
+
+    Raises:
+        ConfigError: nothing accepts a connection at ``HOST:PORT`` (``ray://`` or not).
+    """
+    if address in ("auto", "local"):
+        return  # Ray looks on this machine and says at once if it finds nothing
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=_CONNECT_TIMEOUT_S):
+            return
+    except ValueError:
+        reason = "not HOST:PORT"
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+    raise ConfigError(
+        f"cannot reach the Ray cluster at {address!r} ({reason}). Start one (ray start "
+        "--head) or give its address: --ray HOST:6379, --ray ray://HOST:10001, or --ray local "
+        "for one on this machine alone"
+    )
+
+
+def _voice_key(voice: Voice) -> str:
+    return voice.fingerprint[:16]
+
+
+class ClusterSpeaker:
+    """Speaks the sentences of many editions on a Ray cluster, into the driver's cache.
+
+    A context manager: entering connects to the cluster and starts the actors (which load the
+    voices while the driver writes the scripts); leaving stops them, and disconnects if it
+    connected. ``speak`` sends every edition's sentences at once; ``wait`` returns when one
+    edition's are in the cache, while the cluster goes on with the rest.
+
+    Args:
+        cfg: ``[cluster]``; its ``ray_address`` must be set.
+        voices: every voice the editions speak with.
+
+    Raises:
+        ConfigError: Ray is not installed, or the cluster cannot be reached (named).
+    """
+
+    def __init__(self, cfg: ClusterConfig, voices: Iterable[Voice]) -> None:
+        if cfg.ray_address is None:
+            raise ValueError("ClusterSpeaker needs [cluster] ray_address")
+        self.cfg = cfg
+        self.address: str = cfg.ray_address
+        self.voices = {_voice_key(v): v for v in voices}
+        self._ray: Any = None
+        self._connected_here = False
+        self._actors: list[Any] = []
+        """The actor handles; None where one is gone for good."""
+        self._payloads: dict[str, _VoicePayload] = {}
+        self._queue: collections.deque[_Batch] = collections.deque()
+        self._in_flight: dict[Any, tuple[int, _Batch]] = {}
+        self._done: set[Path] = set()
+        self._failed: dict[Path, str] = {}
+        self._changed = threading.Condition()
+        self._pump: threading.Thread | None = None
+        self._stopping = False
+        self._tally = _Tally()
+
+    # -- connecting --------------------------------------------------------------------------
+
+    def __enter__(self) -> ClusterSpeaker:
+        self._connect()
+        try:
+            self._start_actors()
+        except BaseException:
+            self._disconnect()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stopping = True
+        if self._pump is not None:
+            self._pump.join()
+        for actor in self._actors:
+            try:
+                self._ray.kill(actor)
+            except Exception:  # already gone with its node
+                pass
+        self._disconnect()
+
+    def _connect(self) -> None:
+        local = self.address == "local"
+        if local:
+            # A cluster of this machine alone talks over loopback, not the machine's address.
+            os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+        try:
+            import ray
+        except ImportError as exc:
+            raise ConfigError(
+                f"--ray needs Ray, an optional extra: {_EXTRA} (or pip install 'bulletin[ray]')"
+            ) from exc
+        self._ray = ray
+        if ray.is_initialized():  # a caller connected already (a notebook, a test)
+            return
+        os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")  # quiets a warning
+        _check_reachable(self.address)
+        options: dict[str, Any] = {
+            "namespace": NAMESPACE,
+            "log_to_driver": False,  # the actors' errors come home with their batches
+            "logging_level": logging.WARNING,
+        }
+        if local:
+            options["_node_ip_address"] = "127.0.0.1"
+            options["include_dashboard"] = False
+        started = time.perf_counter()
+        try:
+            ray.init(address=self.address, **options)
+        except (ConnectionError, OSError, RuntimeError, ValueError) as exc:
+            raise ConfigError(
+                f"cannot reach the Ray cluster at {self.address!r}: {exc}. Start one (ray start "
+                "--head) or give its address: --ray HOST:6379, --ray ray://HOST:10001, or "
+                "--ray local for one on this machine alone"
+            ) from exc
+        self._connected_here = True
+        logger.info(
+            "cluster: connected to %s in %.1f s",
+            ray.get_runtime_context().gcs_address,
+            time.perf_counter() - started,
+        )
+
+    def _disconnect(self) -> None:
+        if self._connected_here:
+            self._ray.shutdown()
+            self._connected_here = False
+
+    def _start_actors(self) -> None:
+        ray = self._ray
+        count = self.cfg.actors or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        # One copy of each model in the object store; every actor (and restart) reads it there.
+        self._payloads = {
+            key: (key, voice.name, voice.config, [ray.put(voice.model_path.read_bytes())])
+            for key, voice in self.voices.items()
+        }
+        remote = ray.remote(num_cpus=1, max_restarts=2, max_task_retries=2)(_SpeakerActor)
+        self._actors = [
+            remote.options(
+                name=f"{ACTOR_PREFIX}{os.getpid()}-{index}", namespace=NAMESPACE
+            ).remote()
+            for index in range(count)
+        ]
+        for actor in self._actors:  # the voices load while the driver goes on
+            for payload in self._payloads.values():
+                actor.load.remote(payload)
+        logger.info(
+            "cluster: %d actors loading %s", count, ", ".join(v.name for v in self.voices.values())
+        )
+
+    # -- speaking ----------------------------------------------------------------------------
+
+    def speak(self, editions: list[tuple[list[SpeechSegment], Voice, VoiceConfig]]) -> None:
+        """Send the sentences of every edition (its segments, voice and voice settings) that
+        the cache lacks, each once, in batches in the editions' order."""
+        tally = self._tally
+        batches: dict[tuple[str, float | None], _Batch] = {}
+        for segments, voice, cfg in editions:
+            key = _voice_key(voice)
+            texts = dict.fromkeys(s for seg in segments for s in seg.spoken if s.strip())
+            for text in texts:
+                path = speech_cache_path(text, voice, cfg)
+                if path in tally.editions_of:
+                    tally.editions_of[path] += 1
+                    continue
+                tally.sentences += 1
+                if path.is_file():
+                    tally.cached += 1
+                    tally.editions_of[path] = 1
+                    continue
+                tally.editions_of[path] = 1
+                batch = batches.get((key, cfg.length_scale))
+                if batch is None or len(batch.texts) >= self.cfg.batch_sentences:
+                    batch = _Batch(key, cfg.length_scale, [], [], voice.sample_rate_hz)
+                    batches[(key, cfg.length_scale)] = batch
+                    self._queue.append(batch)
+                batch.texts.append(text)
+                batch.paths.append(path)
+        logger.info(
+            "cluster: %d sentences to speak in %d batches (%d distinct, %d cached)",
+            sum(len(b.texts) for b in self._queue),
+            len(self._queue),
+            tally.sentences,
+            tally.cached,
+        )
+        self._pump = threading.Thread(target=self._run, name="bulletin-cluster", daemon=True)
+        self._pump.start()
+
+    def wait(self, segments: list[SpeechSegment], voice: Voice, cfg: VoiceConfig) -> None:
+        """Return when every sentence of ``segments`` is in the driver's cache.
+
+        Raises:
+            SynthesisError: one of them could not be spoken on the cluster.
+        """
+        texts = {s for seg in segments for s in seg.spoken if s.strip()}
+        paths = {speech_cache_path(text, voice, cfg) for text in texts}
+        with self._changed:
+            while True:
+                failed = [self._failed[p] for p in paths if p in self._failed]
+                if failed:
+                    raise SynthesisError(f"on the Ray cluster at {self.address}: {failed[0]}")
+                if all(p in self._done or p.is_file() for p in paths):
+                    return
+                if self._pump is None or not self._pump.is_alive():
+                    raise SynthesisError(f"the Ray cluster at {self.address} stopped speaking")
+                self._changed.wait(timeout=1.0)
+
+    @property
+    def report(self) -> ClusterReport:
+        tally = self._tally
+        return ClusterReport(
+            address=self.address,
+            actors=len(self._actors),
+            sentences=tally.sentences,
+            cached=tally.cached,
+            spoken=tally.spoken,
+            shared=sum(1 for n in tally.editions_of.values() if n > 1),
+            spoken_s=round(tally.spoken_s, 1),
+            saved_s=round(tally.saved_s, 1),
+            lost_batches=tally.lost_batches,
+        )
+
+    # -- the pump: a thread that keeps the actors busy and brings results home ---------------
+
+    def _run(self) -> None:
+        try:
+            while not self._stopping and (self._queue or self._in_flight):
+                self._send()
+                if not self._in_flight:
+                    break
+                ready, _ = self._ray.wait(list(self._in_flight), num_returns=1, timeout=0.5)
+                for ref in ready:
+                    self._receive(ref)
+        except Exception as exc:  # a bug or a lost connection: every waiting edition is told
+            logger.exception("cluster: stopped")
+            self._fail_all(f"the connection to the cluster failed: {exc}")
+        finally:
+            with self._changed:
+                self._changed.notify_all()
+
+    def _send(self) -> None:
+        busy = collections.Counter(index for index, _ in self._in_flight.values())
+        for index, actor in enumerate(self._actors):
+            while actor is not None and self._queue and busy[index] < _IN_FLIGHT_PER_ACTOR:
+                batch = self._queue.popleft()
+                ref = actor.speak.remote(
+                    self._payloads[batch.voice_key], batch.texts, batch.length_scale
+                )
+                self._in_flight[ref] = (index, batch)
+                busy[index] += 1
+        if self._queue and all(actor is None for actor in self._actors):
+            self._fail_all("every actor died; see `ray status` and the actors' logs")
+
+    def _receive(self, ref: Any) -> None:
+        ray = self._ray
+        index, batch = self._in_flight.pop(ref)
+        try:
+            spoken: list[np.ndarray] = ray.get(ref)
+        except ray.exceptions.RayActorError as exc:
+            # Ray restarted it and retried the batch as often as allowed: it is gone for good.
+            self._actors[index] = None
+            self._tally.lost_batches += 1
+            batch.lost += 1
+            logger.warning("cluster: actor %d lost (%s)", index, str(exc).splitlines()[0])
+            if batch.lost < _ATTEMPTS and any(actor is not None for actor in self._actors):
+                self._queue.appendleft(batch)
+            else:
+                self._fail(batch, f"the actors speaking it died: {str(exc).splitlines()[0]}")
+            return
+        except ray.exceptions.RayTaskError as exc:
+            cause = exc.cause if isinstance(exc.cause, SynthesisError) else exc
+            self._fail(batch, str(cause))
+            return
+        tally = self._tally
+        for path, samples in zip(batch.paths, spoken, strict=True):
+            cache_speech(path, samples, batch.rate)
+            seconds = samples.size / batch.rate
+            tally.spoken += 1
+            tally.spoken_s += seconds
+            tally.saved_s += seconds * (tally.editions_of[path] - 1)
+        with self._changed:
+            self._done.update(batch.paths)
+            self._changed.notify_all()
+
+    def _fail(self, batch: _Batch, reason: str) -> None:
+        with self._changed:
+            self._failed.update(dict.fromkeys(batch.paths, reason))
+            self._changed.notify_all()
+
+    def _fail_all(self, reason: str) -> None:
+        for batch in [*self._queue, *(b for _, b in self._in_flight.values())]:
+            self._fail(batch, reason)
+        self._queue.clear()
+        self._in_flight.clear()
