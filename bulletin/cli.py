@@ -205,32 +205,35 @@ def _check_editions_folder(out: Path) -> None:
 
 _EDITION_HELP = "lower-case letters, digits, - and _"
 
+# Arguments and options that more than one command takes, written once.
+_Pages = Annotated[
+    list[Path], typer.Argument(metavar="PAGE", help="Article pages: .txt dumps or .html.")
+]
+_Edition = Annotated[
+    str | None,
+    typer.Option(metavar="NAME", help=f"Edition name, {_EDITION_HELP} (default: today's date)."),
+]
+_BaseUrl = Annotated[
+    str | None,
+    typer.Option(metavar="URL", help="Public URL of DIR, for absolute links in the feed."),
+]
+
 
 @app.command(cls=_Command)
 def build(
     ctx: typer.Context,
-    inputs: Annotated[
-        list[Path], typer.Argument(metavar="PAGE", help="Article pages: .txt dumps or .html.")
-    ],
+    inputs: _Pages,
     out: Annotated[
         Path, typer.Option(metavar="DIR", help="Output folder; the edition goes in DIR/EDITION/.")
     ] = Path("output"),
-    edition: Annotated[
-        str | None,
-        typer.Option(
-            metavar="NAME", help=f"Edition name, {_EDITION_HELP} (default: today's date)."
-        ),
-    ] = None,
+    edition: _Edition = None,
     title: Annotated[
         str | None, typer.Option(metavar="TEXT", help="Programme name said in the intro.")
     ] = None,
     voice: Annotated[
         str | None, typer.Option(metavar="NAME", help="Voice name (see: bulletin voices).")
     ] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option(metavar="URL", help="Public URL of DIR, for absolute links in the feed."),
-    ] = None,
+    base_url: _BaseUrl = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Synthesise and master afresh; keep nothing.")
     ] = False,
@@ -364,15 +367,8 @@ def summarise(
 @app.command(cls=_Command)
 def script(
     ctx: typer.Context,
-    inputs: Annotated[
-        list[Path], typer.Argument(metavar="PAGE", help="Article pages: .txt dumps or .html.")
-    ],
-    edition: Annotated[
-        str | None,
-        typer.Option(
-            metavar="NAME", help=f"Edition name, {_EDITION_HELP} (default: today's date)."
-        ),
-    ] = None,
+    inputs: _Pages,
+    edition: _Edition = None,
     minutes: Annotated[
         float | None,
         typer.Option(
@@ -448,10 +444,7 @@ def publish(
     out: Annotated[
         Path, typer.Argument(metavar="DIR", help="Output folder holding the editions.")
     ] = Path("output"),
-    base_url: Annotated[
-        str | None,
-        typer.Option(metavar="URL", help="Public URL of DIR, for absolute links in the feed."),
-    ] = None,
+    base_url: _BaseUrl = None,
 ) -> None:
     """Rewrite DIR/feed.xml and the home page from the editions in DIR."""
     from .publish import publish_site
