@@ -19,7 +19,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from .config import Settings, describe_errors, load_config
 from .errors import BulletinError, ConfigError, InputError, PublishError
-from .models import Article, check_edition_name, counted
+from .models import Article, counted
 
 
 def _tidy_help(params: list[Any]) -> None:
@@ -160,16 +160,6 @@ def _settings(ctx: typer.Context, **overrides: dict[str, object]) -> Settings:
         raise ConfigError(describe_errors(exc, _option_name)) from exc
 
 
-def _edition(name: str | None) -> str | None:
-    """The ``--edition`` option, checked before anything is read or written."""
-    if name is not None:
-        try:
-            check_edition_name(name)
-        except ValueError as exc:
-            raise ConfigError(f"--edition: {exc}") from exc
-    return name
-
-
 @contextmanager
 def _reporting() -> Iterator[None]:
     """Turn a BulletinError into one line on stderr and exit status 1; Ctrl-C into 130."""
@@ -249,11 +239,10 @@ def build(
             typer.echo(f"{stage}: {done}/{total}", err=True)
 
     with _reporting():
-        _edition(edition)
+        check_target(out, edition)  # before anything is read
         settings = _settings(
             ctx, script={"programme": title}, voice={"name": voice}, feed={"base_url": base_url}
         )
-        check_target(out, edition)  # before any page is read
         articles, reports = clean_inputs(inputs, settings.voice, progress)
         report = build_bulletin(
             articles,
@@ -381,11 +370,12 @@ def script(
     """Print the bulletin script, as written, without speaking it."""
     from .articles import clean_inputs
     from .llm import llm_rewriter
+    from .pipeline import check_edition
     from .summarise import write_script
 
     date = dt.date.today()
     with _reporting():
-        _edition(edition)
+        check_edition(edition)  # before anything is read
         settings = _settings(ctx, script={"target_duration_s": minutes * 60 if minutes else None})
         articles, _ = clean_inputs(inputs, settings.voice)
         result = write_script(
