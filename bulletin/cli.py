@@ -19,7 +19,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from .config import Settings, describe_errors, load_config
 from .errors import BulletinError, ConfigError, InputError, PublishError
-from .models import Article, check_edition_name, counted
+from .models import Article, counted
 
 
 def _tidy_help(params: list[Any]) -> None:
@@ -160,16 +160,6 @@ def _settings(ctx: typer.Context, **overrides: dict[str, object]) -> Settings:
         raise ConfigError(describe_errors(exc, _option_name)) from exc
 
 
-def _edition(name: str | None) -> str | None:
-    """The ``--edition`` option, checked before anything is read or written."""
-    if name is not None:
-        try:
-            check_edition_name(name)
-        except ValueError as exc:
-            raise ConfigError(f"--edition: {exc}") from exc
-    return name
-
-
 @contextmanager
 def _reporting() -> Iterator[None]:
     """Turn a BulletinError into one line on stderr and exit status 1; Ctrl-C into 130."""
@@ -205,32 +195,35 @@ def _check_editions_folder(out: Path) -> None:
 
 _EDITION_HELP = "lower-case letters, digits, - and _"
 
+# Arguments and options that more than one command takes, written once.
+_Pages = Annotated[
+    list[Path], typer.Argument(metavar="PAGE", help="Article pages: .txt dumps or .html.")
+]
+_Edition = Annotated[
+    str | None,
+    typer.Option(metavar="NAME", help=f"Edition name, {_EDITION_HELP} (default: today's date)."),
+]
+_BaseUrl = Annotated[
+    str | None,
+    typer.Option(metavar="URL", help="Public URL of DIR, for absolute links in the feed."),
+]
+
 
 @app.command(cls=_Command)
 def build(
     ctx: typer.Context,
-    inputs: Annotated[
-        list[Path], typer.Argument(metavar="PAGE", help="Article pages: .txt dumps or .html.")
-    ],
+    inputs: _Pages,
     out: Annotated[
         Path, typer.Option(metavar="DIR", help="Output folder; the edition goes in DIR/EDITION/.")
     ] = Path("output"),
-    edition: Annotated[
-        str | None,
-        typer.Option(
-            metavar="NAME", help=f"Edition name, {_EDITION_HELP} (default: today's date)."
-        ),
-    ] = None,
+    edition: _Edition = None,
     title: Annotated[
         str | None, typer.Option(metavar="TEXT", help="Programme name said in the intro.")
     ] = None,
     voice: Annotated[
         str | None, typer.Option(metavar="NAME", help="Voice name (see: bulletin voices).")
     ] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option(metavar="URL", help="Public URL of DIR, for absolute links in the feed."),
-    ] = None,
+    base_url: _BaseUrl = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Synthesise and master afresh; keep nothing.")
     ] = False,
@@ -246,11 +239,10 @@ def build(
             typer.echo(f"{stage}: {done}/{total}", err=True)
 
     with _reporting():
-        _edition(edition)
+        check_target(out, edition)  # before anything is read
         settings = _settings(
             ctx, script={"programme": title}, voice={"name": voice}, feed={"base_url": base_url}
         )
-        check_target(out, edition)  # before any page is read
         articles, reports = clean_inputs(inputs, settings.voice, progress)
         report = build_bulletin(
             articles,
@@ -364,15 +356,8 @@ def summarise(
 @app.command(cls=_Command)
 def script(
     ctx: typer.Context,
-    inputs: Annotated[
-        list[Path], typer.Argument(metavar="PAGE", help="Article pages: .txt dumps or .html.")
-    ],
-    edition: Annotated[
-        str | None,
-        typer.Option(
-            metavar="NAME", help=f"Edition name, {_EDITION_HELP} (default: today's date)."
-        ),
-    ] = None,
+    inputs: _Pages,
+    edition: _Edition = None,
     minutes: Annotated[
         float | None,
         typer.Option(
@@ -385,11 +370,12 @@ def script(
     """Print the bulletin script, as written, without speaking it."""
     from .articles import clean_inputs
     from .llm import llm_rewriter
+    from .pipeline import check_edition
     from .summarise import write_script
 
     date = dt.date.today()
     with _reporting():
-        _edition(edition)
+        check_edition(edition)  # before anything is read
         settings = _settings(ctx, script={"target_duration_s": minutes * 60 if minutes else None})
         articles, _ = clean_inputs(inputs, settings.voice)
         result = write_script(
@@ -448,10 +434,7 @@ def publish(
     out: Annotated[
         Path, typer.Argument(metavar="DIR", help="Output folder holding the editions.")
     ] = Path("output"),
-    base_url: Annotated[
-        str | None,
-        typer.Option(metavar="URL", help="Public URL of DIR, for absolute links in the feed."),
-    ] = None,
+    base_url: _BaseUrl = None,
 ) -> None:
     """Rewrite DIR/feed.xml and the home page from the editions in DIR."""
     from .publish import publish_site

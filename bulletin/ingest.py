@@ -568,6 +568,26 @@ def _raw_from_response(response: _Response) -> RawArticle:
     )
 
 
+def _source_article(
+    source: SourceConfig,
+    name: str,
+    position: int,
+    raw: RawArticle,
+    *,
+    published: dt.datetime | None = None,
+    feed_title: str | None = None,
+) -> FetchedArticle:
+    """``raw`` as the article at ``position`` in ``source`` (named ``name``), with its weight."""
+    return FetchedArticle(
+        raw=raw,
+        source=name,
+        weight=source.weight,
+        position=position,
+        published=published,
+        feed_title=feed_title,
+    )
+
+
 def _from_folder(source: SourceConfig, name: str) -> tuple[list[FetchedArticle], list[InputReport]]:
     folder = source.folder
     assert folder is not None
@@ -581,15 +601,7 @@ def _from_folder(source: SourceConfig, name: str) -> tuple[list[FetchedArticle],
     for position, raw in enumerate(raws):
         mtime = by_origin[raw.origin].stat().st_mtime
         published = dt.datetime.fromtimestamp(mtime, dt.UTC).replace(microsecond=0)
-        articles.append(
-            FetchedArticle(
-                raw=raw,
-                source=name,
-                weight=source.weight,
-                position=position,
-                published=published,
-            )
-        )
+        articles.append(_source_article(source, name, position, raw, published=published))
     return articles, reports
 
 
@@ -625,9 +637,7 @@ def _from_urls(
             reports.append(skipped_input(url, exc))
             continue
         assert raw is not None
-        articles.append(
-            FetchedArticle(raw=raw, source=name, weight=source.weight, position=position)
-        )
+        articles.append(_source_article(source, name, position, raw))
     if source.urls and not articles:
         first = f"{reports[0].origin}: {reports[0].reason}"
         count = len(source.urls)
@@ -737,14 +747,10 @@ def _from_feed(
                 reports.append(skipped_input(url, exc))
                 continue
             logger.info("fetch: %s: %s; using the feed's own text", name, exc)
+        assert raw is not None  # only a cache-only read finds nothing
         articles.append(
-            FetchedArticle(
-                raw=raw,
-                source=name,
-                weight=source.weight,
-                position=position,
-                published=_entry_time(entry),
-                feed_title=title,
+            _source_article(
+                source, name, position, raw, published=_entry_time(entry), feed_title=title
             )
         )
     if entries and not articles:

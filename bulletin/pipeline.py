@@ -39,7 +39,7 @@ from .publish import edition_title, publish_site, unchanged_since
 from .summarise import write_script
 from .synthesise import resolve_voice
 
-__all__ = ["build_bulletin", "check_target", "draft_bulletin", "spoken_text"]
+__all__ = ["build_bulletin", "check_edition", "check_target", "draft_bulletin", "spoken_text"]
 
 logger = logging.getLogger(__name__)
 
@@ -60,18 +60,30 @@ def spoken_text(segments: list[SpeechSegment]) -> str:
     return "\n\n".join("\n".join(s for s in seg.spoken if s) for seg in segments) + "\n"
 
 
-def check_target(out_dir: Path, edition: str | None) -> None:
-    """Refuse, before anything is read or locked, an edition or output folder that cannot be.
+def check_edition(edition: str | None) -> None:
+    """Refuse an edition name that cannot name its folder in OUT (None: the date, always fine).
+
+    The one check of an edition name given to a build (``build --edition``, ``script
+    --edition``, ``build_bulletin``); config files name theirs with ``models.EditionName``.
 
     Raises:
-        ConfigError: the edition name is not a valid folder name (``check_edition_name``).
-        PublishError: ``out_dir``, or a folder it would be made in, is a file.
+        ConfigError: the name is not a valid folder name; ``check_edition_name`` says why.
     """
     if edition is not None:
         try:
             check_edition_name(edition)
         except ValueError as exc:
             raise ConfigError(str(exc)) from exc
+
+
+def check_target(out_dir: Path, edition: str | None) -> None:
+    """Refuse, before anything is read or locked, an edition or output folder that cannot be.
+
+    Raises:
+        ConfigError: the edition name is not a valid folder name (``check_edition``).
+        PublishError: ``out_dir``, or a folder it would be made in, is a file.
+    """
+    check_edition(edition)
     for folder in (out_dir, *out_dir.parents):
         if folder.exists():
             if not folder.is_dir():
@@ -108,7 +120,7 @@ def build_bulletin(
     already by ``draft_bulletin`` with the same articles, settings, edition and date.
 
     Raises:
-        ConfigError: ``edition`` is not a valid name (``models.check_edition_name``).
+        ConfigError: ``edition`` is not a valid name (``check_edition``).
         BulletinError: no voice, or a stage failed.
         LockError: another run kept the output folder locked.
     """

@@ -3,7 +3,8 @@
 Routes:
     /robots.txt              disallows /private/
     /feeds/NAME, /pages/NAME files from tests/data (``{{BASE}}`` replaced), ETag + Last-Modified,
-                             304 on a matching If-None-Match
+                             304 on a matching If-None-Match; the site's article pages are
+                             made from tests/data/site (``site_page``)
     /private/NAME            a page, disallowed by robots.txt
     /slow/NAME               waits ``slow_s`` before answering
     /fail/NAME               HTTP 500, always
@@ -18,12 +19,29 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+import tomllib
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
 _MODIFIED = "Wed, 20 Nov 2019 14:05:00 GMT"
+
+
+def site_page(name: str) -> bytes | None:
+    """``/pages/NAME.html`` of the news site the feeds link to, or None: ``[NAME]`` of
+    ``site/pages.toml`` in the site's one template, ``site/article.html``."""
+    pages = tomllib.loads((DATA / "site" / "pages.toml").read_text(encoding="utf-8"))
+    page = pages.get(name.removesuffix(".html")) if name.endswith(".html") else None
+    if page is None:
+        return None
+    paragraphs = "\n".join(f"      <p>{text}</p>" for text in page["paragraphs"])
+    related = "\n".join(
+        f'        <li><a href="/pages/related-{i}.html">{title}</a></li>'
+        for i, title in enumerate(page["related"])
+    )
+    template = (DATA / "site" / "article.html").read_text(encoding="utf-8")
+    return template.format_map({**page, "paragraphs": paragraphs, "related": related}).encode()
 
 
 class NewsServer:
@@ -66,10 +84,16 @@ class NewsServer:
         folder = {"feeds": "feeds", "pages": "pages", "private": "pages", "slow": "pages"}.get(
             kind, "pages"
         )
-        file = DATA / folder / name
-        if not name or "/" in name or not file.is_file():
+        if not name or "/" in name:
             return None
-        return file.read_bytes().replace(b"{{BASE}}", self.base.encode())
+        file = DATA / folder / name
+        if file.is_file():
+            body: bytes | None = file.read_bytes()
+        else:
+            body = site_page(name) if folder == "pages" else None
+        if body is None:
+            return None
+        return body.replace(b"{{BASE}}", self.base.encode())
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self

@@ -185,7 +185,7 @@ def test_bad_edition_names_are_refused_up_front(
     result = runner.invoke(app, [*args, "--out", str(out)] if command == "build" else args)
     assert result.exit_code == 1
     (line,) = result.stderr.strip().splitlines()
-    assert line.startswith("error: --edition: ")
+    assert line.startswith(f"error: {name!r} ") and "edition name" in line
     assert "lower-case letters, digits" in line or "own logs/ folder" in line
     assert not out.exists()
 
