@@ -51,6 +51,10 @@ _ATTEMPTS = 3
 _CONNECT_TIMEOUT_S = 10.0
 """How long the cluster's address may take to answer at all."""
 _EXTRA = "pip install -e '.[ray]'"
+_HOW_TO_REACH = (
+    "Start one (ray start --head) or give its address: --ray HOST:6379, --ray ray://HOST:10001, "
+    "or --ray local for one on this machine alone"
+)
 
 _VoicePayload = tuple[str, str, dict[str, Any], list[Any]]
 
@@ -80,16 +84,18 @@ class _SpeakerActor:
 
     def speak(
         self, voice: _VoicePayload, texts: list[str], length_scale: float | None
-    ) -> list[np.ndarray]:
+    ) -> tuple[list[np.ndarray], float]:
+        """The sentences spoken, and the seconds that took (what sizing a cluster needs)."""
         self.load(voice)
         loaded = self._voices[voice[0]]
+        started = time.perf_counter()
         spoken = []
         for text in texts:
             try:
                 spoken.append(speak(loaded, text, length_scale))
             except Exception as exc:
                 raise SynthesisError(f"voice failed on {text[:60]!r}: {exc}") from exc
-        return spoken
+        return spoken, time.perf_counter() - started
 
 
 # --- on the driver -----------------------------------------------------------------------------
@@ -111,8 +117,8 @@ class _Tally:
     sentences: int = 0
     cached: int = 0
     spoken: int = 0
-    shared: int = 0
     spoken_s: float = 0.0
+    speaking_s: float = 0.0
     saved_s: float = 0.0
     lost_batches: int = 0
     editions_of: dict[Path, int] = field(default_factory=dict)
@@ -135,11 +141,7 @@ def _check_reachable(address: str) -> None:
         reason = "not HOST:PORT"
     except OSError as exc:
         reason = exc.strerror or str(exc) or type(exc).__name__
-    raise ConfigError(
-        f"cannot reach the Ray cluster at {address!r} ({reason}). Start one (ray start "
-        "--head) or give its address: --ray HOST:6379, --ray ray://HOST:10001, or --ray local "
-        "for one on this machine alone"
-    )
+    raise ConfigError(f"cannot reach the Ray cluster at {address!r} ({reason}). {_HOW_TO_REACH}")
 
 
 def _voice_key(voice: Voice) -> str:
@@ -149,10 +151,10 @@ def _voice_key(voice: Voice) -> str:
 class ClusterSpeaker:
     """Speaks the sentences of many editions on a Ray cluster, into the driver's cache.
 
-    A context manager: entering connects to the cluster and starts the actors (which load the
-    voices while the driver writes the scripts); leaving stops them, and disconnects if it
-    connected. ``speak`` sends every edition's sentences at once; ``wait`` returns when one
-    edition's are in the cache, while the cluster goes on with the rest.
+    A context manager: entering connects to the cluster and starts the actors, which load the
+    voices at once; leaving stops them, and disconnects if it connected. ``speak`` sends every
+    edition's sentences at once; ``wait`` returns when one edition's are in the cache, while
+    the cluster goes on with the rest.
 
     Args:
         cfg: ``[cluster]``; its ``ray_address`` must be set.
@@ -238,9 +240,7 @@ class ClusterSpeaker:
             ray.init(address=self.address, **options)
         except (ConnectionError, OSError, RuntimeError, ValueError) as exc:
             raise ConfigError(
-                f"cannot reach the Ray cluster at {self.address!r}: {exc}. Start one (ray start "
-                "--head) or give its address: --ray HOST:6379, --ray ray://HOST:10001, or "
-                "--ray local for one on this machine alone"
+                f"cannot reach the Ray cluster at {self.address!r} ({exc}). {_HOW_TO_REACH}"
             ) from exc
         self._connected_here = True
         logger.info(
@@ -344,6 +344,7 @@ class ClusterSpeaker:
             spoken=tally.spoken,
             shared=sum(1 for n in tally.editions_of.values() if n > 1),
             spoken_s=round(tally.spoken_s, 1),
+            speaking_s=round(tally.speaking_s, 1),
             saved_s=round(tally.saved_s, 1),
             lost_batches=tally.lost_batches,
         )
@@ -383,7 +384,7 @@ class ClusterSpeaker:
         ray = self._ray
         index, batch = self._in_flight.pop(ref)
         try:
-            spoken: list[np.ndarray] = ray.get(ref)
+            spoken, speaking_s = ray.get(ref)
         except ray.exceptions.RayActorError as exc:
             # Ray restarted it and retried the batch as often as allowed: it is gone for good.
             self._actors[index] = None
@@ -400,6 +401,7 @@ class ClusterSpeaker:
             self._fail(batch, str(cause))
             return
         tally = self._tally
+        tally.speaking_s += speaking_s
         for path, samples in zip(batch.paths, spoken, strict=True):
             cache_speech(path, samples, batch.rate)
             seconds = samples.size / batch.rate
@@ -407,8 +409,12 @@ class ClusterSpeaker:
             tally.spoken_s += seconds
             tally.saved_s += seconds * (tally.editions_of[path] - 1)
         with self._changed:
+            before = len(self._done)
             self._done.update(batch.paths)
             self._changed.notify_all()
+        to_speak = tally.sentences - tally.cached
+        if to_speak and 10 * len(self._done) // to_speak > 10 * before // to_speak:
+            logger.info("cluster: %d of %d sentences spoken", len(self._done), to_speak)
 
     def _fail(self, batch: _Batch, reason: str) -> None:
         with self._changed:

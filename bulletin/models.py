@@ -301,6 +301,9 @@ class ClusterReport(FrozenModel):
     """Distinct sentences that more than one edition reads."""
     spoken_s: float
     """Seconds of speech the cluster made."""
+    speaking_s: float
+    """Seconds the actors spent making it (each on one CPU): ``speaking_s / spoken_s`` is the
+    cost of a second of speech, what sizing a cluster takes."""
     saved_s: float
     """Seconds of speech not made again because editions share the sentence."""
     lost_batches: int
