@@ -4,7 +4,8 @@ Usage (from the repository root, after ``pip install -e '.[test,ray]'``)::
 
     python benchmarks/scale_bench.py                 # 6 editions, 2-core cluster on 127.0.0.1
     python benchmarks/scale_bench.py --editions 4 --target-minutes 2   # a quicker look
-    python benchmarks/scale_bench.py --node-cores 16 # project onto 16-core nodes
+    python benchmarks/scale_bench.py --node-cores 32 # project onto 32-core nodes
+    python benchmarks/scale_bench.py --with-local-cluster   # and time --ray local too
 
 What it does, each step printing numbers:
 
@@ -13,10 +14,13 @@ What it does, each step printing numbers:
    pages, so each story is read by two editions, as regional editions share national news.
 2. Starts a Ray cluster of this machine (``ray start --head --node-ip-address=127.0.0.1``, with
    Ray kept on loopback), as a cluster runs before the nightly job that uses it.
-3. Makes the editions twice, each time from an empty speech cache into empty output folders,
-   with ``run_editions`` as ``bulletin run`` calls it: on this machine alone, then on the cluster
-   (``[cluster] ray_address``). Prints both wall times and their ratio (the promise: at most
-   1.1x), and what the cluster spoke and what deduplication across editions saved.
+3. After an untimed warm-up run (the first run in a process loads the stack), makes the
+   editions ``--repeat`` times each way, each time from an empty speech cache into empty output
+   folders, with ``run_editions`` as ``bulletin run`` calls it: on this machine alone, and on
+   the cluster (``[cluster] ray_address``), alternating which goes first. Prints the wall
+   times, the ratio of the medians (the promise: at most 1.1x), what the cluster spoke and
+   what deduplication across editions saved. ``--with-local-cluster`` also times ``--ray
+   local``, where the run starts and stops a cluster of its own.
 4. Makes the editions once more on this machine from a copy of the speech the cluster brought
    home, timing what the driver alone does per edition (clean, script, master, encode, publish).
 5. Projects, from the actors' measured seconds per second of speech, how many nodes of
@@ -31,6 +35,7 @@ import math
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,6 +48,7 @@ os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
 os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")
 
 from bulletin.config import Settings  # noqa: E402
+from bulletin.models import ClusterReport  # noqa: E402
 from bulletin.nightly import RunOutcome, run_editions  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -118,6 +124,8 @@ def main() -> None:
     parser.add_argument("--editions", type=int, default=6)
     parser.add_argument("--target-minutes", type=float, default=3.0)
     parser.add_argument("--node-cores", type=int, default=16, help="cores of a projected node")
+    parser.add_argument("--repeat", type=int, default=2, help="timed rounds (median)")
+    parser.add_argument("--with-local-cluster", action="store_true", help="also time --ray local")
     args = parser.parse_args()
     pages = sorted(DEV.glob("*.txt"))[: 2 * args.editions]
     if len(pages) < 2 * args.editions:
@@ -130,28 +138,41 @@ def main() -> None:
             f"{args.editions} editions of {PAGES_PER_EDITION} dev pages ({len(pages)} pages, "
             f"each read by 2 editions), target {args.target_minutes:g} min; {cores} cores"
         )
-        local = _settings(root, pages, args.editions, args.target_minutes, "local")
-        local_s, _ = _timed_run(local)
-        print(f"local run:   {local_s:7.1f} s")
-
+        # Warm-up, not timed: the first run in a process pays for loading the stack.
+        _timed_run(_settings(root, pages, 1, 0.5, "warm-up"))
         address = _start_cluster(root / "ray")
+        local_times: list[float] = []
+        cluster_times: list[float] = []
+        report: ClusterReport | None = None
         try:
-            on_cluster = _settings(root, pages, args.editions, args.target_minutes, "cluster")
-            cluster_cfg = on_cluster.cluster.model_copy(update={"ray_address": address})
-            on_cluster = on_cluster.model_copy(update={"cluster": cluster_cfg})
-            cluster_s, outcome = _timed_run(on_cluster)
+            for round_ in range(args.repeat):
+                local = _settings(root, pages, args.editions, args.target_minutes, f"l{round_}")
+                on_cluster = _settings(
+                    root, pages, args.editions, args.target_minutes, f"c{round_}"
+                )
+                cluster_cfg = on_cluster.cluster.model_copy(update={"ray_address": address})
+                on_cluster = on_cluster.model_copy(update={"cluster": cluster_cfg})
+                # Alternating which goes first, so neither always runs on a warmer machine.
+                first_local = round_ % 2 == 0
+                for settings in (local, on_cluster) if first_local else (on_cluster, local):
+                    elapsed, outcome = _timed_run(settings)
+                    is_local = settings is local
+                    (local_times if is_local else cluster_times).append(elapsed)
+                    print(f"{'local run:  ' if is_local else 'cluster run:'} {elapsed:7.1f} s")
+                    if not is_local:
+                        report = outcome.cluster
         finally:
             subprocess.run(
                 [str(Path(sys.executable).with_name("ray")), "stop", "--force"],
                 capture_output=True,
             )
-        report = outcome.cluster
         assert report is not None
+        local_s, cluster_s = statistics.median(local_times), statistics.median(cluster_times)
         ratio = cluster_s / local_s
         verdict = "kept" if ratio <= 1.1 else "NOT kept"
         print(
-            f"cluster run: {cluster_s:7.1f} s  ({ratio:.2f}x the local run; at most 1.1x: "
-            f"{verdict})"
+            f"median of {args.repeat}: local {local_s:.1f} s, cluster {cluster_s:.1f} s: "
+            f"{ratio:.2f}x the local run (at most 1.1x: {verdict})"
         )
         print(report.summary())
         heard = report.spoken_s + report.saved_s
@@ -161,10 +182,20 @@ def main() -> None:
             f"({report.saved_s / heard:.0%}) spoken once instead of again"
         )
 
+        if args.with_local_cluster:
+            on_own = _settings(root, pages, args.editions, args.target_minutes, "own")
+            own_cfg = on_own.cluster.model_copy(update={"ray_address": "local"})
+            own_s, _ = _timed_run(on_own.model_copy(update={"cluster": own_cfg}))
+            print(
+                f"--ray local (the run starts and stops its own cluster): {own_s:.1f} s, "
+                f"{own_s / local_s:.2f}x the local run"
+            )
+
         # What the driver alone does per edition, the speech being there already.
         driver = _settings(root, pages, args.editions, args.target_minutes, "driver")
-        assert driver.voice.cache_dir is not None and on_cluster.voice.cache_dir is not None
-        shutil.copytree(on_cluster.voice.cache_dir / "speech", driver.voice.cache_dir / "speech")
+        spoken_cache = root / "c0" / "cache" / "speech"
+        assert driver.voice.cache_dir is not None
+        shutil.copytree(spoken_cache, driver.voice.cache_dir / "speech")
         driver_s, _ = _timed_run(driver)
         per_edition_s = driver_s / args.editions
         print(
