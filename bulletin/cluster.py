@@ -26,7 +26,6 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import Any, cast
 
 import numpy as np
@@ -48,6 +47,8 @@ _IN_FLIGHT_PER_ACTOR = 2
 """Batches an actor holds at once: the next one is queued while a result travels home."""
 _ATTEMPTS = 3
 """Actors a batch may lose (each after Ray's own restarts and retries) before it fails."""
+_QUIET_WARNING_S = 120.0
+"""Warn when no batch has come home for this long."""
 _CONNECT_TIMEOUT_S = 10.0
 """How long the cluster's address may take to answer at all."""
 _EXTRA = "pip install -e '.[ray]'"
@@ -195,12 +196,7 @@ class ClusterSpeaker:
             raise
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *_: object) -> None:
         self._stopping = True
         if self._pump is not None:
             self._pump.join()
@@ -352,6 +348,7 @@ class ClusterSpeaker:
     # -- the pump: a thread that keeps the actors busy and brings results home ---------------
 
     def _run(self) -> None:
+        heard_s = time.monotonic()  # when a batch last came home
         try:
             while not self._stopping and (self._queue or self._in_flight):
                 self._send()
@@ -360,6 +357,16 @@ class ClusterSpeaker:
                 ready, _ = self._ray.wait(list(self._in_flight), num_returns=1, timeout=0.5)
                 for ref in ready:
                     self._receive(ref)
+                if ready:
+                    heard_s = time.monotonic()
+                elif time.monotonic() - heard_s > _QUIET_WARNING_S:
+                    # Actors wait for CPUs the cluster does not have (or a node to join).
+                    logger.warning(
+                        "cluster: nothing spoken for %.0f s; `ray status` shows whether the "
+                        "actors have the CPUs they wait for",
+                        time.monotonic() - heard_s,
+                    )
+                    heard_s = time.monotonic()
         except Exception as exc:  # a bug or a lost connection: every waiting edition is told
             logger.exception("cluster: stopped")
             self._fail_all(f"the connection to the cluster failed: {exc}")

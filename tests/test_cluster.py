@@ -232,6 +232,21 @@ def test_actors_killed_mid_run_do_not_stop_it(
         assert f"{mp3.parent.name}/{mp3.name}" in feed, name
 
 
+def test_a_run_without_the_cache_speaks_into_one_of_its_own(
+    local_ray: str, sources: Path, tmp_path: Path
+) -> None:
+    settings = _settings(sources, tmp_path, tmp_path / "cache", cluster="auto")
+    voice = settings.voice.model_copy(update={"cache": False})
+    only_north = {"north": settings.editions["north"]}
+    outcome = run_editions(
+        settings.model_copy(update={"voice": voice, "editions": only_north}), date=DATE
+    )
+    assert [e.status for e in outcome.editions] == ["made"], outcome.editions[0].message
+    assert outcome.cluster is not None and outcome.cluster.spoken > 10
+    assert outcome.cluster.cached == 0
+    assert not (tmp_path / "cache").exists()  # [voice] cache = false: the user's is not touched
+
+
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     code = "from bulletin.cli import main; main()"
     return subprocess.run(
