@@ -12,8 +12,9 @@ What it does, each step printing numbers:
 1. Writes ``--editions`` regional editions (each its own output folder and feed), each reading
    four of the text dumps in ``../shared/corpus/cleaning/dev``; neighbouring editions share two
    pages, so each story is read by two editions, as regional editions share national news.
-2. Starts a Ray cluster of this machine (``ray start --head --node-ip-address=127.0.0.1``, with
-   Ray kept on loopback), as a cluster runs before the nightly job that uses it.
+2. Starts a Ray cluster of this machine on 127.0.0.1 (``ray.init(address="local")``, with Ray
+   kept on loopback), before the timed runs, as a cluster runs before the nightly job that
+   uses it.
 3. After an untimed warm-up run (the first run in a process loads the stack), makes the
    editions ``--repeat`` times each way, each time from an empty speech cache into empty output
    folders, with ``run_editions`` as ``bulletin run`` calls it: on this machine alone, and on
@@ -34,10 +35,7 @@ import datetime as dt
 import math
 import os
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -47,6 +45,8 @@ from pathlib import Path
 os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
 os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")
 
+import ray  # noqa: E402
+
 from bulletin.config import Settings  # noqa: E402
 from bulletin.models import ClusterReport  # noqa: E402
 from bulletin.nightly import RunOutcome, run_editions  # noqa: E402
@@ -55,12 +55,6 @@ REPO = Path(__file__).resolve().parent.parent
 DEV = REPO.parent / "shared" / "corpus" / "cleaning" / "dev"
 DATE = dt.date(2026, 12, 3)
 PAGES_PER_EDITION = 4
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _settings(root: Path, pages: list[Path], editions: int, minutes: float, tag: str) -> Settings:
@@ -98,25 +92,18 @@ def _timed_run(settings: Settings) -> tuple[float, RunOutcome]:
     return elapsed, outcome
 
 
-def _start_cluster(temp: Path) -> str:
-    port = _free_port()
-    ray = Path(sys.executable).with_name("ray")
-    subprocess.run(
-        [
-            str(ray),
-            "start",
-            "--head",
-            "--node-ip-address=127.0.0.1",
-            f"--port={port}",
-            f"--num-cpus={os.cpu_count() or 1}",
-            "--include-dashboard=false",
-            "--disable-usage-stats",
-            f"--temp-dir={temp}",
-        ],
-        check=True,
-        capture_output=True,
+def _start_cluster() -> str:
+    """A Ray of this machine, on 127.0.0.1, started by this process as ``ray start`` would
+    start one (``ray stop`` would stop every Ray on the machine; ``ray.shutdown`` stops this
+    one). ``run_editions`` then uses this process's connection to it."""
+    ray.init(
+        address="local",
+        num_cpus=len(os.sched_getaffinity(0)),
+        _node_ip_address="127.0.0.1",
+        include_dashboard=False,
+        log_to_driver=False,
     )
-    return f"127.0.0.1:{port}"
+    return str(ray.get_runtime_context().gcs_address)
 
 
 def main() -> None:
@@ -140,7 +127,7 @@ def main() -> None:
         )
         # Warm-up, not timed: the first run in a process pays for loading the stack.
         _timed_run(_settings(root, pages, 1, 0.5, "warm-up"))
-        address = _start_cluster(root / "ray")
+        address = _start_cluster()
         local_times: list[float] = []
         cluster_times: list[float] = []
         report: ClusterReport | None = None
@@ -162,10 +149,7 @@ def main() -> None:
                     if not is_local:
                         report = outcome.cluster
         finally:
-            subprocess.run(
-                [str(Path(sys.executable).with_name("ray")), "stop", "--force"],
-                capture_output=True,
-            )
+            ray.shutdown()
         assert report is not None
         local_s, cluster_s = statistics.median(local_times), statistics.median(cluster_times)
         ratio = cluster_s / local_s
