@@ -173,6 +173,8 @@ class ClusterSpeaker:
         self.voices = {_voice_key(v): v for v in voices}
         self._ray: Any = None
         self._connected_here = False
+        self._gcs_address = self.address
+        """The cluster as Ray names it once connected (``auto`` becomes ``HOST:PORT``)."""
         self._actors: list[Any] = []
         """The actor handles; None where one is gone for good."""
         self._payloads: dict[str, _VoicePayload] = {}
@@ -220,6 +222,7 @@ class ClusterSpeaker:
             ) from exc
         self._ray = ray
         if ray.is_initialized():  # a caller connected already (a notebook, a test)
+            self._gcs_address = str(ray.get_runtime_context().gcs_address)
             return
         os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")  # quiets a warning
         _check_reachable(self.address)
@@ -239,10 +242,9 @@ class ClusterSpeaker:
                 f"cannot reach the Ray cluster at {self.address!r} ({exc}). {_HOW_TO_REACH}"
             ) from exc
         self._connected_here = True
+        self._gcs_address = str(ray.get_runtime_context().gcs_address)
         logger.info(
-            "cluster: connected to %s in %.1f s",
-            ray.get_runtime_context().gcs_address,
-            time.perf_counter() - started,
+            "cluster: connected to %s in %.1f s", self._gcs_address, time.perf_counter() - started
         )
 
     def _disconnect(self) -> None:
@@ -333,7 +335,7 @@ class ClusterSpeaker:
     def report(self) -> ClusterReport:
         tally = self._tally
         return ClusterReport(
-            address=self.address,
+            address=self._gcs_address,
             actors=len(self._actors),
             sentences=tally.sentences,
             cached=tally.cached,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import hashlib
 import json
 import logging
@@ -371,14 +372,19 @@ def speech_cache_path(text: str, voice: Voice, cfg: VoiceConfig) -> Path:
     return cache_file(_speech_root(cfg), "speech", _cache_key(text, voice, cfg), ".wav")
 
 
-def _cache_key(text: str, voice: Voice, cfg: VoiceConfig) -> str:
+@functools.cache
+def _piper_version() -> str:
+    """Read once: looking it up costs 0.4 ms, and every sentence's cache key has it."""
     try:
-        piper_version = metadata.version("piper-tts")
+        return metadata.version("piper-tts")
     except metadata.PackageNotFoundError:  # pragma: no cover - piper is a dependency
-        piper_version = "unknown"
+        return "unknown"
+
+
+def _cache_key(text: str, voice: Voice, cfg: VoiceConfig) -> str:
     settings = {
         "format": _CACHE_FORMAT,
-        "piper": piper_version,
+        "piper": _piper_version(),
         "voice": voice.fingerprint,
         "length_scale": cfg.length_scale,
     }
