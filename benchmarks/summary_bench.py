@@ -1,8 +1,9 @@
 """Summary benchmark: ROUGE of bulletin's extractive summaries against Lead-3, per source.
 
-Runs the shared scorer (``../shared/tools/summary_score.py``) on the dev set twice: on Lead-3
-(the first three sentences, split by the scorer's own splitter: the published baseline) and on
-``bulletin.summarise_article``, and prints both tables. By default the summaries are made in
+Runs the shared scorer (``../shared/tools/summary_score.py``) on the dev set: on Lead-3 (the
+first three sentences, split by the scorer's own splitter: the published baseline), on
+``summarise_article`` (the sentences chosen) and on ``story_copy`` (those sentences as the
+bulletin reads them: radio copy), and prints the tables. By default the summaries are made in
 this process (seconds); ``--cli`` runs ``bulletin summarise {input} --sentences N`` once per
 article instead, exactly as the issue's measure does (minutes).
 
@@ -23,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 from bulletin.models import Article
-from bulletin.summarise import summarise_article
+from bulletin.summarise import story_copy, summarise_article
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -85,7 +86,6 @@ def main() -> None:
     boot = ["--bootstrap", str(args.bootstrap)]
     with tempfile.TemporaryDirectory(prefix="summary-bench-") as tmp:
         lead = Path(tmp) / "lead.jsonl"
-        ours = Path(tmp) / "bulletin.jsonl"
         with lead.open("w", encoding="utf-8") as fh:
             for rec in recs:
                 summary = _lead(rec["text"], args.sentences, args.tools)
@@ -100,16 +100,24 @@ def main() -> None:
         print()
         if args.cli:
             command = f"bulletin summarise {{input}} --sentences {args.sentences}"
-            name, source = "bulletin (CLI)", ["--cmd", command]
+            runs = [("bulletin (CLI)", ["--cmd", command])]
         else:
-            with ours.open("w", encoding="utf-8") as fh:
-                for rec in recs:
-                    summary = "\n".join(summarise_article(_article(rec), args.sentences))
-                    fh.write(json.dumps({"id": rec["id"], "summary": summary}) + "\n")
-            name, source = "bulletin", ["--pred", str(ours)]
-        _score(args.tools, args.data, name, [*source, "--per-article", str(ours_rows), *boot])
-        print()
-        _paired(lead_rows, ours_rows, max(args.bootstrap, 1000))
+            runs = []
+            for name, summarise in (
+                ("bulletin extractive", summarise_article),
+                ("bulletin radio copy", story_copy),
+            ):
+                ours = Path(tmp) / f"{name.split()[-1]}.jsonl"
+                with ours.open("w", encoding="utf-8") as fh:
+                    for rec in recs:
+                        summary = "\n".join(summarise(_article(rec), args.sentences))
+                        fh.write(json.dumps({"id": rec["id"], "summary": summary}) + "\n")
+                runs.append((name, ["--pred", str(ours)]))
+        for name, source in runs:
+            _score(args.tools, args.data, name, [*source, "--per-article", str(ours_rows), *boot])
+            print()
+            _paired(lead_rows, ours_rows, max(args.bootstrap, 1000))
+            print()
 
 
 if __name__ == "__main__":

@@ -68,7 +68,7 @@ def clean_article(raw: RawArticle) -> Article | None:
         return None
     kept = np.flatnonzero(keep)
     facts = describe(lines, int(kept[0]) if len(kept) else len(lines))
-    article = _article(raw, body, _facts_with_metadata(facts, doc))
+    article = _article(raw, body, _facts_with_metadata(facts, doc), _page_url(raw, doc))
     logger.debug(
         "%s: %s, %r", raw.name, counted(len(article.body), "paragraph", "paragraphs"), article.title
     )
@@ -177,7 +177,15 @@ def _without_site(title: str | None, site: str | None) -> str | None:
     return title[: m.start()] if m and m.start() > 0 else title
 
 
-def _article(raw: RawArticle, body: list[str], facts: PageFacts) -> Article:
+def _page_url(raw: RawArticle, doc: Any) -> str | None:
+    """Where the page lives: the URL it was fetched from, or the one its metadata gives."""
+    if raw.origin.startswith(("http://", "https://")):
+        return raw.origin
+    url = _text_attr(doc, "url")
+    return url if url and url.startswith(("http://", "https://")) else None
+
+
+def _article(raw: RawArticle, body: list[str], facts: PageFacts, url: str | None) -> Article:
     body = list(body)
     body[0] = join_drop_cap(body[0], "\n".join([facts.title or "", *body]))
     body[0], agency = split_dateline(body[0])
@@ -189,6 +197,7 @@ def _article(raw: RawArticle, body: list[str], facts: PageFacts) -> Article:
         source=agency or facts.source,
         byline=facts.byline,
         body=body,
+        url=url,
     )
 
 

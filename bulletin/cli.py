@@ -345,11 +345,11 @@ def summarise(
         int, typer.Option(metavar="N", min=1, help="Sentences in the summary.")
     ] = 3,
 ) -> None:
-    """Print the summary of one article, one sentence a line."""
-    from .summarise import summarise_article
+    """Print one article as the bulletin reads it: its summary as radio copy, a sentence a line."""
+    from .summarise import story_copy
 
     with _reporting():
-        summary = summarise_article(_load_article(article), sentences)
+        summary = story_copy(_load_article(article), sentences)
     typer.echo("\n".join(summary))
 
 
@@ -370,10 +370,10 @@ def script(
     """Print the bulletin script, as written, without speaking it."""
     from .articles import clean_inputs
     from .llm import llm_rewriter
-    from .pipeline import check_edition
+    from .pipeline import check_edition, edition_date
     from .summarise import write_script
 
-    date = dt.date.today()
+    date = edition_date(edition) or dt.date.today()
     with _reporting():
         check_edition(edition)  # before anything is read
         settings = _settings(ctx, script={"target_duration_s": minutes * 60 if minutes else None})

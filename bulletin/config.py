@@ -70,7 +70,13 @@ class ScriptConfig(_Section):
     """Aimed-for length of the spoken bulletin, in seconds: stories and sentence counts are
     chosen to fill it. None: every story (up to ``max_stories``) at ``sentences_per_story``."""
     max_sentences_per_story: int = Field(default=8, ge=1, le=30)
-    """At most this many sentences of one story when filling the target."""
+    """At most this many sentences of one story's article when filling the target."""
+    min_story_s: float = Field(default=25.0, ge=0)
+    """A story runs at least this long, in seconds, when its article has that much to say;
+    the target is filled with more stories, not longer ones."""
+    max_story_s: float = Field(default=45.0, gt=0)
+    """A story runs at most this long, in seconds (radio items run 20 to 45 s); no story runs
+    longer than the lead story."""
     words_per_minute: float = Field(default=152.0, gt=0)
     """Speaking rate of the voice in written words per minute, pauses included (measured for
     the bundled ``joe`` voice with the default gaps)."""

@@ -104,6 +104,8 @@ class Article(FrozenModel):
     byline: str | None = None
     body: list[str]
     """Body paragraphs in order, without boilerplate."""
+    url: str | None = None
+    """The page's own address (its URL, or the canonical one its metadata gives), if known."""
 
 
 SegmentKind = Literal["intro", "headlines", "story", "outro"]

@@ -39,7 +39,14 @@ from .publish import edition_title, publish_site, unchanged_since
 from .summarise import write_script
 from .synthesise import resolve_voice
 
-__all__ = ["build_bulletin", "check_edition", "check_target", "draft_bulletin", "spoken_text"]
+__all__ = [
+    "build_bulletin",
+    "check_edition",
+    "check_target",
+    "draft_bulletin",
+    "edition_date",
+    "spoken_text",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +65,15 @@ def _versions() -> dict[str, str]:
 def spoken_text(segments: list[SpeechSegment]) -> str:
     """What the voice says, in order: one sentence a line, a blank line between segments."""
     return "\n\n".join("\n".join(s for s in seg.spoken if s) for seg in segments) + "\n"
+
+
+def edition_date(edition: str | None) -> dt.date | None:
+    """The day an edition named for it airs (``2026-12-03``, ``2026-12-03-evening``), or None:
+    the script says its times for that day."""
+    try:
+        return dt.date.fromisoformat(edition[:10]) if edition else None
+    except ValueError:
+        return None
 
 
 def check_edition(edition: str | None) -> None:
@@ -131,7 +147,7 @@ def build_bulletin(
         else contextlib.nullcontext()
     ):
         started = time.perf_counter()
-        date = date or dt.date.today()
+        date = date or edition_date(edition) or dt.date.today()
         edition = edition or date.isoformat()
         # _build publishes the site as it swaps the edition in.
         report = _build(

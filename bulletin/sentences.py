@@ -80,6 +80,12 @@ _CLOCK_DETAIL = re.compile(
     r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s\d"
     r"|(?:[ECMP][SD]?T|GMT|BST|CES?T|UTC|AES?T|AEDT|IST|JST|HKT|SGT)\b)"
 )
+# "... as part of a trade deal, Mr. Lighthizer said", "on Nov. 19": pysbd ends a sentence at a
+# title or a month's abbreviation that a name or a day follows.
+_TITLE_END = re.compile(
+    r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Jan|Feb|Mar|Apr|Aug|"
+    r"Sept?|Oct|Nov|Dec)\.$"
+)
 # "... rest of the UK.The line was closed": a full stop that lost its space on the page.
 _LOST_SPACE = re.compile(r"(?<=[A-Za-z]{2}[.!?])(?=[A-Z][a-z])")
 
@@ -138,7 +144,10 @@ def split_sentences(text: str) -> list[str]:
                 # pysbd ends a sentence at "St." in "8 Eighth St., after", and before a quote's
                 # closing mark
                 pieces[-1] += piece
-            elif pieces and _CLOCK_END.search(pieces[-1]) and _CLOCK_DETAIL.match(piece):
+            elif pieces and (
+                (_CLOCK_END.search(pieces[-1]) and _CLOCK_DETAIL.match(piece))
+                or _TITLE_END.search(pieces[-1])
+            ):
                 pieces[-1] += " " + piece
             elif piece:
                 pieces.append(piece)

@@ -27,6 +27,7 @@ from ._patterns import STOPWORDS, WEEKDAY
 from .config import ScriptConfig
 from .errors import ScriptError
 from .models import Article, Script, ScriptSegment, counted
+from .radio import Copy, live_top_entry, not_for_the_ear, outlet_name, radio_story, spoken_headline
 from .sentences import (
     FULL_STOP,
     MIN_WORDS,
@@ -38,7 +39,7 @@ from .sentences import (
     without_label,
 )
 
-__all__ = ["Rewriter", "same_story_groups", "summarise_article", "write_script"]
+__all__ = ["Rewriter", "same_story_groups", "story_copy", "summarise_article", "write_script"]
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,9 @@ _WEIGHTS: dict[str, float] = {
     "long": -0.3,
 }
 _MAX_WORDS = 60
+_MORE_FOR_COPY = (
+    4  # sentences the radio copy may read beyond those asked for, for those it left out
+)
 _REDUNDANT = 0.5  # cosine similarity above which a sentence repeats one already chosen
 
 
@@ -221,6 +225,31 @@ def _rank(
     return _Ranked(sentences, scores, eligible, sim), features
 
 
+def story_copy(
+    article: Article, sentences: int = 3, *, edition: dt.date | None = None
+) -> list[str]:
+    """The article as one story of a bulletin reads it: its best sentences as radio copy
+    (``radio.radio_story``: its outlet named, sentences for the ear, times said for the
+    edition's day, today by default), saying about as much as ``sentences`` of its sentences:
+    where the copy leaves one out (too long, a repeat), the next best is read instead.
+
+    Returns:
+        The story's sentences; empty when the article has nothing a newsreader can read.
+    """
+    article = live_top_entry(article)
+    ranked = _rank(article)[0]
+    budget = sum(len(s.split()) for s in ranked.summary(sentences))
+    outlet = outlet_name(article)
+    copy: list[str] = []
+    for n in range(sentences, sentences + _MORE_FOR_COPY + 1):
+        copy = radio_story(
+            article, ranked.summary(n), edition=edition or dt.date.today(), outlet=outlet
+        ).sentences
+        if sum(len(s.split()) for s in copy) >= budget or n >= len(ranked.sentences):
+            break
+    return copy
+
+
 def summarise_article(article: Article, sentences: int = 3) -> list[str]:
     """The article's most newsworthy sentences, in article order.
 
@@ -256,6 +285,7 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
+_RECENT_DAYS = 6  # a story older than this is not "today's"
 _TIME_UNIT = (
     r"(?:second|minute|hour|day|night|week|weekend|fortnight|month|quarter|year|decade|"
     r"century|morning|afternoon|evening|summer|winter|spring|autumn|fall|season)s?"
@@ -299,21 +329,18 @@ _IDF_DOCUMENTS = 1000
 _TITLE_FURNITURE = re.compile(r"\s+(?:\||[-–—]\s)\s*[^|]{2,40}$")
 
 
-def _as_sentence(text: str) -> str:
-    text = text.strip()
-    return text if re.search(r"[.!?]['\"»”’]?$", text) else text + "."
-
-
-def _headline(article: Article) -> str | None:
-    """The title as a spoken headline; None for a section label ("Opinion") or no title."""
-    title = without_label(SPACE.sub(" ", article.title).strip())  # "Column: ...", "Dear Abby: ..."
+def _headline(article: Article, lead: str | None = None) -> str | None:
+    """The title as a spoken headline (``radio.spoken_headline``), or the story's ``lead``
+    where the title cannot be said; None for a section label ("Opinion") or no title."""
+    title = SPACE.sub(" ", article.title).strip()
+    title = without_label(title) if not re.match(r"(?i)the latest\b", title) else title
     if "|" in title:  # "Story | Site name": the site is page furniture
         title = title.split("|")[0].strip()
     elif article.source:
         match = _TITLE_FURNITURE.search(title)
         if match and article.source.lower() in match.group(0).lower():
             title = title[: match.start()].strip()
-    return _as_sentence(title) if len(title.split()) >= 3 else None
+    return spoken_headline(title, lead) if len(title.split()) >= 3 else None
 
 
 def _common_words(articles: Sequence[Article]) -> frozenset[str]:
@@ -339,9 +366,13 @@ def _lower_first(sentence: str, article: Article, common: frozenset[str]) -> str
     return lower + sentence[len(word) :]
 
 
-def _transitions(cfg: ScriptConfig, openings: list[str], titles: list[str]) -> list[str]:
+def _transitions(
+    cfg: ScriptConfig, openings: list[str], titles: list[str], old: list[bool]
+) -> list[str]:
     """What is said before each story: nothing before the first; before the others the
-    configured transitions in turn, each only where it reads well (see ``ScriptConfig``)."""
+    configured transitions in turn, each only where it reads well (see ``ScriptConfig``):
+    none that speaks of time ("Also today, ") before a story that names its own time or is
+    more than a few days old."""
     said: list[str] = []
     turn = 0
     total = len(openings)
@@ -351,7 +382,7 @@ def _transitions(cfg: ScriptConfig, openings: list[str], titles: list[str]) -> l
             # "Also today, Remember ...?" read badly.
             said.append("")
             continue
-        timed = bool(_TIME_OPENING.match(opening))
+        timed = old[index] or bool(_TIME_OPENING.match(opening))
         final = cfg.final_transition
         if (
             index == total - 1
@@ -473,41 +504,67 @@ def _put(plan: list[int], index: int, count: int) -> list[int]:
 
 
 def _plan(
-    ranked: list[_Ranked], headline_s: list[float], cfg: ScriptConfig, fixed_s: float
+    copies: list[Callable[[int], Copy]],
+    headline_s: list[float],
+    cfg: ScriptConfig,
+    fixed_s: float,
 ) -> list[int]:
-    """Sentences per story (0: left out), filling ``target_duration_s`` as closely as it can."""
+    """Sentences of each story's article to read (0: left out), filling ``target_duration_s``
+    as closely as it can with stories of ``min_story_s`` to ``max_story_s`` of copy each, the
+    lead story the longest: as many stories as fit at ``min_story_s``, then each lengthened
+    in turn."""
     base = cfg.sentences_per_story
-    counts = [0] * len(ranked)
+    counts = [0] * len(copies)
     if cfg.target_duration_s is None:
-        return [base if i < cfg.max_stories else 0 for i in range(len(ranked))]
+        return [base if i < cfg.max_stories else 0 for i in range(len(copies))]
+
+    def story_s(i: int, n: int) -> float:
+        return _seconds(copies[i](n).sentences, cfg) if n else 0.0
 
     def total(plan: list[int]) -> float:
-        spoken = fixed_s
-        for r, head_s, n in zip(ranked, headline_s, plan, strict=True):
-            if n:
-                spoken += _seconds(r.summary(n), cfg) + head_s
-        return spoken
+        return fixed_s + sum(story_s(i, n) + headline_s[i] for i, n in enumerate(plan) if n)
+
+    def longest(i: int, plan: list[int]) -> float:
+        # the lead story is the longest: no other runs past it
+        return cfg.max_story_s if i == 0 else min(cfg.max_story_s, story_s(0, plan[0]))
 
     target = cfg.target_duration_s
-    # Stories in order of importance, each at the usual length or, when that no longer fits,
-    # down to two sentences, while they fit.
-    for i in range(min(len(ranked), cfg.max_stories)):
-        fits = [n for n in range(base, min(base, 2) - 1, -1) if total(_put(counts, i, n)) <= target]
-        if i and not fits:
+    # Stories in order of importance, each as short as a story runs, while they fit.
+    for i in range(min(len(copies), cfg.max_stories)):
+        sizes = [n for n in range(1, base + 1) if story_s(i, n) <= longest(i, counts)] or [1]
+        # the shortest that runs min_story_s, or the longest there is; lengthened below
+        enough = [n for n in sizes if story_s(i, n) >= cfg.min_story_s] or sizes[-1:]
+        n = enough[0]
+        if i and total(_put(counts, i, n)) > target:
             break
-        counts = _put(counts, i, fits[0] if fits else base)
+        counts = _put(counts, i, n)
     # Then lengthen (or, over the target, shorten) stories one sentence at a time, round robin,
-    # keeping whichever plan lands nearest the target.
+    # keeping whichever plan lands nearest the target, each story within its bounds.
     step = 1 if total(counts) < target else -1
+
+    def resized(i: int, n: int) -> int | None:
+        """The next length of story ``i`` after ``n`` sentences that says more (or, going
+        down, less), within its bounds; None for none."""
+        words = _seconds(copies[i](n).sentences, cfg)
+        k = n + step
+        while 1 <= k <= cfg.max_sentences_per_story:
+            if step < 0:
+                return k if story_s(i, k) >= cfg.min_story_s or total(counts) > target else None
+            if story_s(i, k) > longest(i, counts):
+                return None  # the story would run too long
+            if story_s(i, k) > words:
+                return k
+            k += step  # the next sentence was not read (too long, a repeat): try one more
+        return None
+
     while True:
         current = total(counts)
         moved = False
         for i in (i for i, n in enumerate(counts) if n):
-            trial = [*counts]
-            trial[i] += step
-            limit = min(cfg.max_sentences_per_story, len(ranked[i].summary(trial[i])))
-            if trial[i] < 1 or trial[i] > cfg.max_sentences_per_story or trial[i] > limit:
+            k = resized(i, counts[i])
+            if k is None:
                 continue
+            trial = _put(counts, i, k)
             after = total(trial)
             if abs(after - target) >= abs(current - target):
                 continue
@@ -517,15 +574,21 @@ def _plan(
 
 
 def _readable_articles(articles: list[Article]) -> list[tuple[Article, _Ranked]]:
-    """The articles with a sentence that can open a story, each with its ranked sentences.
+    """The articles a newsreader can read as a story, each with its ranked sentences: a
+    live-updates page as its top entry; not a table, a box score or a list (named in a
+    warning), and with a sentence that can open the story.
 
     Raises:
         ScriptError: no article has anything to read.
     """
     readable = []
     for article in articles:
+        article = live_top_entry(article)
         r = _rank(article)[0]
-        if r.choose(1):
+        reason = not_for_the_ear(article, r.sentences)
+        if reason:
+            logger.warning("%s %s; left out", _named(article), reason)
+        elif r.choose(1):
             readable.append((article, r))
         elif r.sentences:  # every sentence leans on one before it ("You ...", "But ...")
             logger.warning("%s: no sentence can open its story; left out", article.origin)
@@ -558,39 +621,95 @@ def _one_teller_each(
     return [readable[tellers[i][0]] for i in order]
 
 
+class _Copies:
+    """Each story's radio copy at each length, made once (the plan asks for many lengths)."""
+
+    def __init__(
+        self, stories: list[tuple[Article, _Ranked]], date: dt.date, common: frozenset[str]
+    ) -> None:
+        self._stories = stories
+        self._date = date
+        self._common = common
+        self._outlets = [outlet_name(a) for a, _ in stories]
+        self._made: dict[tuple[int, int], Copy] = {}
+
+    def of(self, i: int) -> Callable[[int], Copy]:
+        return lambda n: self.copy(i, n)
+
+    def copy(self, i: int, n: int) -> Copy:
+        """Story ``i`` from its ``n`` best sentences."""
+        if (i, n) not in self._made:
+            article, ranked = self._stories[i]
+            self._made[i, n] = self.written(i, ranked.summary(n))
+        return self._made[i, n]
+
+    def written(self, i: int, sentences: list[str]) -> Copy:
+        """Story ``i`` from these sentences (the extractive ones, or the LLM's)."""
+        article = self._stories[i][0]
+        return radio_story(
+            article,
+            sentences,
+            edition=self._date,
+            outlet=self._outlets[i],
+            lower_first=lambda s: _lower_first(s, article, self._common),
+        )
+
+
 def _story_segments(
-    chosen: list[tuple[Article, _Ranked, int]],
-    cfg: ScriptConfig,
-    rewrite: Rewriter | None,
-    common: frozenset[str],
-) -> tuple[list[ScriptSegment], int]:
-    """One segment per chosen story, each opened by its transition, and how many the LLM wrote.
+    chosen: list[tuple[Article, Copy]], cfg: ScriptConfig, common: frozenset[str], date: dt.date
+) -> list[ScriptSegment]:
+    """One segment per chosen story, each opened by its transition.
 
     ``common`` holds the words the readable articles write in lower case somewhere; see
     ``_lower_first``.
     """
-    rewritten = 0
-    summaries = []
-    for article, r, count in chosen:
-        summary = r.summary(count)
-        if rewrite is not None:
-            radio = rewrite(article, count)
-            if radio:
-                summary, rewritten = radio, rewritten + 1
-        summaries.append(summary)
+    summaries = [list(copy.sentences) for _, copy in chosen]
     transitions = _transitions(
-        cfg, [s[0] for s in summaries], [_headline(a) or a.title for a, _, _ in chosen]
+        cfg,
+        [s[0] for s in summaries],
+        [_headline(a) or a.title for a, _ in chosen],
+        [bool(a.published and (date - a.published).days > _RECENT_DAYS) for a, _ in chosen],
     )
     segments = []
-    for (article, _, _), summary, transition in zip(chosen, summaries, transitions, strict=True):
+    for (article, copy), summary, transition in zip(chosen, summaries, transitions, strict=True):
         if transition:
-            summary[0] = transition + _lower_first(summary[0], article, common)
+            named = copy.outlet and summary[0].lower().startswith(copy.outlet.lower())
+            summary[0] = transition + (  # "Meanwhile, The Guardian reports ..."
+                summary[0] if named else _lower_first(summary[0], article, common)
+            )
         segments.append(
             ScriptSegment(
                 kind="story", title=article.title, sentences=summary, article_id=article.article_id
             )
         )
-    return segments, rewritten
+    return segments
+
+
+def _rewritten(
+    chosen: list[tuple[int, int]],
+    stories: list[tuple[Article, _Ranked]],
+    copies: _Copies,
+    rewrite: Rewriter | None,
+) -> tuple[list[Copy], int]:
+    """Each chosen story's copy: the LLM's where it wrote one that passes the copy rules with
+    nothing left out, else the extractive one."""
+    out = []
+    rewritten = 0
+    for i, n in chosen:
+        copy = copies.copy(i, n)
+        radio = rewrite(stories[i][0], n) if rewrite is not None else None
+        if radio:
+            theirs = copies.written(i, radio)
+            if theirs.sentences and not theirs.dropped:
+                copy, rewritten = theirs, rewritten + 1
+            else:
+                logger.info(
+                    "llm: %s: %d of its sentences fail the copy rules; reading the extractive copy",
+                    stories[i][0].article_id,
+                    theirs.dropped,
+                )
+        out.append(copy)
+    return out, rewritten
 
 
 def write_script(
@@ -619,24 +738,28 @@ def write_script(
     """
     readable = _readable_articles(articles)
     stories = _one_teller_each(readable, cfg)
+    common = _common_words([a for a, _ in readable])
+    copies = _Copies(stories, date, common)
     intro = _fill(cfg.intro, cfg, date)
     outro = _fill(cfg.outro, cfg, date)
     plan = _plan(
-        [r for _, r in stories],
-        [_seconds([h for h in [_headline(a)] if h], cfg) for a, _ in stories],
+        [copies.of(i) for i in range(len(stories))],
+        [
+            _seconds([h for h in [_headline(a, copies.copy(i, 1).lead)] if h], cfg)
+            for i, (a, _) in enumerate(stories)
+        ],
         cfg,
         _seconds([*intro, *outro], cfg),
     )
-    chosen = [(a, r, n) for (a, r), n in zip(stories, plan, strict=True) if n]
+    chosen = [(i, n) for i, n in enumerate(plan) if n and copies.copy(i, n).sentences]
+    story_copies, rewritten = _rewritten(chosen, stories, copies, rewrite)
+    told = [(stories[i][0], copy) for (i, _), copy in zip(chosen, story_copies, strict=True)]
 
     segments = [ScriptSegment(kind="intro", title="Intro", sentences=intro)]
-    headlines = [h for a, _, _ in chosen if (h := _headline(a))]
+    headlines = [h for a, copy in told if (h := _headline(a, copy.lead))]
     if headlines:
         segments.append(ScriptSegment(kind="headlines", title="Headlines", sentences=headlines))
-    story_segments, rewritten = _story_segments(
-        chosen, cfg, rewrite, _common_words([a for a, _ in readable])
-    )
-    segments.extend(story_segments)
+    segments.extend(_story_segments(told, cfg, common, date))
     segments.append(ScriptSegment(kind="outro", title="Outro", sentences=outro))
     words = sum(len(s.split()) for seg in segments for s in seg.sentences)
     logger.info(

@@ -16,6 +16,7 @@ import pytest
 from bulletin.config import LLMConfig, ScriptConfig
 from bulletin.llm import llm_rewriter, rewrite_story
 from bulletin.models import Article
+from bulletin.radio import outlet_name, radio_story
 from bulletin.summarise import summarise_article, write_script
 
 ARTICLE = Article(
@@ -174,9 +175,12 @@ def test_unreachable_gives_none() -> None:
     assert rewrite_story(ARTICLE, 3, _cfg("http://127.0.0.1:9/v1", timeout_s=1.0)) is None
 
 
+EDITION = dt.date(2025, 6, 1)
+
+
 def _story(cfg: ScriptConfig) -> list[str]:
     rewrite = llm_rewriter(cfg.llm)
-    script = write_script([ARTICLE], cfg, edition="e", date=dt.date(2025, 6, 1), rewrite=rewrite)
+    script = write_script([ARTICLE], cfg, edition="e", date=EDITION, rewrite=rewrite)
     return next(seg.sentences for seg in script.segments if seg.kind == "story")
 
 
@@ -190,4 +194,6 @@ def test_script_falls_back_to_the_extractive_summary(server: tuple[str, Behaviou
     url, behaviour = server
     behaviour.delay_s = 1.0
     cfg = ScriptConfig(target_duration_s=None, llm=_cfg(url, timeout_s=0.2))
-    assert _story(cfg) == summarise_article(ARTICLE, 3)
+    extractive = summarise_article(ARTICLE, 3)
+    copy = radio_story(ARTICLE, extractive, edition=EDITION, outlet=outlet_name(ARTICLE))
+    assert _story(cfg) == copy.sentences

@@ -1,0 +1,788 @@
+"""Radio copy: a chosen story's sentences rewritten for the ear (issue 21).
+
+Between choosing a story's sentences (``summarise``, or the LLM writer) and normalising them
+for speech, each story goes through the rules a radio newsroom teaches (``shared/design/
+RADIO.md``), as text rules that are few and each tested on real sentences:
+
+- **who says so**: the story names its outlet ("The Detroit News reports that ..."), a trailing
+  "..., police said." is said first ("Police said ..."), "we" in the outlet's voice is the
+  outlet's ("Snopes says it has found no evidence ..."), and a fact-check leads on its verdict;
+- **sentences for the ear**: brackets and dash-asides dropped, long sentences split where a
+  clause can stand alone ("; ", ", while ", ", but he ...", ", which ..."), and a sentence still
+  over ``MAX_WORDS`` not read;
+- **times for the day it airs**: "today", "yesterday", "on Tuesday", "last week" in the
+  article are said as they stand on the edition's day ("on 12 November 2019" for an old one);
+  with no published date they are kept in the lead alone;
+- **one event, once**: a sentence that repeats one already read is dropped;
+- **what is not a story for the ear** (a box score, a table, a listicle) is named and left out,
+  and a live-updates page is read from its top entry alone;
+- **headlines for the ear**: no "The Latest:", a colon attribution said as "X says ...", a
+  question replaced by the story's own lead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ._patterns import STOPWORDS
+from .models import Article
+from .sentences import SPACE, dangling
+
+__all__ = [
+    "IDEAL_WORDS",
+    "MAX_WORDS",
+    "can_lead",
+    "ear_sentences",
+    "live_top_entry",
+    "not_for_the_ear",
+    "outlet_name",
+    "radio_story",
+    "retime",
+    "spoken_headline",
+]
+
+IDEAL_WORDS = 25
+"""A sentence longer than this is split where a clause can stand on its own."""
+MAX_WORDS = 30
+"""A sentence still longer than this after splitting is not read: no listener follows it."""
+_MIN_PIECE_WORDS = 5  # a split leaves no piece shorter than this
+_WORD = re.compile(r"[\w’']+")
+
+# --- Who says so ----------------------------------------------------------------------------
+
+# News agencies, as a dateline or a page's metadata names them, and outlets whose page names
+# them by an abbreviation; said as a newsreader says them.
+_AGENCIES = {
+    "ap": "the Associated Press",
+    "associated press": "the Associated Press",
+    "the associated press": "the Associated Press",
+    "reuters": "Reuters",
+    "thomson reuters": "Reuters",
+    "afp": "Agence France-Presse",
+    "agence france-presse": "Agence France-Presse",
+    "upi": "UPI",
+    "dpa": "the German press agency DPA",
+    "pti": "the Press Trust of India",
+    "ani": "the news agency ANI",
+    "ians": "the news agency IANS",
+    "xinhua": "Xinhua",
+    "tass": "TASS",
+    "efe": "the Spanish news agency EFE",
+    "ansa": "the Italian news agency ANSA",
+    "kyodo": "Kyodo News",
+    "yonhap": "Yonhap",
+    "bernama": "Bernama",
+    "pa": "the PA news agency",
+    "cp": "the Canadian Press",
+    "aap": "Australian Associated Press",
+    "bloomberg": "Bloomberg",
+}
+_HOSTS = {
+    "apnews.com": "the Associated Press",
+    "nytimes.com": "The New York Times",
+    "washingtonpost.com": "The Washington Post",
+    "wsj.com": "The Wall Street Journal",
+    "latimes.com": "the Los Angeles Times",
+    "usatoday.com": "USA Today",
+    "bbc.co.uk": "the BBC",
+    "bbc.com": "the BBC",
+    "theguardian.com": "The Guardian",
+    "ft.com": "the Financial Times",
+    "npr.org": "NPR",
+    "cnn.com": "CNN",
+    "nbcnews.com": "NBC News",
+    "cbsnews.com": "CBS News",
+    "abcnews.go.com": "ABC News",
+    "foxnews.com": "Fox News",
+}
+_DOMAIN_SUFFIX = re.compile(r"\.(?:com|co\.uk|org|net|info|in|co|news|io|us|ca|au|uk)$", re.I)
+_NAME_SEPARATORS = re.compile(r"\s+(?:[|•·»:–—-]|::)\s+")
+_SMALL_WORDS = frozenset("of the and for on in at by a an & de la du von".split())
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def _host(url: str | None) -> str | None:
+    if not url or not url.startswith(("http://", "https://")):
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.") or None
+
+
+def _looks_like_name(text: str) -> bool:
+    """A site's name, not a slogan or a page title: a few capitalised words."""
+    words = text.split()
+    if not 1 <= len(words) <= 5 or text[:1].isdigit() or "," in text or "?" in text:
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL_WORDS for w in words)
+
+
+def _said_name(name: str) -> str:
+    """A site name as it is said: no domain ending, words apart ("CBSSports.com": "CBS Sports")."""
+    name = _DOMAIN_SUFFIX.sub("", name.strip())
+    if " " not in name and not name.isupper():
+        name = _CAMEL.sub(" ", name)
+    if name.isupper() and len(name) > 4 and " " not in name:
+        name = name.title()  # "POLYGRAPH": a name in capitals, not letters to spell
+    return name
+
+
+def outlet_name(article: Article) -> str | None:
+    """The outlet a story comes from, as radio names it ("the Associated Press", "Vox").
+
+    From the dateline's agency or the page's own site name (its metadata), then a small table
+    of outlets that pages name by an abbreviation, then the host name as a last resort.
+    """
+    host = _host(article.url) or _host(article.origin)
+    source = (article.source or "").strip()
+    if source.lower() in _AGENCIES:
+        return _AGENCIES[source.lower()]
+    if host:
+        for known, said in _HOSTS.items():
+            if host == known or host.endswith("." + known):
+                return said
+    if source:
+        parts = [p.strip() for p in _NAME_SEPARATORS.split(source) if p.strip()]
+        names = [_said_name(p) for p in parts if _looks_like_name(_said_name(p))]
+        if names:
+            key = re.sub(r"[^a-z0-9]", "", (host or "").split(".")[0])
+            names.sort(key=lambda n: re.sub(r"[^a-z0-9]", "", n.lower()) not in key)
+            return names[0]
+    if host:
+        return host  # "catchitkansas.com": said as a web address
+    return None
+
+
+# --- Times for the day it airs --------------------------------------------------------------
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_PART = r"(?:\s(?:morning|afternoon|evening|night))?"
+_RELATIVE = re.compile(
+    r"(?P<prep>\b(?:on|since|until|by|from|before|after|as of|late|early|earlier)\s)?"
+    r"(?P<phrase>\b(?:today|tonight|tomorrow(?: night| morning)?|yesterday(?: morning| afternoon"
+    r"| evening)?|last night|this (?:morning|afternoon|evening|week(?:end)?|month)|"
+    r"(?:last|next) (?:week(?:end)?|month)|earlier this (?:week|month)|"
+    rf"(?:mon|tues|wednes|thurs|fri|satur|sun)day{_PART})\b)(?P<owner>['’]s)?",
+    re.IGNORECASE,
+)
+# A weekday in a name ("Black Friday", "Super Tuesday", "Cyber Monday") is not a time.
+_NAMED_DAY = re.compile(r"(?:black|cyber|super|good|ash|easter|boxing|giving|small business)\s$")
+_FUTURE = re.compile(
+    r"\b(?:will|won['’]t|shall|is to|are to|plans? to|planned|scheduled|expected|set to|"
+    r"going to|due to|next|upcoming|ahead of|until|before)\b",
+    re.IGNORECASE,
+)
+
+
+def _day_phrase(day: dt.date, edition: dt.date, part: str, prep: str, adverb: bool) -> str:
+    """``day`` said on the edition's day: "today", "yesterday", "on Tuesday", "on 12 November"."""
+    delta = (edition - day).days
+    if delta == 0:
+        words = {"night": "tonight", "": "today"}.get(part, f"this {part}")
+    elif delta == 1:
+        words = {"night": "last night", "": "yesterday"}.get(part, f"yesterday {part}")
+    elif delta == -1:
+        words = f"tomorrow{' ' + part if part else ''}"
+    elif -6 <= delta <= 6:
+        return f"{prep or ('on ' if adverb else '')}{day:%A}{' ' + part if part else ''}"
+    else:
+        year = f" {day.year}" if day.year != edition.year else ""
+        words = f"{day.day} {day:%B}{year}"
+        on = prep or "on "
+        return f"{on}{'the ' + part + ' of ' if part else ''}{words}"
+    return f"{prep if prep and prep.strip().lower() not in ('on',) else ''}{words}"
+
+
+def _period_phrase(kind: str, ref: dt.date, edition: dt.date) -> str:
+    """A week, weekend or month of the article's, said on the edition's day."""
+    year = f" {ref.year}" if ref.year != edition.year else ""
+    if kind == "month":
+        if (ref.year, ref.month) == (edition.year, edition.month):
+            return "this month"
+        return f"in {ref:%B}{year}"
+    start = ref - dt.timedelta(days=ref.weekday())
+    this_week = edition - dt.timedelta(days=edition.weekday())
+    weeks = (this_week - start).days // 7
+    name = "weekend" if kind == "weekend" else "week"
+    if weeks == 0:
+        return f"this {name}"
+    if weeks == 1:
+        return f"last {name}"
+    if weeks == -1:
+        return f"next {name}"
+    first = start + dt.timedelta(days=5) if kind == "weekend" else start
+    return f"the {name} of {first.day} {first:%B}{year}"
+
+
+def _article_time(phrase: str, published: dt.date, future: bool) -> tuple[str, dt.date, str]:
+    """What a relative phrase names in the article's own time: ("day"|"week"|..., date, part)."""
+    p = phrase.lower()
+    part = next((w for w in ("morning", "afternoon", "evening", "night") if p.endswith(w)), "")
+    if p in ("tonight", "last night"):
+        part = "night"
+    if p.startswith(("today", "tonight", "this morning", "this afternoon", "this evening")):
+        return "day", published, part
+    if p.startswith("yesterday") or p == "last night":
+        return "day", published - dt.timedelta(days=1), part
+    if p.startswith("tomorrow"):
+        return "day", published + dt.timedelta(days=1), part
+    for name in ("weekend", "week", "month"):
+        if p.endswith(name):
+            if p.startswith(("last", "earlier")) is False and p.startswith("next"):
+                shift = 1
+            elif p.startswith("last"):
+                shift = -1
+            else:
+                shift = 0
+            if name == "month":
+                month = published.month + shift
+                year = published.year + (month - 1) // 12
+                return "month", dt.date(year, (month - 1) % 12 + 1, 1), ""
+            return name, published + dt.timedelta(weeks=shift), ""
+    weekday = _WEEKDAYS.index(p.split()[0])
+    back = (published.weekday() - weekday) % 7
+    ahead = (weekday - published.weekday()) % 7
+    day = published + dt.timedelta(days=ahead) if future else published - dt.timedelta(days=back)
+    return "day", day, part
+
+
+def retime(sentence: str, published: dt.date | None, edition: dt.date, *, lead: bool) -> str:
+    """The sentence with its relative times said for the edition's day.
+
+    "Police arrested him on Tuesday" in an article of Thursday 14 November 2019 is, in an
+    edition of 7 December 2026, "Police arrested him on 12 November 2019"; in one of Friday 15
+    November, "on Tuesday". "Tuesday's vote" more than a few days old is "the vote". With no
+    published date, relative times stay in the lead (the newest news) and are taken out of
+    the other sentences, which cannot say when they mean.
+    """
+
+    def said(match: re.Match[str]) -> str:
+        phrase, prep = match.group("phrase"), match.group("prep") or ""
+        if _NAMED_DAY.search(sentence[: match.start("phrase")].lower()) or (
+            phrase[:1].isupper()
+            and match.start("phrase") > 0
+            and not prep
+            and re.search(r"[A-Z][\w’']*\s$", sentence[: match.start("phrase")])
+            and not re.search(r"(?:^|[.!?]\s)\S+\s$", sentence[: match.start("phrase")])
+        ):
+            return match.group(0)  # "Black Friday", "Cyber Monday"
+        owner = bool(match.group("owner"))
+        if published is None:
+            if lead:
+                return match.group(0)
+            return "the" if owner else ""
+        kind, day, part = _article_time(
+            phrase, published, bool(_FUTURE.search(sentence[: match.start()]))
+        )
+        if kind == "day":
+            if owner:
+                if abs((edition - day).days) <= 1:
+                    return (
+                        prep
+                        + {0: "today", 1: "yesterday", -1: "tomorrow"}[(edition - day).days]
+                        + match.group("owner")
+                    )
+                if abs((edition - day).days) <= 6:
+                    return prep + f"{day:%A}" + match.group("owner")
+                return prep + "the"
+            adverb = not phrase.lower().endswith(
+                ("day", "day morning", "day afternoon", "day evening", "day night")
+            ) or phrase.lower().startswith(("today", "yesterday"))
+            return _day_phrase(day, edition, part, prep, adverb)
+        words = _period_phrase(kind, day, edition)
+        if owner:
+            return (
+                prep + "the"
+                if not words.startswith(("this", "last", "next"))
+                else (prep + words + match.group("owner"))
+            )
+        if prep.strip().lower() in ("earlier",) or phrase.lower().startswith("earlier"):
+            return ("earlier " if words.startswith(("this", "last")) else "earlier in ") + (
+                words.removeprefix("in ")
+            )
+        if words.startswith(("in ", "the ")) and prep.strip().lower() in ("on", ""):
+            return words if words.startswith("in ") else "in " + words
+        return prep + words
+
+    out = _RELATIVE.sub(said, sentence)
+    out = SPACE.sub(" ", re.sub(r"\s+([,.;:!?])", r"\1", out)).strip()
+    out = re.sub(r"^,\s*", "", out)
+    if out and out[0].islower() and sentence[:1].isupper():
+        out = out[0].upper() + out[1:]
+    return out
+
+
+# --- Who says so, inside the story ----------------------------------------------------------
+
+_SPEAKER = (
+    r"(?:(?:the|a|an|his|her|their|its)\s)?(?:[A-Z][\w.'’-]*|police|officials|authorities|"
+    r"investigators|prosecutors|experts|analysts|witnesses|residents|sources|doctors|"
+    r"researchers|scientists|lawyers|officers|firefighters|he|she|they)"
+    r"(?:\s(?!said\b|says\b|told\b)[\w.'’-]+){0,6}?"
+)
+_SAID = r"(?:said|says|say|told [A-Z][\w.'’ -]{0,40}?|reported|reports|added|wrote|announced)"
+# "The fire started in the kitchen, police said." / "..., said Joe Smith, a spokesman."
+_TRAILING_SAID = re.compile(
+    rf"^(?P<claim>[^“”\"]{{25,}}?),\s(?P<who>{_SPEAKER})\s(?P<verb>{_SAID})\.$"
+)
+_TRAILING_SAID_NAME = re.compile(
+    r"^(?P<claim>[^“”\"]{25,}?),\s(?P<verb>said|says)\s(?P<who>[A-Z][^,.]{2,50}(?:,\s[^,.]{2,60})?)\.$"
+)
+_TRAILING_ACCORDING = re.compile(
+    r"^(?P<claim>[^“”\"]{25,}?),\saccording to\s(?P<who>[^,.]{3,60})\.$"
+)
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|(?<!\w)[‘'][^‘’']*[’'](?!\w)")
+_FIRST_PERSON = re.compile(
+    r"\b(?:(?i:we|our|ours|my|me|mine|we['’](?:ve|re|ll|d)|let['’]s)|us|I|I['’](?:m|ve|d|ll))\b"
+)
+_WE_VERB = re.compile(r"^We\s(?P<verb>[a-z’']+)\b")
+_OUR_VERBS = {
+    "have": "has",
+    "are": "is",
+    "were": "was",
+    "do": "does",
+    "don't": "doesn't",
+    "don’t": "doesn’t",
+    "rate": "rates",
+    "find": "finds",
+    "know": "knows",
+    "reached": "reached",
+    "contacted": "contacted",
+    "found": "found",
+    "could": "could",
+    "can": "can",
+    "will": "will",
+    "would": "would",
+    "did": "did",
+    "had": "had",
+    "asked": "asked",
+    "rated": "rated",
+    "checked": "checked",
+    "spoke": "spoke",
+    "reviewed": "reviewed",
+    "were unable": "was unable",
+}
+
+
+def _lowered(text: str) -> str:
+    """``text`` with its first word in lower case, unless that is a name or an acronym."""
+    word = text.split(" ", 1)[0]
+    if word in ("A", "An", "The", "This", "These", "That", "Those", "There", "It", "Its") or (
+        word[:1].isupper() and word[1:].islower() and word.lower() in STOPWORDS
+    ):
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def said_first(sentence: str) -> str:
+    """A trailing attribution said before the claim: "The fire started in the kitchen,
+    police said." becomes "Police said the fire started in the kitchen." """
+    for pattern in (_TRAILING_SAID, _TRAILING_SAID_NAME):
+        m = pattern.match(sentence)
+        if m and not re.search(r"\b(?:said|says|told)\b", m.group("claim")):
+            who = m.group("who").strip()
+            if who.lower() in ("he", "she", "they"):
+                who = who.lower()
+            who = who[:1].upper() + who[1:]
+            return f"{who} {m.group('verb')} {_lowered(m.group('claim'))}."
+    m = _TRAILING_ACCORDING.match(sentence)
+    if m:
+        return f"According to {m.group('who').strip()}, {_lowered(m.group('claim'))}."
+    return sentence
+
+
+def _outside_quotes(sentence: str) -> str:
+    return _QUOTED.sub(" ", sentence)
+
+
+def in_outlet_voice(sentence: str, outlet: str | None) -> str | None:
+    """A sentence in the outlet's own voice ("We have found no evidence ...") said as the
+    outlet's ("Snopes says it has found no evidence ..."); None when it cannot be (on the air,
+    "we" and "I" mean the bulletin)."""
+    if not _FIRST_PERSON.search(_outside_quotes(sentence)):
+        return sentence
+    m = _WE_VERB.match(sentence)
+    if not outlet or not m or m.group("verb") not in _OUR_VERBS:
+        return None
+    rest = sentence[m.end() :]
+    if _FIRST_PERSON.search(_outside_quotes(rest)):
+        return None
+    return f"{outlet[:1].upper()}{outlet[1:]} says it {_OUR_VERBS[m.group('verb')]}{rest}"
+
+
+# --- Sentences for the ear ------------------------------------------------------------------
+
+_BRACKETS = re.compile(
+    r"\s*\([^()]{1,120}\)|\s*\[(?:file|photo|image|video|credit)\b[^\]]{0,80}\]", re.I
+)
+# An aside between two dashes: "Toyota is showing a hybrid RAV4 — the top-selling vehicle in
+# the U.S. — while Ford ...".
+_DASH_ASIDE = re.compile(r"\s+[—–-]{1,2}\s+[^—–]{3,120}?\s+[—–-]{1,2}\s+")
+_SUBJECT = r"(?:he|she|they|it|we|there|this|that|these|those|the\s\w+|[A-Z][a-z]+)"
+# Where a long sentence can be cut into two that each stand alone, best first.
+# A clause that can stand alone: a subject, then a finite verb within a few words.
+_FINITE = (
+    r"(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does|"
+    r"do|said|says|told|remains?|\w+ed)"
+)
+_CLAUSE = rf"(?=(?:{_SUBJECT})(?:\s[\w'’-]+){{0,3}}?\s{_FINITE}\b)"
+# Where a long sentence can be cut into two that each stand alone, best first.
+_CUTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf";\s+{_CLAUSE}"), ""),
+    (re.compile(rf",\s+while\s+{_CLAUSE}"), ""),
+    (re.compile(r",\s+whereas\s+"), ""),
+    (re.compile(rf",\s+but\s+{_CLAUSE}"), "But "),
+    (re.compile(rf",\s+and\s+{_CLAUSE}"), ""),
+    (re.compile(rf",\s+as\s+{_CLAUSE}"), ""),
+    (re.compile(rf",\s+so\s+{_CLAUSE}"), "So "),
+    (re.compile(rf"\s+(?:as|while|whereas)\s+{_CLAUSE}"), ""),
+    (re.compile(rf"\s+but\s+{_CLAUSE}"), "But "),
+    (re.compile(r",\s+which\s+(?=(?:are|were|have)\b)"), "They "),
+    (re.compile(r",\s+which\s+(?=(?:is|was|has|had|will|would|could|can|may|might)\b)"), "It "),
+    (re.compile(rf"\s+[—–]\s+{_CLAUSE}"), ""),
+)
+# What a long sentence can lose and still say its news: a trailing clause of background
+# (", adding to a series of problems ..."), and the description set between commas after a
+# name at its start ("Gordon Sondland, the most anticipated witness in the inquiry, is ...").
+_TRAILING_ASIDE = re.compile(
+    r",\s+(?:adding|citing|noting|prompting|sparking|leaving|making|bringing|raising|forcing|"
+    r"including|amid|despite|with|after|before|following|in what|in a move)\b[^,;“”\"]*(?=[.!?]$)"
+)
+_NAME_APPOSITIVE = re.compile(
+    r"^(?P<name>[A-Z][\w.'’-]*(?:\s[\w.'’-]+){0,5}),\s(?:the|a|an|who|whose|which)\s[^,“”\"]{3,120},"
+    r"\s(?=[a-z])"
+)
+
+
+def _words(text: str) -> int:
+    """Words as a listener hears them: "60-year-old" is three."""
+    return len(_WORD.findall(text))
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(",;:—–- ")
+    text = text[:1].upper() + text[1:]
+    return text if re.search(r"[.!?][\"'”’]?$", text) else text + "."
+
+
+def _cut(sentence: str) -> list[str]:
+    """``sentence`` cut at its best clause boundary into two that each stand alone."""
+    if _words(sentence) <= IDEAL_WORDS:
+        return [sentence]
+    quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence)]
+    for pattern, opener in _CUTS:
+        for m in pattern.finditer(sentence):
+            if any(a < m.start() < b for a, b in quotes):
+                continue  # never cut a quotation
+            head, tail = sentence[: m.start()], sentence[m.end() :]
+            if _words(head) < _MIN_PIECE_WORDS + 2 or _words(tail) < _MIN_PIECE_WORDS:
+                continue
+            if head.count("(") != head.count(")") or head.count("“") != head.count("”"):
+                continue
+            return [_sentence(head), _sentence(opener + tail if opener else tail)]
+    return [sentence]
+
+
+def ear_sentences(sentence: str) -> list[str]:
+    """One written sentence as sentences for the ear: brackets and dash-asides dropped, cut
+    where a clause can stand alone while it runs past ``IDEAL_WORDS`` words."""
+    text = _BRACKETS.sub("", sentence)
+    if _words(sentence) > IDEAL_WORDS:
+        text = _DASH_ASIDE.sub(" ", text)
+    text = SPACE.sub(" ", re.sub(r"\s+([,.;:!?])", r"\1", text)).strip()
+    pieces = [said_first(_sentence(text))]  # a caption without its full stop is a sentence too
+    done: list[str] = []
+    while pieces:
+        piece = pieces.pop(0)
+        cut = _cut(piece)
+        if len(cut) > 1:
+            pieces[:0] = cut
+        elif _words(piece) > IDEAL_WORDS and (shorter := _shortened(piece)) != piece:
+            pieces.insert(0, shorter)
+        elif _words(piece) > MAX_WORDS and (main := _main_clause(piece)) != piece:
+            pieces.insert(0, main)
+        else:
+            done.append(piece)
+    return done
+
+
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does|"
+    r"said|says|told)\b"
+)
+
+
+def _main_clause(sentence: str) -> str:
+    """A sentence too long for any listener cut back to the longest run before a comma that
+    still says something whole: a verb in it, its own asides closed (an even count of commas,
+    quotes and brackets), and what is cut not a list going on ("..., and ...")."""
+    for m in reversed(list(re.finditer(r",\s+(?=[a-z])", sentence))):
+        head = sentence[: m.start()]
+        rest = sentence[m.end() :]
+        if _words(head) > MAX_WORDS or _words(head) < 10:
+            continue
+        if head.count(",") % 2 or head.count("“") != head.count("”") or head.count('"') % 2:
+            continue
+        if not _VERB.search(head) or re.match(r"(?:and|or|nor|but|as well)\b", rest):
+            continue
+        return _sentence(head)
+    return sentence
+
+
+def _shortened(sentence: str) -> str:
+    """A long sentence less an aside it can lose (``_TRAILING_ASIDE``, ``_NAME_APPOSITIVE``)."""
+    trailing = _TRAILING_ASIDE.search(sentence)
+    if trailing and _words(sentence[: trailing.start()]) >= 8:
+        return said_first(sentence[: trailing.start()] + sentence[trailing.end() :])
+    named = _NAME_APPOSITIVE.match(sentence)
+    if named:
+        return f"{named.group('name')} {sentence[named.end() :]}"
+    return sentence
+
+
+# --- One event, once ------------------------------------------------------------------------
+
+
+def _content(sentence: str) -> set[str]:
+    words = (w.lower().strip("'’") for w in _WORD.findall(sentence))
+    return {w for w in words if w not in STOPWORDS and len(w) > 1}
+
+
+def _repeats(sentence: str, earlier: list[set[str]]) -> bool:
+    words = _content(sentence)
+    return any(
+        min(len(words), len(p)) >= 4 and len(words & p) / min(len(words), len(p)) >= 0.5
+        for p in earlier
+    )
+
+
+# --- Not a story for the ear ----------------------------------------------------------------
+
+# A line of a box score, a table or a results list: "Palm Bay (1-0): Tolivert 25 points.",
+# "Kansas 10, Missouri 7", "1 cup flour".
+_RECORD = re.compile(r"\(\d{1,3}-\d{1,3}(?:-\d{1,3})?\)\s*:|^\S[^.]{0,40}:\s*\S+\s\d")
+_NUMBERS = re.compile(r"\d+(?:[.,:]\d+)*")
+_INGREDIENT = re.compile(
+    r"^\d+(?:[/.]\d+)?\s(?:cups?|tbsp|tsp|tablespoons?|teaspoons?|oz|ounces?|grams?|g|kg|ml|"
+    r"pounds?|lbs?|pinch|cloves?)\b",
+    re.IGNORECASE,
+)
+# A listicle's title: "15 Language Learning Apps Compared", "Top 10 ...", "The 7 best ...".
+_LISTICLE = re.compile(
+    r"^(?:the\s)?(?:top\s)?\d{1,3}\s(?!(?:years?|people|dead|killed|injured)\b)"
+    r"[A-Za-z]",
+    re.IGNORECASE,
+)
+
+
+def not_for_the_ear(article: Article, sentences: list[str]) -> str | None:
+    """Why the article is not read as a story (a box score, a table, a recipe, a listicle),
+    or None when it is prose a newsreader can read."""
+    if not sentences:
+        return None
+    tabular = sum(1 for s in sentences if _tabular(s))
+    if tabular >= max(2, 0.4 * len(sentences)):
+        return "reads as a table or a box score, not a story"
+    if _LISTICLE.match(article.title.strip()):
+        return "is a numbered list of items, not a story"
+    return None
+
+
+# "The Latest: Man stabbed on BART train", "LIVE: ...", "Live updates: ..."
+_LIVE_TITLE = re.compile(r"^(?:the latest|live(?: updates?| blog)?|as it happened)\s*[:|–—-]", re.I)
+_ENTRY_TIME = re.compile(
+    r"^(?:\d{1,2}(?::\d{2})?\s?[ap]\.?m\.?|\d{1,2}:\d{2})(?:\s[A-Z]{2,4})?(?=\s|$)\s*"
+)
+
+
+def live_top_entry(article: Article) -> Article:
+    """A live-updates page ("The Latest: ...") as its top entry alone: the paragraphs from the
+    first time stamp to the next. Any other article as it is."""
+    if not _LIVE_TITLE.match(article.title):
+        return article
+    marks = [i for i, p in enumerate(article.body) if _ENTRY_TIME.match(p.strip())]
+    if not marks:
+        return article
+    first = marks[0]
+    end = marks[1] if len(marks) > 1 else len(article.body)
+    entry = [article.body[first].strip()[_ENTRY_TIME.match(article.body[first].strip()).end() :]]  # type: ignore[union-attr]
+    entry = [p for p in entry + article.body[first + 1 : end] if p.strip()]
+    return article.model_copy(update={"body": entry}) if entry else article
+
+
+# --- Headlines for the ear ------------------------------------------------------------------
+
+_PRINT_PREFIX = re.compile(
+    r"^(?:the latest|live(?: updates?)?|breaking(?: news)?|watch|video|photos?|exclusive|"
+    r"update[d]?|opinion|analysis|editorial|review|explainer|fact[- ]check|poll|report)"
+    r"\s*[:|–—-]\s*",
+    re.IGNORECASE,
+)
+_SPEAKERISH = re.compile(
+    r"^(?:[A-Z][\w.'’&-]*(?:\s[A-Z][\w.'’&-]*){0,3}|police|officials|report|study|sources|experts)$"
+)
+_CAPITALS = re.compile(r"\b[A-Z]{4,}\b")
+_QUOTE_MARKS = "“”\"‘’'"
+
+
+def _un_shout(text: str) -> str:
+    """Words in capitals for emphasis in lower case ("SHOCKING"); acronyms stay (NASA)."""
+    shouting = sum(1 for _ in _CAPITALS.finditer(text)) >= 3
+    return _CAPITALS.sub(
+        lambda m: m.group(0).title() if shouting or len(m.group(0)) >= 6 else m.group(0), text
+    )
+
+
+def spoken_headline(title: str, lead: str | None) -> str | None:
+    """A print title as a headline for the ear, or the story's lead when the title cannot be
+    said (a question, a label and a quote); None for neither.
+
+    "The Latest: Man stabbed on BART train" -> "Man stabbed on BART train.";
+    "Impeachment sham completely debunked: White House" -> "White House says impeachment sham
+    completely debunked."; "Does Marie Yovanovitch Have a Net Worth of $17 Million?" -> the
+    lead.
+    """
+    title = _un_shout(SPACE.sub(" ", title).strip())
+    while (m := _PRINT_PREFIX.match(title)) is not None:
+        title = title[m.end() :]
+    said: str | None = title
+    if ":" in title:
+        left, _, right = (p.strip() for p in title.partition(":"))
+        right_bare = right.strip(_QUOTE_MARKS + ".!")
+        if _SPEAKERISH.match(right_bare) and _words(left) >= 3:
+            said = f"{right_bare} says {_lowered(left.strip(_QUOTE_MARKS))}"
+        elif _SPEAKERISH.match(left) and _words(right) >= 3 and not right.startswith(("“", '"')):
+            said = f"{left} says {_lowered(right.strip(_QUOTE_MARKS))}"
+        elif right.startswith(("“", '"', "‘", "'")) and _words(left) >= 4:
+            said = left  # 'Video shows dramatic rescue: "We got her!"': the quote needs a speaker
+        else:
+            said = None
+    if said and ("?" in said or _words(said) < 3):
+        said = None
+    if said is None:
+        if lead and _words(lead) <= IDEAL_WORDS and ":" not in lead and can_lead(lead):
+            return lead
+        return None
+    return _sentence(said.rstrip(".!"))
+
+
+# --- The story ------------------------------------------------------------------------------
+
+_FACT_CHECK = re.compile(r"\bfact[- ]?check", re.IGNORECASE)
+_VERDICT = re.compile(
+    r"\b(?:false|not true|untrue|no evidence|misleading|fabricated|baseless|unfounded|"
+    r"incorrect|inaccurate|debunked|doctored|satir\w+|mostly true|is true|was true)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A story as radio copy, with what was done to it (for the run log)."""
+
+    sentences: list[str]
+    outlet: str | None
+    """Who the story is from, as its copy names it (None: not named)."""
+    lead: str | None
+    """The first sentence before the outlet was named in it: what a headline can be made of."""
+    dropped: int
+    """Sentences not read: too long, a repeat, or in the outlet's own voice."""
+
+
+# A sentence the copy never reads: a full stop inside it followed by a word in lower case
+# (text the page ran together), a line of a table, or a colon where the listener waits for a
+# list.
+_RUN_TOGETHER = re.compile(r"\b[a-z]{3,}\.\s[a-z]")
+_LEANS_BACK = re.compile(
+    r"^(?:(?:it|that|this|there|here|he|she|they)['’](?:s|re)\b|(?:further|additionally|"
+    r"in addition|well|okay|ok|plus|again|otherwise|according to)\b)",
+    re.IGNORECASE,
+)
+
+
+def _readable(piece: str) -> bool:
+    return (
+        not _RUN_TOGETHER.search(piece)
+        and not _tabular(piece)
+        and ":" not in piece.rstrip(".")[-2:]
+    )
+
+
+def _tabular(sentence: str) -> bool:
+    """A line of a box score or a table, not a sentence: "DL Myles Garrett 57 77% 1 tackle."."""
+    return bool(
+        _RECORD.search(sentence)
+        or _INGREDIENT.match(sentence)
+        or len(_NUMBERS.findall(sentence)) >= max(3, _words(sentence) / 3)
+    )
+
+
+def can_lead(sentence: str) -> bool:
+    """A sentence a story can open on: it stands alone ("That's ...", "But ..." do not) and
+    tells rather than asks."""
+    return not (dangling(sentence) or _LEANS_BACK.match(sentence) or sentence.endswith((":", "?")))
+
+
+def radio_story(
+    article: Article,
+    sentences: list[str],
+    *,
+    edition: dt.date,
+    outlet: str | None = None,
+    lower_first: Callable[[str], str] | None = None,
+) -> Copy:
+    """The chosen sentences of one story as radio copy (see the module's docstring).
+
+    Args:
+        article: the story's article (its published date and title).
+        sentences: its chosen sentences, lead first, as written.
+        edition: the day the bulletin airs.
+        outlet: who the story comes from (``outlet_name``), named in the lead.
+        lower_first: the sentence with its first word in lower case unless that is a name,
+            for "X reports that ..." (the summariser knows the bulletin's words).
+    """
+    chosen = list(sentences)
+    if _FACT_CHECK.search(article.title) or _FACT_CHECK.search(article.url or ""):
+        verdicts = [i for i, s in enumerate(chosen) if _VERDICT.search(s)]
+        if verdicts and verdicts[0]:
+            chosen.insert(0, chosen.pop(verdicts[0]))  # a fact-check leads on its verdict
+    out: list[str] = []
+    seen: list[set[str]] = []
+    dropped = 0
+    for written in chosen:
+        sentence = retime(written, article.published, edition, lead=not out)
+        voiced = in_outlet_voice(sentence, outlet)
+        if voiced is None:
+            dropped += 1
+            continue
+        for piece in ear_sentences(voiced):
+            if (
+                _words(piece) > MAX_WORDS
+                or not _readable(piece)
+                or _repeats(piece, seen)
+                or (not out and not can_lead(piece))
+            ):
+                dropped += 1
+                continue
+            out.append(piece)
+            seen.append(_content(piece))
+    lead = out[0] if out else None
+    if out and outlet:
+        out = _named(out, outlet, lower_first or _lowered)
+    return Copy(out, outlet if out and outlet else None, lead, dropped)
+
+
+def _named(copy: list[str], outlet: str, lower_first: Callable[[str], str]) -> list[str]:
+    """The copy with its outlet named before its news: "X reports that ..." in the lead or,
+    where that runs too long, in the first sentence where it fits."""
+    said = f"{outlet[:1].upper()}{outlet[1:]}"
+    if re.match(rf"^{re.escape(said)}\s(?:says|reports)\b", copy[0]):
+        return copy
+    for i, sentence in enumerate(copy):
+        named = f"{said} reports that {lower_first(sentence)}"
+        if _words(named) <= MAX_WORDS and not re.match(r"(?i)according to\b", sentence):
+            return [*copy[:i], named, *copy[i + 1 :]]
+    return copy

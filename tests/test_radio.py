@@ -1,0 +1,288 @@
+"""Radio copy (issue 21): each rule on real sentences from news pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bulletin.models import Article
+from bulletin.radio import (
+    MAX_WORDS,
+    can_lead,
+    ear_sentences,
+    in_outlet_voice,
+    live_top_entry,
+    not_for_the_ear,
+    outlet_name,
+    radio_story,
+    retime,
+    said_first,
+    spoken_headline,
+)
+
+EDITION = dt.date(2026, 12, 7)
+THURSDAY = dt.date(2019, 11, 14)
+
+
+def _article(body: list[str], **facts: object) -> Article:
+    values: dict[str, object] = {"article_id": "a", "origin": "a.html", "title": "A story"}
+    values.update(facts)
+    return Article(body=body, **values)  # type: ignore[arg-type]
+
+
+# --- Who says so ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "url", "said"),
+    [
+        ("AP", None, "the Associated Press"),  # a dateline's agency
+        ("NYTimes", "https://www.nytimes.com/2019/11/19/opinion/x.html", "The New York Times"),
+        ("CBSSports.com", "https://www.cbssports.com/nfl/news/x/", "CBS Sports"),
+        ("POLYGRAPH.info", "https://www.polygraph.info/a/x.html", "Polygraph"),
+        ("The Detroit News", "https://www.detroitnews.com/story/x/", "The Detroit News"),
+        # a slogan or a page title is not a name: the host is said instead
+        ("Global Bpo, Bpa, Ai Services Company", "https://www.flatworldsolutions.com/x", None),
+        ("Columbia Star - Columbia's locally owned weekly", "https://thecolumbiastar.com/", None),
+        (None, "https://www.catchitkansas.com/content/news/x", "catchitkansas.com"),
+        (None, None, None),
+    ],
+)
+def test_the_outlet_is_named_as_radio_says_it(
+    source: str | None, url: str | None, said: str | None
+) -> None:
+    name = outlet_name(_article(["x"], source=source, url=url))
+    if said is None and url:
+        assert name in ("flatworldsolutions.com", "Columbia Star")
+    else:
+        assert name == said
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        (
+            "The fire started in the kitchen of the two-storey house, police said.",
+            "Police said the fire started in the kitchen of the two-storey house.",
+        ),
+        (
+            "The New York State Attorney General is investigating WeWork, according to two "
+            "people familiar with the matter.",
+            "According to two people familiar with the matter, the New York State Attorney "
+            "General is investigating WeWork.",
+        ),
+        (  # already said first: as it is
+            "Police said the driver fled on foot.",
+            "Police said the driver fled on foot.",
+        ),
+    ],
+)
+def test_who_says_so_comes_before_what_is_said(written: str, said: str) -> None:
+    assert said_first(written) == said
+
+
+def test_the_outlets_we_is_the_outlets_not_the_bulletins() -> None:
+    assert in_outlet_voice("We have found no evidence to corroborate this claim.", "Snopes") == (
+        "Snopes says it has found no evidence to corroborate this claim."
+    )
+    assert in_outlet_voice("In my opinion, the Crystal is the best looking of all.", "IGN") is None
+    quoted = "“We received an inquiry and are cooperating,” a WeWork spokesperson said."
+    assert in_outlet_voice(quoted, "Reuters") == quoted  # the speaker's we, in the quote
+
+
+def test_a_fact_check_leads_on_its_verdict_and_names_who_checked() -> None:
+    article = _article(
+        [
+            "Former U.S. ambassador Marie Yovanovitch has a net worth of $17 million, a viral "
+            "post claims.",
+            "We have found no evidence to corroborate this claim.",
+        ],
+        title="Fact Check: Does Marie Yovanovitch Have a Net Worth of $17 Million?",
+        source="Snopes",
+    )
+    copy = radio_story(article, article.body, edition=EDITION, outlet="Snopes")
+    assert copy.sentences[0] == "Snopes says it has found no evidence to corroborate this claim."
+
+
+# --- Sentences for the ear ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        (  # a trailing background clause goes; the rest still says the news
+            "The house where Adolf Hitler was born will be turned into a police station, "
+            "Austria's interior minister said on Tuesday, after years of debate over how best "
+            "to prevent it becoming a pilgrimage site for neo-Nazis.",
+            [
+                "The house where Adolf Hitler was born will be turned into a police station, "
+                "Austria's interior minister said on Tuesday."
+            ],
+        ),
+        (  # the description between commas after the subject
+            "Ambassador Gordon Sondland, the most anticipated witness in the impeachment "
+            "inquiry, is likely to be unpredictable when he faces questions about his evolving "
+            "accounts of the Trump administration’s dealings with Ukraine.",
+            [
+                "Ambassador Gordon Sondland is likely to be unpredictable when he faces questions "
+                "about his evolving accounts of the Trump administration’s dealings with Ukraine."
+            ],
+        ),
+        (  # two clauses, two sentences
+            "The United Nations and European Union stressed the decision would not change the "
+            "reality that the settlements were illegal, while the Arab League condemned the "
+            "move as a violation of international law.",
+            [
+                "The United Nations and European Union stressed the decision would not change the "
+                "reality that the settlements were illegal.",
+                "The Arab League condemned the move as a violation of international law.",
+            ],
+        ),
+        (  # no second currency, no brackets
+            "The shares fell to 1,320 pence ($17.43) in London (where they are listed).",
+            ["The shares fell to 1,320 pence in London."],
+        ),
+    ],
+)
+def test_long_sentences_are_said_as_sentences_for_the_ear(written: str, said: list[str]) -> None:
+    assert ear_sentences(written) == said
+
+
+def test_no_sentence_runs_past_the_limit() -> None:
+    lead = (
+        "New electric vehicles, several new small SUVs, a redesigned compact car, a plug-in "
+        "version of Toyota’s top-selling vehicle and a futuristic electric station wagon concept "
+        "car from Volkswagen are among the new models on display this week at the Los Angeles "
+        "Auto Show."
+    )
+    article = _article([lead, "The show opens to the public on Friday."], published=THURSDAY)
+    copy = radio_story(article, article.body, edition=THURSDAY, outlet="the Connecticut Post")
+    assert all(len(s.split()) <= MAX_WORDS for s in copy.sentences)
+    assert copy.sentences == [
+        "The Connecticut Post reports that the show opens to the public on Friday."
+    ]
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "He said the plan would cost $5 million.",
+        "That’s the optimistic view of the company’s chief executive.",
+        "Do we have an oxygen bar in Delhi?",
+        "But the council voted against it.",
+    ],
+)
+def test_a_story_never_leads_on_what_leans_on_something_else(opening: str) -> None:
+    assert not can_lead(opening)
+    assert can_lead("The council voted against the plan on Monday.")
+
+
+def test_one_event_is_told_once() -> None:
+    article = _article(
+        [
+            "A man was stabbed to death on a BART train in San Francisco on Monday.",
+            "Police said a man was stabbed to death on a BART train in San Francisco.",
+            "Officers arrested a suspect at the next station.",
+        ],
+        published=EDITION,
+    )
+    copy = radio_story(article, article.body, edition=EDITION)
+    assert copy.sentences == [
+        "A man was stabbed to death on a BART train in San Francisco today.",
+        "Officers arrested a suspect at the next station.",
+    ]
+    assert copy.dropped == 1
+
+
+# --- Times for the day it airs --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "published", "edition", "said"),
+    [
+        ("Police arrested him on Tuesday.", THURSDAY, EDITION, "Police arrested him on 12 November 2019."),
+        ("Police arrested him on Tuesday.", THURSDAY, dt.date(2019, 11, 15), "Police arrested him on Tuesday."),
+        ("The council will vote on Tuesday.", THURSDAY, EDITION, "The council will vote on 19 November 2019."),
+        ("The mayor spoke today.", dt.date(2026, 12, 6), EDITION, "The mayor spoke yesterday."),
+        ("The mayor will speak tonight.", THURSDAY, EDITION, "The mayor will speak on the night of 14 November 2019."),
+        ("Today's second hearing was delayed.", THURSDAY, EDITION, "The second hearing was delayed."),
+        ("The mayor spoke last month.", THURSDAY, EDITION, "The mayor spoke in October 2019."),
+        ("Prices dropped to Black Friday levels.", THURSDAY, EDITION, "Prices dropped to Black Friday levels."),
+    ],
+)  # fmt: skip
+def test_times_are_said_for_the_day_the_edition_airs(
+    written: str, published: dt.date, edition: dt.date, said: str
+) -> None:
+    assert retime(written, published, edition, lead=True) == said
+
+
+def test_with_no_date_relative_times_stay_in_the_lead_alone() -> None:
+    assert retime("Police arrested him on Tuesday.", None, EDITION, lead=True) == (
+        "Police arrested him on Tuesday."
+    )
+    assert retime("On Tuesday, police arrested him.", None, EDITION, lead=False) == (
+        "Police arrested him."
+    )
+
+
+# --- Not a story for the ear ----------------------------------------------------------------
+
+
+def test_a_box_score_or_a_listicle_is_not_read_as_a_story() -> None:
+    box = [
+        "Palm Bay (1-0): Tolivert 25 points, Smith 12 points.",
+        "Rockledge (0-1): Blakely 15 points, Jones 9 points.",
+        "Palm Bay won 54-40 at home.",
+    ]
+    assert "box score" in (not_for_the_ear(_article(box), box) or "")
+    prose = ["The council approved the budget on Monday after a long debate."]
+    assert not_for_the_ear(_article(prose), prose) is None
+    listicle = _article(prose, title="15 Language Learning Apps Compared")
+    assert "list" in (not_for_the_ear(listicle, prose) or "")
+
+
+def test_a_live_page_is_read_from_its_top_entry() -> None:
+    article = _article(
+        [
+            "The Latest on a fatal stabbing on a BART train (all times local):",
+            "3:45 p.m.",
+            "Police say a man has been stabbed to death on a BART train in Oakland.",
+            "The suspect ran from the station.",
+            "1:30 p.m.",
+            "Employee Steve Castro tells the paper the station was busy.",
+        ],
+        title="The Latest: Man stabbed on BART train",
+    )
+    assert live_top_entry(article).body == [
+        "Police say a man has been stabbed to death on a BART train in Oakland.",
+        "The suspect ran from the station.",
+    ]
+
+
+# --- Headlines for the ear ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "said"),
+    [
+        ("The Latest: Man stabbed on BART train", "Man stabbed on BART train."),
+        (
+            "Impeachment sham completely debunked: White House",
+            "White House says Impeachment sham completely debunked.",
+        ),
+        (
+            'Video shows dramatic rescue of 8-year-old kidnapping victim: "We got her!"',
+            "Video shows dramatic rescue of 8-year-old kidnapping victim.",
+        ),
+        ("SHOCKING footage shows storm hitting the coast", "Shocking footage shows storm hitting the coast."),
+    ],
+)  # fmt: skip
+def test_headlines_are_spoken_sentences(title: str, said: str) -> None:
+    assert spoken_headline(title, None) == said
+
+
+def test_a_question_headline_gives_way_to_the_storys_lead() -> None:
+    lead = "Snopes says there is no evidence that Marie Yovanovitch is worth $17 million."
+    assert spoken_headline("Does Marie Yovanovitch Have a Net Worth of $17 Million?", lead) == lead
+    assert spoken_headline("Is Stadia worth it?", "Is it worth it?") is None
