@@ -468,7 +468,7 @@ class ProgrammeMaster:
     ) -> None:
         self._cfg = cfg
         self._voice_cfg = voice_cfg
-        self._caching = voice_cfg.cache if use_cache is None else use_cache
+        self._caching = voice_cfg.caching(use_cache)
         self._target_lufs, ceiling_dbtp = loudness_target(cfg)
         self._ceiling_dbtp = ceiling_dbtp
         self._gap = MIX_RATE_HZ * voice_cfg.segment_gap_ms // 1000
@@ -676,7 +676,7 @@ def master_bulletin(
     started = time.perf_counter()
     if not audio:
         raise AudioError("nothing to master: no segment was synthesised")
-    caching = voice_cfg.cache if use_cache is None else use_cache
+    caching = voice_cfg.caching(use_cache)
     key = _cache_key(audio, voice_cfg, cfg)
     cached = cache_file(voice_cfg.cache_dir, "master", key, ".wav")
     report = cached.with_suffix(".json")
