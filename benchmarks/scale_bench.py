@@ -1,6 +1,6 @@
 """Scale-out benchmark (issue 16): ``bulletin run`` on a local Ray cluster against the local run.
 
-Usage (from the repository root, after ``pip install -e '.[test,ray]'``)::
+Usage (from the repository root, after ``pip install -e '.[ray]'``)::
 
     python benchmarks/scale_bench.py                 # 6 editions, 2-core cluster on 127.0.0.1
     python benchmarks/scale_bench.py --editions 4 --target-minutes 2   # a quicker look

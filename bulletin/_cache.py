@@ -23,6 +23,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._files import AtomicFile
+
 __all__ = [
     "CacheStats",
     "cache_file",
@@ -83,10 +85,8 @@ def store(source: Path, path: Path) -> None:
     """Put a copy of ``source`` in the cache at ``path``; a cache that cannot be written is
     skipped (the run does not need it)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        shutil.copyfile(source, partial)
-        os.replace(partial, path)
+        with source.open("rb") as src, AtomicFile(path) as dst:
+            shutil.copyfileobj(src, dst)
     except OSError:
         pass
 

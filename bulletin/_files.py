@@ -23,6 +23,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
 from urllib.parse import quote
 
 from .errors import LockError
@@ -30,12 +32,13 @@ from .errors import LockError
 __all__ = [
     "LOCK_NAME",
     "STATE_DIR",
+    "AtomicFile",
     "fsync_dir",
     "lock_output",
     "publish_dir",
     "published_mp3",
     "recover_output",
-    "withdraw_edition",
+    "replace_durably",
     "write_atomic",
 ]
 
@@ -60,36 +63,93 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write a file so that readers see the old content or the new, never a part.
-
-    The data goes to a temporary file beside ``path``, is flushed to disk, and is renamed over
-    ``path``; the folder is flushed too so the rename survives a power cut.
-    """
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".tmp-{path.name}-", dir=path.parent)
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace_durably(temp: Path, path: Path) -> None:
+    """Rename a finished ``temp`` file (in ``path``'s folder) over ``path``, durably.
+
+    ``temp`` is flushed to disk first and the folder after the rename, so that after a power
+    cut ``path`` holds the old content or the new, never an empty or partial file. For files
+    written by name by another program (ffmpeg, mutagen); a file Python writes goes through
+    ``AtomicFile``.
+    """
+    _fsync_file(temp)
+    os.chmod(temp, 0o644)
+    os.replace(temp, path)
     fsync_dir(path.parent)
+
+
+class AtomicFile:
+    """A binary file written under a temporary name beside ``path`` and renamed over it.
+
+    Readers of ``path`` see the old content or the new, never a part, whether the writer
+    finishes, fails or is killed: ``commit`` flushes the file to disk, renames it into place
+    and flushes the folder; ``discard`` (or leaving the ``with`` block by an exception)
+    deletes it. A killed writer leaves a ``.tmp-NAME-*`` file, which ``recover_output``
+    tidies in the output folder.
+
+    Use it as a context manager (``with AtomicFile(path) as fh: fh.write(...)``) or, for a
+    file written over several calls, keep it and call ``commit`` or ``discard``.
+    """
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        fd, temp = tempfile.mkstemp(prefix=f".tmp-{path.name}-", dir=path.parent)
+        self.temp = Path(temp)
+        self.file: BinaryIO = os.fdopen(fd, "wb")
+
+    def commit(self) -> None:
+        """Flush, close and rename the file into place (once)."""
+        try:
+            self.file.flush()
+            os.fsync(self.file.fileno())
+            self.file.close()
+            os.chmod(self.temp, 0o644)
+            os.replace(self.temp, self.path)
+        except BaseException:
+            self.discard()
+            raise
+        fsync_dir(self.path.parent)
+
+    def discard(self) -> None:
+        """Close and delete the temporary file; nothing happens once ``commit`` renamed it."""
+        self.file.close()
+        self.temp.unlink(missing_ok=True)
+
+    def __enter__(self) -> BinaryIO:
+        return self.file
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.discard()
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write a file so that readers see the old content or the new, never a part
+    (``AtomicFile``: flushed to disk, renamed over ``path``, the folder flushed)."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with AtomicFile(path) as fh:
+        fh.write(payload)
 
 
 def _fsync_tree(root: Path) -> None:
     for folder, _dirs, files in os.walk(root):
         for name in files:
-            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            _fsync_file(Path(folder, name))
         fsync_dir(Path(folder))
 
 
@@ -173,45 +233,13 @@ def _stale_mp3s(out_dir: Path) -> list[str]:
     return done
 
 
-def withdraw_edition(folder: Path) -> bool:
-    """Hide an edition from the feed builder while its files stay where they are.
-
-    The feed lists the folders that hold ``manifest.json``; renaming it away withdraws the
-    edition from the next feed written. Replacing an edition is then: withdraw, write the feed,
-    swap the folder, write the feed; a feed on disk never lists a file whose size has changed.
-
-    Returns:
-        Whether there was an edition to withdraw.
-    """
-    manifest = folder / _MANIFEST
-    if not manifest.is_file():
-        return False
-    os.replace(manifest, folder / _WITHDRAWN)
-    fsync_dir(folder)
-    return True
-
-
-def restore_edition(folder: Path) -> bool:
-    """Undo ``withdraw_edition`` when the edition was not replaced after all (a failed or
-    interrupted re-build): the old edition goes back in the next feed written.
-
-    Returns:
-        Whether there was a withdrawn edition to put back.
-    """
-    withdrawn = folder / _WITHDRAWN
-    if not withdrawn.is_file() or (folder / _MANIFEST).exists():
-        return False
-    os.replace(withdrawn, folder / _MANIFEST)
-    fsync_dir(folder)
-    return True
-
-
 def recover_output(out_dir: Path) -> list[str]:
     """Tidy what a killed run left in ``out_dir``; call it only while holding the lock.
 
     Half-built staging folders and temporary files are deleted; an edition whose swap was cut
     short (``.old-NAME-PID`` present, ``NAME`` missing) is put back, one withdrawn from the
-    feed for a replacement that never came (``withdraw_edition``, older versions) is restored,
+    feed for a replacement that never came (``.manifest.json.withdrawn``, left by older
+    versions) is restored,
     and an edition's older MP3 that neither its manifest nor the feed lists is deleted.
 
     Returns:

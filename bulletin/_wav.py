@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import wave
 from pathlib import Path
 
 import numpy as np
 
+from ._files import AtomicFile
 from .errors import AudioError
 
 __all__ = ["read_pcm16", "read_wav", "write_pcm16"]
@@ -54,11 +54,8 @@ def read_pcm16(path: Path) -> np.ndarray:
 
 def write_pcm16(path: Path, samples: np.ndarray, rate: int) -> None:
     """Write a mono 16-bit WAV atomically (a reader never sees half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    with wave.open(str(partial), "wb") as wav:
+    with AtomicFile(path) as fh, wave.open(fh, "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(rate)
         wav.writeframes(samples.astype("<i2").tobytes())
-    os.replace(partial, path)

@@ -124,6 +124,11 @@ class VoiceConfig(_Section):
     cache_dir: Path | None = None
     """Synthesis cache; None means ``$XDG_CACHE_HOME/bulletin`` (``~/.cache/bulletin``)."""
 
+    def caching(self, use_cache: bool | None = None) -> bool:
+        """Whether to read and write the cache: ``use_cache`` (a caller's ``--no-cache``) where
+        it is given, else ``cache``."""
+        return self.cache if use_cache is None else use_cache
+
 
 class ProductionConfig(_Section):
     """Stings, music bed and loudness: how the spoken bulletin becomes a programme."""

@@ -44,6 +44,7 @@ from mutagen.id3 import (
 from mutagen.mp3 import MP3, HeaderNotFoundError
 
 from ._cache import cache_file, digest, fetch, store
+from ._files import replace_durably, write_atomic
 from ._images import default_cover, image_type
 from .config import AudioConfig
 from .errors import AudioError
@@ -383,7 +384,7 @@ def export_episode(
             chapters=mastered.chapters,
             cover=cover,
         )
-        os.replace(partial, mp3_path)
+        replace_durably(partial, mp3_path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -452,7 +453,7 @@ def _from_cache(cached: Path | None, target: Path) -> Loudness | None:
 
 def _write_json(path: Path, data: dict[str, object]) -> None:
     try:
-        path.write_text(json.dumps(data), encoding="utf-8")
+        write_atomic(path, json.dumps(data))
     except OSError:
         logger.warning("cache %s not writable", path.parent)
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import os
 import time
 import warnings
 import wave
@@ -26,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ._cache import cache_file, digest, fetch, store
+from ._files import AtomicFile, write_atomic
 from ._wav import read_wav
 from .config import ProductionConfig, VoiceConfig
 from .errors import AudioError
@@ -415,10 +415,8 @@ class _DitheredWav:
     into the cache."""
 
     def __init__(self, path: Path, rate: int = MIX_RATE_HZ) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._path = path
-        self._partial = path.with_name(f".{path.name}.partial")
-        self._wav = wave.open(str(self._partial), "wb")  # noqa: SIM115 - closed in close()
+        self._file = AtomicFile(path)
+        self._wav = wave.open(self._file.file, "wb")  # noqa: SIM115 - closed in close()
         self._wav.setnchannels(1)
         self._wav.setsampwidth(2)
         self._wav.setframerate(rate)
@@ -437,13 +435,13 @@ class _DitheredWav:
 
     def close(self) -> None:
         self._wav.close()
-        os.replace(self._partial, self._path)
+        self._file.commit()
 
     def discard(self) -> None:
         """Close and delete the partial file (nothing happens once ``close`` renamed it)."""
-        if self._partial.exists():
+        if self._file.temp.exists():
             self._wav.close()
-            self._partial.unlink(missing_ok=True)
+            self._file.discard()
 
 
 class ProgrammeMaster:
@@ -470,7 +468,7 @@ class ProgrammeMaster:
     ) -> None:
         self._cfg = cfg
         self._voice_cfg = voice_cfg
-        self._caching = voice_cfg.cache if use_cache is None else use_cache
+        self._caching = voice_cfg.caching(use_cache)
         self._target_lufs, ceiling_dbtp = loudness_target(cfg)
         self._ceiling_dbtp = ceiling_dbtp
         self._gap = MIX_RATE_HZ * voice_cfg.segment_gap_ms // 1000
@@ -612,7 +610,7 @@ class ProgrammeMaster:
             cached = cache_file(self._voice_cfg.cache_dir, "master", key, ".wav")
             store(self._out_path, cached)
             with contextlib.suppress(OSError):
-                cached.with_suffix(".json").write_text(result.model_dump_json(), encoding="utf-8")
+                write_atomic(cached.with_suffix(".json"), result.model_dump_json())
         return result
 
     def _result(self, total: int, cache_key: str) -> MasteredAudio:
@@ -678,7 +676,7 @@ def master_bulletin(
     started = time.perf_counter()
     if not audio:
         raise AudioError("nothing to master: no segment was synthesised")
-    caching = voice_cfg.cache if use_cache is None else use_cache
+    caching = voice_cfg.caching(use_cache)
     key = _cache_key(audio, voice_cfg, cfg)
     cached = cache_file(voice_cfg.cache_dir, "master", key, ".wav")
     report = cached.with_suffix(".json")

@@ -49,7 +49,7 @@ class Producer:
         self.voice = voice
         self.settings = settings
         self.use_cache = use_cache
-        self.caching = settings.voice.cache if use_cache is None else use_cache
+        self.caching = settings.voice.caching(use_cache)
         self._workers: ProcessPoolExecutor | None = None
         self._speaking = contextlib.ExitStack()
 

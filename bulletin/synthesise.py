@@ -649,7 +649,7 @@ def synthesise_segments(
         texts,
         voice,
         cfg,
-        use_cache=cfg.cache if use_cache is None else use_cache,
+        use_cache=cfg.caching(use_cache),
         done=writer.spoken,
         pool=workers,
     )

@@ -49,6 +49,7 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
 
 
 @pytest.mark.voice
+@pytest.mark.slow
 def test_build_prints_one_summary_line(tmp_path: Path, seed_path: Path) -> None:
     result = runner.invoke(
         app,
@@ -234,6 +235,7 @@ def _run_config(tmp_path: Path, source: str) -> Path:
     return config
 
 
+@pytest.mark.slow
 def test_other_libraries_do_not_log_to_the_console(tmp_path: Path, seed_path: Path) -> None:
     source = tmp_path / "src"
     source.mkdir()
@@ -329,6 +331,7 @@ def test_serve_on_port_0_prints_the_real_port(tmp_path: Path) -> None:
 
 
 @pytest.mark.voice
+@pytest.mark.slow
 @pytest.mark.parametrize("presses", [1, 2])
 def test_ctrl_c_during_a_build_says_so_and_leaves_nothing(
     tmp_path: Path, seed_path: Path, presses: int

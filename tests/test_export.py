@@ -72,7 +72,8 @@ def test_the_mp3_decodes_to_the_programme(episode: Episode, mastered: MasteredAu
     assert abs(samples.size / 44100 * 1000 - mastered.duration_ms) < 60
     assert np.abs(samples).max() > 0.3
     assert episode.size_bytes == episode.mp3_path.stat().st_size
-    assert not list(episode.mp3_path.parent.glob(".*partial"))
+    folder = episode.mp3_path.parent
+    assert not list(folder.glob(".*partial")) and not list(folder.glob(".tmp-*"))
 
 
 def test_loudness_is_on_target_in_the_mp3_itself(episode: Episode) -> None:

@@ -111,13 +111,30 @@ def test_pages_are_revalidated_not_downloaded_again(
     assert server.hits["/robots.txt"] == 1  # kept for a day (RFC 9309)
 
 
+def _state(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def test_a_dry_run_writes_no_state(
     server: NewsServer, client: httpx.Client, tmp_path: Path
 ) -> None:
-    fetch_articles(
-        [_feed(server, "/feeds/one.rss")], FAST, client=client, state_dir=tmp_path, read_only=True
-    )
-    assert not (tmp_path / "http.json").exists()
+    sources = [_feed(server, "/feeds/one.rss")]
+    dry = fetch_articles(sources, FAST, client=client, state_dir=tmp_path, read_only=True)
+    assert dry.sources[0].status == "fetched" and len(dry.articles) == 1
+    assert list(tmp_path.iterdir()) == []  # nothing at all, not only http.json
+    fetch_articles(sources, FAST, client=client, state_dir=tmp_path)
+    kept = _state(tmp_path)
+    assert "http.json" in kept
+    # The feed changes: a dry run reads the new one but leaves the kept state as it was...
+    original = (REPO / "tests/data/feeds/news.rss").read_bytes()
+    server.overrides["/feeds/one.rss"] = original.replace(b"{{BASE}}", server.base.encode())
+    dry = fetch_articles(sources, FAST, client=client, state_dir=tmp_path, read_only=True)
+    assert dry.sources[0].status == "fetched" and len(dry.articles) == 3
+    assert _state(tmp_path) == kept
+    # ... so the next real run still finds the feed changed, where a kept new ETag gives 304.
+    again = fetch_articles(sources, FAST, client=client, state_dir=tmp_path)
+    assert again.sources[0].status == "fetched" and len(again.articles) == 3
+    assert server.count("/feeds/one.rss", 304) == 0
 
 
 @pytest.mark.parametrize(
@@ -140,13 +157,12 @@ def test_a_bad_source_is_reported_and_the_rest_is_used(
     message: str,
 ) -> None:
     caplog.set_level(logging.INFO, logger="bulletin")
-    started = time.monotonic()
+    # How long each bad source costs: benchmarks/limits_bench.py (a measure, not a test).
     result = fetch_articles(
         [_feed(server, path, name="bad"), _feed(server, "/feeds/one.rss", name="good")],
         FAST,
         client=client,
     )
-    assert time.monotonic() - started < 10
     bad, good = result.sources
     assert bad.status == "failed" and message in (bad.reason or "")
     assert server.url(path) in (bad.reason or "")

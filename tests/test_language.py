@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -18,10 +17,9 @@ REPO = DATA.parent.parent
 
 
 def test_a_russian_page_is_skipped_saying_so_and_the_rest_is_used(seed_path: Path) -> None:
-    # Issue #14: a clean Russian article gave "no article found in the page", after 6.9 s.
-    started = time.monotonic()
+    # Issue #14: a clean Russian article gave "no article found in the page", after 6.9 s
+    # (the time it takes now: benchmarks/faults_bench.py, case 6).
     articles, reports = clean_inputs([RUSSIAN, seed_path], VoiceConfig(voices_dir=REPO / "voices"))
-    assert time.monotonic() - started < 15
     assert len(articles) == 1 and articles[0].origin == str(seed_path)
     skipped = {r.origin: r.reason for r in reports if r.status == "skipped"}
     assert skipped == {str(RUSSIAN): "written in Russian; voice joe speaks English"}

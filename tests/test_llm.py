@@ -162,12 +162,14 @@ def test_failures_give_none(
     assert rewrite_story(ARTICLE, 3, _cfg(url)) is None, why
 
 
-def test_timeout_gives_none(server: tuple[str, Behaviour]) -> None:
+def test_timeout_gives_none(
+    server: tuple[str, Behaviour], caplog: pytest.LogCaptureFixture
+) -> None:
+    # How soon it gives up: benchmarks/limits_bench.py (a measure, not a test).
     url, behaviour = server
-    behaviour.delay_s = 1.0
-    started = time.perf_counter()
+    behaviour.delay_s = 1.0  # a good answer, but later than the timeout
     assert rewrite_story(ARTICLE, 3, _cfg(url, timeout_s=0.2)) is None
-    assert time.perf_counter() - started < 0.9
+    assert "no answer within 0 s" in caplog.text  # the timeout, not another failure
 
 
 def test_unreachable_gives_none() -> None:

@@ -550,9 +550,24 @@ def test_bad_lexicon_is_a_config_error_naming_the_file(
     assert "lexicon.toml" in str(info.value)
 
 
-def test_shipped_example_lexicon_loads() -> None:
+def test_the_shipped_lexicon_is_read_and_its_examples_apply(tmp_path: Path) -> None:
     voices = Path(__file__).parent.parent / "voices"
-    assert isinstance(load_lexicon(voices, "joe"), Lexicon)
+    line = "Tokayev met the AIFC at Akorda in Shymkent, not Nur-Sultan."
+    plain = "Tokayev met the A.I.F.C at Akorda in Shymkent, not Nur-Sultan."
+    # As shipped, every entry is an example, commented out: the reading is the rules' alone.
+    assert load_lexicon(voices, "joe") == Lexicon()
+    assert normalise_text(line, load_lexicon(voices, "joe")) == plain
+    # The same file with its examples switched on: each is applied as its comments say.
+    shipped = (voices / "lexicon.toml").read_text(encoding="utf-8")
+    switched_on, examples = re.subn(r"(?m)^# (\S+ = .*)$", r"\1", shipped)
+    (tmp_path / "lexicon.toml").write_text(switched_on, encoding="utf-8")
+    lexicon = load_lexicon(tmp_path, "joe")
+    assert len(lexicon.replace) + len(lexicon.phonemes) + 1 == examples  # + the spell list
+    assert normalise_text(line, lexicon) == (
+        "Toka-yev met the A.I.F.C at Ah-kor-dah in [[ ʃɪmkˈɛnt ]], not Noor Sultan."
+    )
+    (tmp_path / "lexicon.toml").unlink()
+    assert normalise_text(line, load_lexicon(tmp_path, "joe")) == plain
 
 
 # --- the stage and the command ---------------------------------------------------------------
