@@ -459,7 +459,11 @@ def publish(
     ] = Path("output"),
     base_url: _BaseUrl = None,
 ) -> None:
-    """Rewrite DIR/feed.xml and the home page from the editions in DIR."""
+    """Rewrite DIR/feed.xml, index.html and flash-briefing.json from the editions in DIR.
+
+    Also writes the podcast's cover (DIR/cover.png, or a copy of [feed] image) and removes the
+    editions past [feed] keep_last. With [feed] flash_briefing = false, no flash-briefing.json.
+    """
     from .publish import publish_site
 
     with _reporting():

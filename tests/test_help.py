@@ -105,3 +105,13 @@ def test_install_hints_in_the_readme_and_messages_name_real_extras() -> None:
         for target in HINT.findall(source.read_text("utf-8")):
             if target != ".":  # the plain install, no extra
                 _check_hint(target, source.name)
+
+
+def test_publish_help_names_every_file_publish_writes(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["publish", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
+    assert written == ["cover.png", "feed.xml", "flash-briefing.json", "index.html"]
+    shown = _shown("publish")
+    for name in written:
+        assert name in shown, f"bulletin publish --help does not name {name}, which it writes"
