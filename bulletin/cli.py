@@ -254,6 +254,7 @@ def build(
     """Make a spoken MP3 bulletin from news articles."""
     from .articles import clean_inputs
     from .pipeline import build_bulletin, check_target
+    from .synthesise import resolve_voice
 
     quiet = ctx.ensure_object(_Options).quiet
 
@@ -266,6 +267,7 @@ def build(
         settings = _settings(
             ctx, script={"programme": title}, voice={"name": voice}, feed={"base_url": base_url}
         )
+        resolve_voice(settings.voice.name, settings.voice.voices_dir)  # before pages are cleaned
         articles, reports = clean_inputs(inputs, settings.voice, progress)
         report = build_bulletin(
             articles,

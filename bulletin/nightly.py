@@ -333,6 +333,10 @@ def _prepare_edition(
         settings=_edition_settings(settings, edition),
         started=time.perf_counter(),
     )
+    if not dry_run:  # an unknown voice: before any source is fetched (issue 26)
+        from .synthesise import resolve_voice
+
+        resolve_voice(run.settings.voice.name, run.settings.voice.voices_dir)
     gathered = _fetch_and_clean(run, edition, settings, client=client, dry_run=dry_run)
     if isinstance(gathered, EditionOutcome):
         return gathered
