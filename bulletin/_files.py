@@ -27,18 +27,20 @@ from types import TracebackType
 from typing import BinaryIO
 from urllib.parse import quote
 
-from .errors import LockError
+from .errors import LockError, PublishError
 
 __all__ = [
     "LOCK_NAME",
     "STATE_DIR",
     "AtomicFile",
+    "check_writable",
     "fsync_dir",
     "lock_output",
     "publish_dir",
     "published_mp3",
     "recover_output",
     "replace_durably",
+    "unwritable",
     "write_atomic",
 ]
 
@@ -278,6 +280,48 @@ def recover_output(out_dir: Path) -> list[str]:
     return done
 
 
+def _existing(folder: Path) -> Path:
+    """``folder``, or the nearest folder above it that exists: where it would be made."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            return candidate
+    return folder
+
+
+def unwritable(out_dir: Path, reason: str) -> PublishError:
+    """The one message for an output folder that cannot be made or written in (issue 26)."""
+    where = _existing(out_dir)
+    what = (
+        f"cannot write in the output folder {out_dir}"
+        if where == out_dir
+        else f"cannot make the output folder {out_dir} in {where}"
+    )
+    return PublishError(
+        f"{what}: {reason}; give an output folder you can write to, or make {where} writable "
+        "for the user bulletin runs as"
+    )
+
+
+def check_writable(out_dir: Path) -> None:
+    """Refuse, before anything is read, an output folder this process could not make or
+    write in: a read-only folder, or one of another user (issue 26).
+
+    Raises:
+        PublishError: ``out_dir`` (or the folder it would be made in) is not writable.
+    """
+    where = _existing(out_dir)
+    if where.is_dir() and not os.access(where, os.W_OK | os.X_OK):
+        reason = "Read-only file system" if _read_only_fs(where) else os.strerror(errno.EACCES)
+        raise unwritable(out_dir, reason)
+
+
+def _read_only_fs(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
 def _holder(path: Path) -> str:
     try:
         text = path.read_text(encoding="utf-8").strip()
@@ -303,12 +347,16 @@ def lock_output(out_dir: Path, *, wait_s: float = 0.0, purpose: str = "run") -> 
 
     Raises:
         LockError: another process held the lock for longer than ``wait_s``.
+        PublishError: ``out_dir`` cannot be made, or the lock cannot be made in it.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = (out_dir / LOCK_NAME).resolve()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = (out_dir / LOCK_NAME).resolve()
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # read-only, another user's: said in words, not a traceback
+        raise unwritable(out_dir, exc.strerror or str(exc)) from exc
     deadline = time.monotonic() + wait_s
     announced = False
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         while True:
             try:

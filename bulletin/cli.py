@@ -22,27 +22,50 @@ from .errors import BulletinError, ConfigError, InputError, PublishError
 from .models import Article, counted
 
 
-def _tidy_help(params: list[Any]) -> None:
-    """Help that reads like the README: no ``<bool>`` after a flag, ``NAME`` for a value."""
+def _tidy_help(params: list[Any], markup: bool) -> None:
+    """Help that reads like the README: no ``<bool>`` after a flag, ``NAME`` for a value.
+
+    ``markup``: Rich renders the help, so square brackets are escaped (``'.[ray]'`` is text,
+    not a Rich tag to swallow; issue 26).
+    """
     for param in params:
+        if markup and getattr(param, "help", None):
+            param.help = _plain(param.help)
         if getattr(param, "is_flag", False) and param.metavar is None:
             param.metavar = ""
         elif param.param_type_name == "argument" and param.metavar is not None:
             param.display_type_rich = lambda ctx: ""  # the name says it: no "<list[Path]>"
 
 
+def _plain(text: str) -> str:
+    """``text`` as Rich shows it verbatim: its square brackets escaped, not read as markup."""
+    if "[" not in text:
+        return text
+    from rich.markup import escape  # Rich comes with typer; imported only where it is needed
+
+    return escape(text)
+
+
 class _TidyHelp:
-    """Shows options in ``--help`` as ``_tidy_help`` does; mixed into commands and groups."""
+    """Shows options in ``--help`` as ``_tidy_help`` does; mixed into commands and groups.
+
+    Help is plain text: Rich shows it as written, brackets and all (issue 26).
+    """
 
     params: list[Any]
+    help: str | None
+    rich_markup_mode: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _tidy_help(self.params)
+        markup = self.rich_markup_mode == "rich"
+        if markup and self.help:
+            self.help = _plain(self.help)
+        _tidy_help(self.params, markup)
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
-        _tidy_help([option] if option is not None else [])
+        _tidy_help([option] if option is not None else [], markup=False)
         return option
 
 
@@ -231,6 +254,7 @@ def build(
     """Make a spoken MP3 bulletin from news articles."""
     from .articles import clean_inputs
     from .pipeline import build_bulletin, check_target
+    from .synthesise import resolve_voice
 
     quiet = ctx.ensure_object(_Options).quiet
 
@@ -243,6 +267,7 @@ def build(
         settings = _settings(
             ctx, script={"programme": title}, voice={"name": voice}, feed={"base_url": base_url}
         )
+        resolve_voice(settings.voice.name, settings.voice.voices_dir)  # before pages are cleaned
         articles, reports = clean_inputs(inputs, settings.voice, progress)
         report = build_bulletin(
             articles,
@@ -436,7 +461,11 @@ def publish(
     ] = Path("output"),
     base_url: _BaseUrl = None,
 ) -> None:
-    """Rewrite DIR/feed.xml and the home page from the editions in DIR."""
+    """Rewrite DIR/feed.xml, index.html and flash-briefing.json from the editions in DIR.
+
+    Also writes the podcast's cover (DIR/cover.png, or a copy of [feed] image) and removes the
+    editions past [feed] keep_last. With [feed] flash_briefing = false, no flash-briefing.json.
+    """
     from .publish import publish_site
 
     with _reporting():

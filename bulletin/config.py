@@ -228,7 +228,9 @@ class FeedConfig(_Section):
     ``{weekday}``, ``{edition}`` (``Evening``) and ``{time}`` (``18:00``, when it was made)."""
     edition_title_template: str = "{programme}, {date}, {edition}"
     """The title of an edition whose name says more than its date (``2026-12-03-evening``, as
-    ``bulletin run`` names them), so that a day's editions are told apart (issue 15)."""
+    ``bulletin run`` names them), so that a day's editions are told apart (issue 15). Where
+    the programme's name already says the edition ("The Morning Bulletin"), ``title_template``
+    is used instead, when this one holds ``{edition}`` (issue 26)."""
 
     @field_validator("title_template", "edition_title_template")
     @classmethod

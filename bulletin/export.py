@@ -267,6 +267,20 @@ def _on_target(mastered: MasteredAudio, measured: Loudness) -> bool:
     )
 
 
+class _FramesInOrder(ID3):  # type: ignore[misc]  # mutagen is untyped here
+    """An ID3 tag whose frames are written in the order they were added.
+
+    mutagen sorts frames by size, which scatters the ``CHAP`` frames (chp0, chp6, chp1, the
+    ``CTOC``, chp3, ...); ffmpeg and players that read chapters in file order list them
+    shuffled. Here the ``CTOC`` comes first, then each ``CHAP`` in time order (issue 26).
+    """
+
+    def _write(self, config: object) -> bytes:
+        from mutagen.id3._tags import save_frame  # mutagen's own frame writer
+
+        return b"".join(save_frame(frame, config=config) for frame in self.values())
+
+
 def _write_tags(
     mp3_path: Path,
     *,
@@ -277,7 +291,7 @@ def _write_tags(
     chapters: list[Chapter],
     cover: tuple[bytes, str],
 ) -> None:
-    tags = ID3()
+    tags = _FramesInOrder()
     tags.add(TIT2(encoding=3, text=title))
     tags.add(TPE1(encoding=3, text=programme))
     tags.add(TALB(encoding=3, text=programme))
@@ -285,7 +299,7 @@ def _write_tags(
     tags.add(TCON(encoding=3, text="Podcast"))
     tags.add(TSSE(encoding=3, text="bulletin"))
     tags.add(COMM(encoding=3, lang="eng", desc="", text=comment))
-    tags.add(APIC(encoding=3, mime=cover[1], type=3, desc="Cover", data=cover[0]))
+    chapters = sorted(chapters, key=lambda c: c.start_ms)
     ids = [f"chp{i}" for i in range(len(chapters))]
     tags.add(
         CTOC(
@@ -304,6 +318,8 @@ def _write_tags(
                 sub_frames=[TIT2(encoding=3, text=chapter.title)],
             )
         )
+    # The picture last, as mutagen places it: readers find the small frames first.
+    tags.add(APIC(encoding=3, mime=cover[1], type=3, desc="Cover", data=cover[0]))
     tags.save(str(mp3_path), v2_version=4)
 
 

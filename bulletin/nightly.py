@@ -139,9 +139,14 @@ def _run_log(out_dir: Path | None, stamp: str, keep: int) -> Iterator[Path | Non
         return
     package = logging.getLogger("bulletin")
     log_dir = out_dir / LOG_DIR
-    log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / f"{stamp}-run.log"
-    handler = logging.FileHandler(path, encoding="utf-8")
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError as exc:  # a read-only output folder: the edition fails at its lock (issue 26)
+        logger.warning("run: no run log: cannot write in %s (%s)", log_dir, exc.strerror or exc)
+        yield None
+        return
     handler.setLevel(logging.INFO)
     handler.setFormatter(
         logging.Formatter(
@@ -333,6 +338,10 @@ def _prepare_edition(
         settings=_edition_settings(settings, edition),
         started=time.perf_counter(),
     )
+    if not dry_run:  # an unknown voice: before any source is fetched (issue 26)
+        from .synthesise import resolve_voice
+
+        resolve_voice(run.settings.voice.name, run.settings.voice.voices_dir)
     gathered = _fetch_and_clean(run, edition, settings, client=client, dry_run=dry_run)
     if isinstance(gathered, EditionOutcome):
         return gathered

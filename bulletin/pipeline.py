@@ -14,7 +14,7 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
-from ._files import lock_output, publish_dir, published_mp3
+from ._files import check_writable, lock_output, publish_dir, published_mp3
 from .config import Settings
 from .errors import ConfigError, PublishError
 from .export import build_chapters_json, build_webvtt
@@ -97,7 +97,8 @@ def check_target(out_dir: Path, edition: str | None) -> None:
 
     Raises:
         ConfigError: the edition name is not a valid folder name (``check_edition``).
-        PublishError: ``out_dir``, or a folder it would be made in, is a file.
+        PublishError: ``out_dir``, or a folder it would be made in, is a file or cannot be
+            written in (``check_writable``).
     """
     check_edition(edition)
     for folder in (out_dir, *out_dir.parents):
@@ -109,6 +110,7 @@ def check_target(out_dir: Path, edition: str | None) -> None:
                     "(a new one, or one holding editions)"
                 )
             break
+    check_writable(out_dir)
 
 
 def build_bulletin(

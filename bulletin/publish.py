@@ -273,7 +273,9 @@ def edition_title(
 
     An edition named by its date alone (``2026-12-03``) is the day's only one; one whose name
     says more (``2026-12-03-evening``, ``late_night``) is named in its title ("Evening",
-    "Late Night"), so that two editions of one day are told apart everywhere (issue 15).
+    "Late Night"), so that two editions of one day are told apart everywhere (issue 15),
+    unless the programme's name already says it: "The Morning Bulletin, 3 December 2026", not
+    "..., Morning" again (issue 26). A template without ``{edition}`` is used as it is.
 
     Args:
         cfg: the ``[feed]`` settings holding the templates.
@@ -283,11 +285,15 @@ def edition_title(
         made: when it was made, for ``{time}``.
     """
     rest = re.sub(r"^\d{4}-\d{2}-\d{2}(?![0-9])", "", edition)
-    label = " ".join(word.capitalize() for word in re.split(r"[-_]+", rest) if word)
+    words = [word for word in re.split(r"[-_]+", rest) if word]
+    label = " ".join(word.capitalize() for word in words)
     template = cfg.edition_title_template if label else cfg.title_template
+    said = set(re.findall(r"\w+", programme.casefold()))
+    if "{edition}" in template and all(word.casefold() in said for word in words):
+        template = cfg.title_template  # the programme names the edition: not said twice
     return template.format(
         programme=programme,
-        date=f"{date.day} {date:%B %Y}",
+        date=_day(date),
         weekday=f"{date:%A}",
         edition=label,
         time=f"{made:%H:%M}",
@@ -564,6 +570,11 @@ for (const article of document.querySelectorAll("article.edition")) {
 """
 
 
+def _day(when: dt.date) -> str:
+    """A date as titles write it (``{date}``: "7 December 2026"), on the page too (issue 26)."""
+    return f"{when.day} {when:%B %Y}"
+
+
 def _clock(ms: int) -> str:
     minutes, seconds = divmod(ms // 1000, 60)
     return f"{minutes}:{seconds:02d}"
@@ -605,6 +616,7 @@ def _edition_html(edition: PublishedEdition, first: bool) -> str:
                 f"{_clock(line.start_ms)}</button>"
             )
         lines.append(f"<p>{stamp}{esc(line.text)}</p>")
+    made = edition.published.astimezone(dt.UTC)
     links = [f'<a href="{esc(quote(edition.audio_path))}">MP3</a>']
     if edition.transcript_path:
         links.append(f'<a href="{esc(quote(edition.transcript_path))}">Transcript (WebVTT)</a>')
@@ -613,7 +625,7 @@ def _edition_html(edition: PublishedEdition, first: bool) -> str:
     return (
         f'<article class="edition" id="{esc(edition.edition)}">'
         f"<h2>{esc(edition.title)}</h2>"
-        f'<p class="meta">{edition.published:%d %B %Y, %H:%M} UTC · '
+        f'<p class="meta">{_day(made)}, {made:%H:%M} UTC · '
         f'<time class="duration" datetime="PT{round(edition.duration_ms / 1000)}S">'
         f"{_length(edition.duration_ms)}</time></p>"
         f'<audio controls preload="{"metadata" if first else "none"}" '

@@ -113,6 +113,52 @@ def test_ctoc_and_one_chap_per_chapter(episode: Episode, mastered: MasteredAudio
     assert [c.title for c in mastered.chapters] == ["Intro", "Rain", "Trains", "Outro"]
 
 
+def _raw_frames(path: Path) -> list[tuple[str, bytes]]:
+    """Each ID3v2.4 frame's id and body, in the order they lie in the file (no mutagen)."""
+    data = path.read_bytes()
+    assert data[:3] == b"ID3" and data[3] == 4
+
+    def syncsafe(raw: bytes) -> int:
+        return raw[0] << 21 | raw[1] << 14 | raw[2] << 7 | raw[3]
+
+    end, at, frames = 10 + syncsafe(data[6:10]), 10, []
+    while at + 10 <= end and data[at : at + 4].strip(b"\0"):
+        size = syncsafe(data[at + 4 : at + 8])
+        frames.append((data[at : at + 4].decode("ascii"), data[at + 10 : at + 10 + size]))
+        at += 10 + size
+    return frames
+
+
+def test_chapter_frames_lie_in_time_order_ctoc_first(episode: Episode) -> None:
+    # Issue 26: mutagen wrote them by size (chp1, chp0, CTOC, chp3, ...); ffmpeg and players
+    # reading CHAP frames in file order listed the chapters shuffled.
+    frames = _raw_frames(episode.mp3_path)
+    ids = [frame_id for frame_id, _ in frames]
+    first = ids.index("CTOC")
+    assert ids[first + 1 : first + 1 + len(episode.chapters)] == ["CHAP"] * len(episode.chapters)
+    chaps = [body for frame_id, body in frames if frame_id == "CHAP"]
+    starts = [struct.unpack(">I", body[body.index(b"\0") + 1 :][:4])[0] for body in chaps]
+    assert starts == [c.start_ms for c in episode.chapters] == sorted(starts)
+    assert ids[-1] == "APIC"  # the picture last
+    # mutagen reads frames in file order: its CHAPs come in time order too.
+    read = ID3(str(episode.mp3_path)).getall("CHAP")
+    assert [c.start_time for c in read] == [c.start_ms for c in episode.chapters]
+
+
+def test_ffmpeg_lists_the_chapters_in_time_order(episode: Episode) -> None:
+    probe = subprocess.run(
+        [FFMPEG, "-hide_banner", "-i", str(episode.mp3_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    listed = re.findall(r"Chapter #\d+:(\d+): start (\d+\.\d+), end", probe.stderr)
+    titles = re.findall(r"Chapter #\d+:\d+:.*\n\s+Metadata:\n\s+title\s+: (.*)", probe.stderr)
+    assert [int(n) for n, _ in listed] == list(range(len(episode.chapters)))
+    assert [round(float(s) * 1000) for _, s in listed] == [c.start_ms for c in episode.chapters]
+    assert titles == [c.title for c in episode.chapters]
+
+
 def test_chapter_starts_are_where_the_mp3_speaks(episode: Episode) -> None:
     samples = _decode(episode.mp3_path)
     for chapter in episode.chapters[1:]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
+import re
 import shutil
 import uuid
 import xml.etree.ElementTree as ET
@@ -31,6 +32,7 @@ from bulletin.publish import (
     build_flash_briefing,
     build_home_page,
     channel_guid,
+    edition_title,
     load_editions,
     publish_site,
 )
@@ -179,6 +181,72 @@ def test_flash_briefing_lists_the_newest_five() -> None:
         "streamUrl": "https://n.example/e9/e9.mp3",
         "redirectionUrl": "https://n.example/",
     }
+
+
+MADE = dt.datetime(2026, 12, 7, 5, 31, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("programme", "edition", "title"),
+    [
+        # Issue 26: bulletin.example.toml's morning edition said "Morning" twice.
+        ("The Morning Bulletin", "2026-12-07-morning", "The Morning Bulletin, 7 December 2026"),
+        ("MORNING NEWS", "2026-12-07-morning", "MORNING NEWS, 7 December 2026"),
+        ("Late Night Live", "2026-12-07-late_night", "Late Night Live, 7 December 2026"),
+        # The programme does not say it: the edition is named, so a day's are told apart.
+        ("The Bulletin", "2026-12-07-morning", "The Bulletin, 7 December 2026, Morning"),
+        ("The Mornings", "2026-12-07-morning", "The Mornings, 7 December 2026, Morning"),
+        ("Night Bulletin", "2026-12-07-late_night", "Night Bulletin, 7 December 2026, Late Night"),
+        ("The Bulletin", "2026-12-07", "The Bulletin, 7 December 2026"),
+    ],
+)
+def test_an_episode_title_names_the_edition_once(programme: str, edition: str, title: str) -> None:
+    made = edition_title(
+        FeedConfig(), programme=programme, edition=edition, date=MADE.date(), made=MADE
+    )
+    assert made == title
+
+
+def test_a_template_without_the_edition_is_kept_as_it_is() -> None:
+    cfg = FeedConfig(edition_title_template="{programme}, {date}, {time}")
+    made = edition_title(
+        cfg,
+        programme="The Morning Bulletin",
+        edition="2026-12-07-morning",
+        date=MADE.date(),
+        made=MADE,
+    )
+    assert made == "The Morning Bulletin, 7 December 2026, 05:31"
+
+
+def test_the_example_config_titles_its_edition_without_repeating_it() -> None:
+    from bulletin.config import load_config
+
+    settings = load_config(Path(__file__).resolve().parent.parent / "bulletin.example.toml")
+    programme = settings.editions["morning"].title
+    assert programme is not None
+    made = edition_title(
+        settings.feed,
+        programme=programme,
+        edition="2026-12-07-morning",
+        date=MADE.date(),
+        made=MADE,
+    )
+    assert made == "The Morning Bulletin, 7 December 2026"
+
+
+def test_the_page_writes_every_date_one_way() -> None:
+    # Issue 26: "7 December 2026" in the title, "07 December 2026, 05:31 UTC" beside it.
+    edition = _edition(
+        "2026-12-07", 7, title="The Bulletin, 7 December 2026", published=MADE.replace(month=6)
+    )
+    later = MADE.astimezone(dt.timezone(dt.timedelta(hours=2)))  # shown in UTC all the same
+    other = _edition("2026-12-08", 8, title="The Bulletin, 8 December 2026", published=later)
+    page = build_home_page([edition, other], FeedConfig()).decode()
+    assert "<h2>The Bulletin, 7 December 2026</h2>" in page
+    assert '<p class="meta">7 June 2026, 05:31 UTC · ' in page
+    assert '<p class="meta">7 December 2026, 05:31 UTC · ' in page
+    assert not re.search(r"\b0\d [A-Z][a-z]+ \d{4}", page)  # no "07 December 2026"
 
 
 def test_home_page_has_player_chapters_and_transcript_escaped() -> None:
