@@ -114,6 +114,8 @@ class Page:
     gold: str
     lines: list[Line]
     agreements: list[list[float]] | None
+    # The words the page says its article has (JSON-LD), which the cleaner cuts back to.
+    stated: int | None = None
     labels: np.ndarray = dataclasses.field(init=False)
     features: np.ndarray = dataclasses.field(init=False)
 
@@ -130,19 +132,22 @@ class Page:
             self.gold,
             self.lines,
             self.agreements,
+            self.stated,
         )
 
 
 def read_page(corpus: str, name: str, kind: str, fold: int) -> Page:
     folder = shared() / "corpus" / "cleaning" / corpus
     gold = json.loads((folder / f"{name}.gold.json").read_text(encoding="utf-8"))
-    lines, agreements, _ = clean.page_lines(load_raw_article(folder / f"{name}.{kind}"))
-    return Page(corpus, name, kind, fold, gold["body"] or "", lines, agreements)
+    raw = load_raw_article(folder / f"{name}.{kind}")
+    lines, agreements, _ = clean.page_lines(raw)
+    stated = clean.stated_words(raw)
+    return Page(corpus, name, kind, fold, gold["body"] or "", lines, agreements, stated)
 
 
 def load_pages(kind: str, limit: int | None = None, cache: Path | None = None) -> list[Page]:
     """The pages of both sets; ``cache`` keeps their lines between runs (features are redone)."""
-    stored = cache / f"pages-{kind}-{limit}.pickle" if cache else None
+    stored = cache / f"pages-{kind}-{limit}-v2.pickle" if cache else None
     if stored and stored.is_file():
         return [Page(*fields) for fields in pickle.loads(stored.read_bytes())]
     folds: dict[str, int] = json.loads(
@@ -194,9 +199,11 @@ def train(pages: list[Page], threshold: float, switch_cost: float, floor: float)
 
 
 def body(page: Page, model: LineModel) -> str:
-    """The body the cleaner reads out of a page with this model, paragraphs apart."""
-    keep = clean.choose_lines(page.lines, model, page.agreements)
-    return "\n\n".join(clean.body_from_lines(page.lines, keep))
+    """The body the cleaner reads out of a page with this model, paragraphs apart; empty
+    where the cleaner gives no article (too few words), as ``clean_article`` does."""
+    keep = clean.choose_lines(page.lines, model, page.agreements, page.stated)
+    found = clean.body_from_lines(page.lines, keep)
+    return "\n\n".join(found) if clean.enough(found) else ""
 
 
 def held_out_bodies(

@@ -268,11 +268,13 @@ class LineModel:
         probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
         return probabilities
 
-    def keep(self, features: np.ndarray) -> np.ndarray:
-        """Which lines are article: the most likely labelling, switches costed."""
+    def keep(self, features: np.ndarray, switch_cost: float | None = None) -> np.ndarray:
+        """Which lines are article: the most likely labelling, switches costed (by
+        ``switch_cost`` if given, else the model's own)."""
         p = np.clip(self.probabilities(features), 1e-6, 1 - 1e-6)
         gain = np.log(p / (1 - p)) - math.log(self.threshold / (1 - self.threshold))
-        labels: np.ndarray = _best_labelling(gain, self.switch_cost) & (p >= self.floor)
+        cost = self.switch_cost if switch_cost is None else switch_cost
+        labels: np.ndarray = _best_labelling(gain, cost) & (p >= self.floor)
         return labels
 
     def to_json(self) -> dict[str, object]:

@@ -119,6 +119,24 @@ QUOTE_ROW = re.compile(
 )
 
 # Where the article ends and the readers' comments begin.
+# A reader's comment opens with its writer and time: "Milan Griffes on September 12, 2018 at
+# 4:47 pm said:", "Ann at 9:12 am says", or the writer's name alone: "Ryan Bednar says:"; a
+# thread with its count: "12 thoughts on ...".
+COMMENT_HEADER = re.compile(
+    r"^(?i:.{2,60} (?:on|at) .{4,40}\d(?: at .{3,12})? (?:said|says|wrote):?)$|"
+    r"^[A-Z][\w.'’-]*(?: [A-Z(][\w.'’()-]*){0,4} (?:says|said|wrote):?$"
+)
+THREAD_TITLE = re.compile(
+    r"^(?:\d+|one|two|three) (?:thoughts?|responses?|comments?|replies) (?:on|to) \S",
+    re.IGNORECASE,
+)
+# The form a reader comments in, which sits below the article and above the thread.
+COMMENT_FORM = re.compile(
+    r"^(?:your email address will not be published|save my name, email,? and website|"
+    r"you must be logged in to post a comment|by submitting this form you agree|"
+    r"required fields are marked)",
+    re.IGNORECASE,
+)
 COMMENTS_START = re.compile(
     r"^(?:\d+\s+)?comments?\s*:?$|^\d+\s+(?:responses?|replies|reactions?)\b|"
     r"^(?:\d+|one)\s+thoughts? on\b|"

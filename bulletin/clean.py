@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 import logging
 import re
 from typing import Any
@@ -13,11 +15,14 @@ from ._linemodel import LineModel, agreement, line_features, load_model
 from ._patterns import (
     BOILERPLATE,
     BOILERPLATE_MAX_WORDS,
+    COMMENT_FORM,
+    COMMENT_HEADER,
     CROSSLINK,
     DISCLAIMER,
     NOTICE,
     QUOTE_ROW,
     SOCIAL,
+    THREAD_TITLE,
 )
 from ._textdump import (
     Line,
@@ -42,6 +47,20 @@ _MIN_BODY_WORDS = 25
 # A line trafilatura found: most of its word trigrams are in trafilatura's text.
 _AGREED = 0.5
 _STOPS = (".", "!", "?", ":", '"', "”", "’")
+# JSON-LD blocks, where a page states its article's words (articleBody) or their count.
+_JSON_LD = re.compile(
+    r"<script[^>]*application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL
+)
+_WORD = re.compile(r"\w+")
+# A page's own marker is believed over the model when the body read runs to this many times
+# the words the marker states; the body is then cut back to the run holding the lead.
+CUT_BACK_RATIO = 1.5
+# Below this many words a marker is a teaser's, not the article's (an articleBody cut short).
+_MARKER_MIN_WORDS = 100
+# The runs cut back to must come this near (a share of it) to the stated count.
+_CUT_MISS = 0.33
+# Kept lines this far apart (in lines not kept) are separate runs.
+_RUN_GAP = 3
 _SITE_SEPARATOR = re.compile(r"\s+(?:[|\u2013\u2014•·»]|-{1,2}|::)\s*$")
 
 
@@ -61,10 +80,11 @@ def clean_article(raw: RawArticle) -> Article | None:
     """
     lines, agreements, doc = page_lines(raw)
     model = load_model("html" if raw.kind == "html" else "txt")
-    keep = choose_lines(lines, model, agreements)
+    keep = choose_lines(lines, model, agreements, stated_words(raw))
     body = body_from_lines(lines, keep)
-    if not _enough(body):
-        logger.debug("no article found in %s", raw.name)  # the caller warns, naming it
+    if not enough(body):
+        # The caller warns, naming the page; the run log says why.
+        logger.info("clean: no article in %s: %s", raw.name, _why_refused(body, doc, raw))
         return None
     kept = np.flatnonzero(keep)
     facts = describe(lines, int(kept[0]) if len(kept) else len(lines))
@@ -92,8 +112,113 @@ def page_lines(raw: RawArticle) -> tuple[list[Line], list[list[float]] | None, A
     return lines, [agreement(lines, find) for find in finds], doc
 
 
+def after_thread(lines: list[Line], keep: np.ndarray) -> np.ndarray:
+    """The lines from where readers' comments start below the article's first line.
+
+    A thread is two or more comment headers ("Ann on May 3, 2024 at 9:12 pm said:"), a
+    thread's title ("12 thoughts on ...", "3 responses to ...") or the form readers comment
+    in ("Your email address will not be published"); everything from the first one on is the
+    readers', not the story.
+    """
+    after = np.zeros(len(lines), dtype=bool)
+    kept = np.flatnonzero(keep)
+    if not len(kept):
+        return after
+    first = int(kept[0])
+    headers = [i for i in range(first + 1, len(lines)) if COMMENT_HEADER.match(lines[i].text)]
+    titles = [
+        i
+        for i in range(first + 1, len(lines))
+        if THREAD_TITLE.match(lines[i].text) or COMMENT_FORM.match(lines[i].text)
+    ]
+    starts = titles + (headers if len(headers) >= 2 else [])
+    if starts:
+        after[min(starts) :] = True
+    return after
+
+
+def stated_words(raw: RawArticle) -> int | None:
+    """How many words the page says its article has: JSON-LD ``articleBody`` or ``wordCount``.
+
+    None for a text dump, a page without either, or one whose count is too small to be the
+    article's (a teaser's summary).
+    """
+    if raw.kind == "text":
+        return None
+    found: int | None = None
+    for block in _JSON_LD.finditer(raw.content):
+        try:
+            data = json.loads(block.group(1).strip())
+        except ValueError:
+            continue
+        for item in _json_objects(data):
+            text = item.get("articleBody")
+            count = item.get("wordCount")
+            if isinstance(text, str) and text.strip():
+                found = len(_WORD.findall(html.unescape(text)))
+            elif found is None and isinstance(count, int | str) and str(count).isdigit():
+                found = int(count)
+    return found if found and found >= _MARKER_MIN_WORDS else None
+
+
+def _json_objects(data: Any) -> list[dict[str, Any]]:
+    """Every JSON object in a JSON-LD block, nested ones too (``@graph``, lists)."""
+    found: list[dict[str, Any]] = []
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            found.append(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def cut_back(lines: list[Line], keep: np.ndarray, stated: int | None) -> np.ndarray:
+    """A body many times longer than the page says its article is, cut to the lead's run.
+
+    The kept lines fall into runs (kept lines at most ``_RUN_GAP`` lines apart). The body
+    becomes the unbroken sequence of runs, from the one holding the lead (the first prose
+    line kept), whose words come nearest to the stated count.
+    """
+    words = np.array([ln.words for ln in lines])
+    read = int(words[keep].sum())
+    if stated is None or read <= CUT_BACK_RATIO * stated:
+        return keep
+    kept = np.flatnonzero(keep)
+    runs: list[list[int]] = [[int(kept[0])]]
+    for i in kept[1:]:
+        if i - runs[-1][-1] > _RUN_GAP:
+            runs.append([])
+        runs[-1].append(int(i))
+    lead = next((r for r, run in enumerate(runs) if any(lines[i].prose for i in run)), 0)
+    run_words = [int(words[run].sum()) for run in runs]
+    best, best_end = lead, lead + 1
+    best_miss = abs(run_words[lead] - stated)
+    total = 0
+    for end in range(lead, len(runs)):
+        total += run_words[end]
+        if abs(total - stated) < best_miss:
+            best_end, best_miss = end + 1, abs(total - stated)
+    if best_miss > _CUT_MISS * stated:
+        # No run from the lead's comes near the stated count: the count is wrong (a wordCount
+        # of the teaser), not the body.
+        return keep
+    cut = np.zeros(len(lines), dtype=bool)
+    for run in runs[best:best_end]:
+        cut[run] = True
+    logger.debug(
+        "cut back from %d words to %d (the page states %d)", read, words[cut].sum(), stated
+    )
+    return cut
+
+
 def choose_lines(
-    lines: list[Line], model: LineModel, agreements: list[list[float]] | None = None
+    lines: list[Line],
+    model: LineModel,
+    agreements: list[list[float]] | None = None,
+    stated: int | None = None,
 ) -> np.ndarray:
     """Which lines of the page are the article, as the model and the rules below see it.
 
@@ -105,9 +230,17 @@ def choose_lines(
     if not lines:
         return np.zeros(0, dtype=bool)
     never = never_read(lines)
-    keep: np.ndarray = model.keep(line_features(lines, agreements)) & ~never
-    if agreements is None or _enough(body_from_lines(lines, keep)):
-        return keep
+    features = line_features(lines, agreements)
+    keep: np.ndarray = model.keep(features) & ~never
+    thread = after_thread(lines, keep)
+    if thread.any():
+        keep &= ~thread
+        if not enough(body_from_lines(lines, keep)):
+            # A short post above a long thread: its lines, each on its own score, for the
+            # switch cost kept them in with the comments (issue #24).
+            keep = model.keep(features, switch_cost=0.0) & ~never & ~thread
+    if agreements is None or enough(body_from_lines(lines, keep)):
+        return cut_back(lines, keep, stated) if keep.any() else keep
     if max(agreements[0]) == 0:
         text_only: np.ndarray = load_model("txt").keep(line_features(lines)) & ~never
         return text_only
@@ -201,7 +334,23 @@ def _article(raw: RawArticle, body: list[str], facts: PageFacts, url: str | None
     )
 
 
-def _enough(body: list[str]) -> bool:
+def _why_refused(body: list[str], doc: Any, raw: RawArticle) -> str:
+    """Why a page gives no article, for the log: what the model and trafilatura found."""
+    words = sum(len(p.split()) for p in body)
+    why = f"the line model found {counted(words, 'word', 'words')} of article"
+    why += f" (an article has {_MIN_BODY_WORDS} or more)"
+    if raw.kind != "html":
+        return why
+    found = len((_text_attr(doc, "text") or "").split())
+    if not found:
+        return why + ", and trafilatura found none"
+    return why + (
+        f"; trafilatura's find ({counted(found, 'word', 'words')}) has the shape of a list of"
+        " other stories or of a notice"
+    )
+
+
+def enough(body: list[str]) -> bool:
     """An article has at least a paragraph's worth of words; a stray line is not one."""
     return sum(len(p.split()) for p in body) >= _MIN_BODY_WORDS
 

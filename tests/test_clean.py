@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from bulletin._textdump import (
+    Line,
     join_drop_cap,
     parse_date,
+    parse_page,
     split_dateline,
     without_label,
 )
-from bulletin.clean import _without_site, clean_article
+from bulletin.clean import _without_site, clean_article, cut_back, stated_words
 from bulletin.cli import app
 from bulletin.ingest import load_raw_article
 from bulletin.models import Article, RawArticle
@@ -231,8 +235,12 @@ def test_html_falls_back_to_the_text_dump_cleaner_when_trafilatura_finds_nothing
         "cookie-wall.html",
     ],
 )
-def test_page_without_an_article_gives_none(name: str) -> None:
+def test_page_without_an_article_gives_none(name: str, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bulletin.clean")
     assert clean_article(load_raw_article(PAGES / name)) is None
+    # A refused page names why in the run log (issue #24): what the model found, and for
+    # HTML what trafilatura found.
+    assert f"no article in {name}: the line model found" in caplog.text
 
 
 def test_a_stock_quote_box_and_its_data_disclaimers_are_not_the_story() -> None:
@@ -294,6 +302,129 @@ def test_a_short_article_that_trafilatura_finds_is_never_refused() -> None:
     ]
     assert article.published == dt.date(2025, 11, 20)
     assert article.source == "Island Times"
+
+
+# --- issue 24: a page is never read whole -------------------------------------------------
+
+
+def test_a_comment_thread_below_a_short_post_is_not_read_as_the_post() -> None:
+    # Before #24 the model read on into the thread: a post of 70 words came out as 300.
+    article = _clean(PAGES / "open-thread.txt")
+    assert article.body[-2].startswith("Our goal with these monthly threads")
+    assert article.body[-1].endswith("in the busy weeks before the holidays.")
+    _assert_not_read(
+        article,
+        "thoughts on",
+        "said:",
+        "winter drive reach last year",
+        "three thousand families",
+        "bank transfer",
+        "allotment",
+        "Save my name",
+        "Recent posts",
+    )
+
+
+def test_teasers_with_blurbs_below_an_html_story_are_not_read_as_the_story() -> None:
+    article = _clean(PAGES / "teaser-river.html")
+    assert article.title == "River Ashby burst its banks after two days of rain"
+    assert article.body[-1] == (
+        "A collection for the families who lost their homes has raised more than four "
+        "thousand pounds."
+    )
+    assert sum(len(p.split()) for p in article.body) <= 1.5 * 176  # the page's wordCount
+    _assert_not_read(
+        article,
+        "More from the Gazette",
+        "cattle market",
+        "Kettering",
+        "Christmas lights",
+        "number 14",
+        "bakery",
+        "library",
+    )
+
+
+_STORY = (
+    "Forty homes in Lower Ashby were flooded on Sunday night after the river burst its banks, "
+    "after two days of rain that the Met Office said was the heaviest in ten years.",
+    "Firefighters used boats to bring twelve people from houses on Mill Street and Church "
+    "Lane to the village hall, which the parish council opened as a rest centre.",
+    "The Environment Agency said the river had peaked just after midnight and was falling "
+    "slowly, but warned that more rain on Tuesday could bring it up again.",
+)
+_TEASERS = (
+    "Council to decide on the future of the old cattle market site next month, after two "
+    "years in which every plan for it was turned down by the planning committee.",
+    "Ashby Town were held to a draw at home by Kettering in a game that saw two penalties "
+    "missed and a goalkeeper sent off in the last ten minutes of the match.",
+    "The Christmas lights will be switched on by the winner of a schools' art competition "
+    "this year, after a vote in which more than a thousand children took part.",
+    "Bus fares on the number 14 route will rise by twenty pence in January, the operator "
+    "said, blaming the cost of fuel and a shortage of drivers across the region.",
+)
+
+
+def _story_and_teasers() -> tuple[list[str], list[Line]]:
+    """A story, a teaser block's heading and links, and the teasers' blurbs, as lines."""
+    text = "\n\n".join(
+        [
+            "Ashby Gazette",
+            *_STORY,
+            "More from the Gazette",
+            "Latest news",
+            "Most read",
+            "Newsletters",
+            "Sport",
+            *_TEASERS,
+        ]
+    )
+    lines = parse_page(text)
+    return [ln.text for ln in lines], lines
+
+
+@pytest.mark.parametrize(
+    ("stated", "cut"),
+    [
+        (95, True),  # the page says about 95 words: the story's run alone comes near it
+        (None, False),  # no marker: the model's body stands
+        (220, False),  # the body read is not many times the stated count
+        (30, False),  # no run from the lead's comes near 30 words: the count is wrong
+    ],
+)
+def test_a_body_many_times_the_pages_stated_length_is_cut_to_the_leads_run(
+    stated: int | None, cut: bool
+) -> None:
+    texts, lines = _story_and_teasers()
+    keep = np.array([ln.prose for ln in lines])  # as if the model had read every paragraph
+    assert [t for t, k in zip(texts, keep, strict=True) if k] == [*_STORY, *_TEASERS]
+    kept = cut_back(lines, keep, stated)
+    read = [t for t, k in zip(texts, kept, strict=True) if k]
+    assert read == (list(_STORY) if cut else [*_STORY, *_TEASERS])
+
+
+def _page_with_json_ld(data: str) -> RawArticle:
+    html = (
+        "<html><head><script type='application/ld+json'>" + data + "</script></head>"
+        "<body><p>Text.</p></body></html>"
+    )
+    return RawArticle(origin="page.html", name="page.html", kind="html", content=html)
+
+
+def test_a_pages_stated_length_is_read_from_its_json_ld() -> None:
+    body = " ".join(["word"] * 240)
+    graph = (
+        '{"@graph": [{"@type": "WebSite"}, {"@type": "NewsArticle", "articleBody": "'
+        + body
+        + '", "wordCount": 900}]}'
+    )
+    assert stated_words(_page_with_json_ld(graph)) == 240  # the text itself, over its count
+    assert stated_words(_page_with_json_ld('{"@type": "NewsArticle", "wordCount": "512"}')) == 512
+    # A count too small to be an article's (a teaser's summary), broken JSON, no JSON-LD.
+    assert stated_words(_page_with_json_ld('{"@type": "NewsArticle", "wordCount": 40}')) is None
+    assert stated_words(_page_with_json_ld('{"wordCount": 400,')) is None
+    dump = RawArticle(origin="page.txt", name="page.txt", kind="text", content="Text.")
+    assert stated_words(dump) is None
 
 
 # --- the headline of a text dump -----------------------------------------------------------
