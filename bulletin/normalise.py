@@ -17,6 +17,7 @@ the American way, as the US voice and Whisper expect ("one hundred fifty").
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import re
 import tomllib
@@ -130,6 +131,9 @@ _SPORT_WORDS = re.compile(
     re.IGNORECASE,
 )
 _VOWELS = set("AEIOUY")
+# The plainer reading a sentence gets when it was misheard (``normalise_text(plain=True)``,
+# issue 22): acronyms not in the table are spelled letter by letter, model numbers in full.
+_PLAIN: contextvars.ContextVar[bool] = contextvars.ContextVar("plain", default=False)
 _ROMAN_UNLESS_LISTED = frozenset({"I", "V", "X", "L", "XL", "XXL"})
 
 
@@ -339,6 +343,8 @@ def _spell(word: str, *, plural: bool = False) -> str:
     possessive needs hyphens instead (``M-P's``): eSpeak says ``M.P's`` as "M dot P's".
     """
     letters = [c.upper() for c in word if c.isalnum()]
+    if _PLAIN.get():  # the plainer reading: one letter at a time ("D O K A M", issue 22)
+        return " ".join(letters) + ("'s" if plural else "")
     return "-".join(letters) + "'s" if plural else ".".join(letters)
 
 
@@ -370,7 +376,8 @@ def _acronym(m: re.Match[str]) -> str:
     if word in _EXPANSIONS:
         return _EXPANSIONS[word] + plural
     as_word = word in _WORD_ACRONYMS or (
-        word not in _LETTER_ACRONYMS
+        not _PLAIN.get()
+        and word not in _LETTER_ACRONYMS
         and ((len(word) >= 5 and _pronounceable(word)) or _word_shaped(word))
     )
     if as_word:
@@ -581,7 +588,8 @@ def _model(m: re.Match[str]) -> str:
     pre = m["pre"] or ""
     if pre.isupper():  # "A380": the letters, then the number
         pre += " "
-    spoken = f"{pre}{_say_model_number(m['n'])}"
+    number = say_number(m["n"]) if _PLAIN.get() else _say_model_number(m["n"])
+    spoken = f"{pre}{number}"
     if m["v"]:
         spoken += f" {say_number(m['v'])}"
     return spoken + (f" {m['suf']}" if m["suf"] else "")
@@ -1067,16 +1075,28 @@ def _tidy(text: str) -> str:
     return re.sub(r"^[\s,;:.]+", "", text).strip()
 
 
-def normalise_text(text: str, lexicon: Lexicon | None = None) -> str:
+def normalise_text(text: str, lexicon: Lexicon | None = None, *, plain: bool = False) -> str:
     """Rewrite one sentence or paragraph of written text as it is said.
 
     Args:
         text: written text, one line (line breaks become spaces).
         lexicon: the user's pronunciation lexicon, applied before the rules.
+        plain: the plainer reading, for a sentence the voice was misheard saying: every
+            capitalised abbreviation the acronym table does not list as a word is spelled
+            out one letter at a time ("D O K A M"), and model numbers are read in full
+            ("A three hundred eighty").
 
     Returns:
         The spoken form on one line: what the voice should be given.
     """
+    token = _PLAIN.set(plain)
+    try:
+        return _normalise(text, lexicon)
+    finally:
+        _PLAIN.reset(token)
+
+
+def _normalise(text: str, lexicon: Lexicon | None) -> str:
     kept: list[str] = []
 
     def keep(spoken: str) -> str:
