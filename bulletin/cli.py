@@ -229,9 +229,7 @@ def build(
     ] = False,
     check: Annotated[
         bool,
-        typer.Option(
-            "--check", help="Hear it back; re-speak misheard sentences plainer ([check])."
-        ),
+        typer.Option("--check", help="Hear it back; re-speak misheard sentences plainer."),
     ] = False,
 ) -> None:
     """Make a spoken MP3 bulletin from news articles."""
@@ -437,11 +435,11 @@ def check(
     ],
     model: Annotated[
         str | None,
-        typer.Option(metavar="NAME|DIR", help="Whisper model name or folder ([check] model)."),
+        typer.Option(metavar="NAME|DIR", help="Whisper model name or folder (check.model)."),
     ] = None,
     max_wer: Annotated[
         float | None,
-        typer.Option(metavar="X", help="Largest total word error rate, 0-1 ([check] max_wer)."),
+        typer.Option(metavar="X", help="Largest total word error rate, 0-1 (check.max_wer)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
