@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import json
 import logging
+import re
 import shutil
 from pathlib import Path
 
@@ -184,8 +186,12 @@ def test_build_check_respeaks_a_misheard_sentence_and_keeps_the_better(
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("check: ")]
     respoken = [line for line in lines if line.startswith("check: re-spoke")]
     assert respoken, lines
-    script = (report.mp3_path.parent / "script.txt").read_text("utf-8")
+    script = (report.mp3_path.parent / "script.txt").read_text("utf-8").splitlines()
+    forms = re.compile(r"re-spoke (?P<a>'.*?'|\".*?\") as (?P<b>'.*?'|\".*?\"): heard")
     for line in respoken:
-        kept_plain = line.endswith("kept the plainer form")
-        assert ("D O K A M" in script) == kept_plain or "DOKAM" in script, line
+        found = forms.search(line)
+        assert found, line
+        first, plain = ast.literal_eval(found["a"]), ast.literal_eval(found["b"])
+        kept, dropped = (plain, first) if line.endswith("kept the plainer form") else (first, plain)
+        assert kept in script and dropped not in script, line
     assert any("D O K A M" in line for line in respoken)
