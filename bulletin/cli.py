@@ -250,6 +250,10 @@ def build(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Synthesise and master afresh; keep nothing.")
     ] = False,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Hear it back; re-speak misheard sentences plainer."),
+    ] = False,
 ) -> None:
     """Make a spoken MP3 bulletin from news articles."""
     from .articles import clean_inputs
@@ -265,7 +269,11 @@ def build(
     with _reporting():
         check_target(out, edition)  # before anything is read
         settings = _settings(
-            ctx, script={"programme": title}, voice={"name": voice}, feed={"base_url": base_url}
+            ctx,
+            script={"programme": title},
+            voice={"name": voice},
+            feed={"base_url": base_url},
+            check={"respeak": True if check else None},
         )
         resolve_voice(settings.voice.name, settings.voice.voices_dir)  # before pages are cleaned
         articles, reports = clean_inputs(inputs, settings.voice, progress)
@@ -437,6 +445,54 @@ def normalise(
     # Split on newlines only, so that one line in is always one line out.
     for line in text.removesuffix("\n").split("\n") if text else []:
         typer.echo(normalise_text(line, lexicon))
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}:{rest:04.1f}"
+
+
+@app.command(cls=_Command)
+def check(
+    ctx: typer.Context,
+    edition_dir: Annotated[
+        Path, typer.Argument(metavar="EDITION_DIR", help="An edition folder, e.g. output/DATE.")
+    ],
+    model: Annotated[
+        str | None,
+        typer.Option(metavar="NAME|DIR", help="Whisper model name or folder (check.model)."),
+    ] = None,
+    max_wer: Annotated[
+        float | None,
+        typer.Option(metavar="X", help="Largest total word error rate, 0-1 (check.max_wer)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Hear an edition back with Whisper and list the sentences heard wrong (exit 1 above max)."""
+    from .check import hear_edition
+    from .normalise import load_lexicon
+
+    quiet = ctx.ensure_object(_Options).quiet or as_json
+
+    def progress(done: int, total: int) -> None:
+        if not quiet:
+            typer.echo(f"check: {done}/{total}", err=True)
+
+    with _reporting():
+        settings = _settings(ctx, check={"model": model, "max_wer": max_wer})
+        lexicon = load_lexicon(settings.voice.voices_dir, settings.voice.name)
+        report = hear_edition(edition_dir, settings.check, lexicon, progress=progress)
+    if as_json:
+        typer.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        for found in report.failed:
+            typer.echo(f"{_clock(found.start)}-{_clock(found.end)}  WER {found.wer:.0%}")
+            typer.echo(f"  written: {found.written}")
+            typer.echo(f"  spoken:  {found.spoken}")
+            typer.echo(f"  heard:   {found.heard}")
+        typer.echo(report.summary())
+    if not report.passed:
+        raise typer.Exit(1)
 
 
 @app.command(cls=_Command)

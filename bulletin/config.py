@@ -25,6 +25,7 @@ from .models import EditionName, FrozenModel
 
 __all__ = [
     "AudioConfig",
+    "CheckConfig",
     "EditionConfig",
     "FeedConfig",
     "IngestConfig",
@@ -371,6 +372,20 @@ class ClusterConfig(_Section):
     round trips."""
 
 
+class CheckConfig(_Section):
+    """Hearing an edition back with Whisper (``bulletin check``; ``pip install -e '.[check]'``)."""
+
+    model: str = "tiny.en"
+    """A faster-whisper model name (downloaded once by faster-whisper) or a local model folder."""
+    max_wer: float = Field(default=0.2, ge=0.0)
+    """Largest word error rate over the whole edition (0-1) before ``check`` exits 1."""
+    sentence_max_wer: float = Field(default=0.3, ge=0.0)
+    """A sentence whose heard words differ from its spoken form more than this (0-1) is listed."""
+    respeak: bool = False
+    """``build``/``run``: hear the edition, re-speak a misheard sentence once in a plainer form
+    and keep whichever is heard better (``build --check``)."""
+
+
 class Settings(_Section):
     """All settings; a TOML file only overrides what it sets."""
 
@@ -382,6 +397,7 @@ class Settings(_Section):
     ingest: IngestConfig = IngestConfig()
     nightly: NightlyConfig = NightlyConfig()
     cluster: ClusterConfig = ClusterConfig()
+    check: CheckConfig = CheckConfig()
     editions: dict[EditionName, EditionConfig] = {}
     """Editions for ``bulletin run``, by name (``[editions.morning]``)."""
 

@@ -11,6 +11,7 @@ Every one of them is a ``BulletinError``, so the CLI (and a nightly runner) catc
      +- AudioError         ffmpeg missing, or decoding/encoding failed
      +- PublishError       the feed or an edition's files could not be written
      +- LockError          another run holds the output folder's lock
+ +- CheckError         an edition cannot be heard back (no edition, no Whisper model)
 
 Item-level misses (one bad article among many) are not exceptions: they are reported and
 skipped, and only a stage left with nothing to work on raises.
@@ -21,6 +22,7 @@ from __future__ import annotations
 __all__ = [
     "AudioError",
     "BulletinError",
+    "CheckError",
     "ConfigError",
     "IngestError",
     "InputError",
@@ -65,3 +67,7 @@ class PublishError(BulletinError):
 
 class LockError(BulletinError):
     """Another run holds the output folder's lock; the message names the lock file."""
+
+
+class CheckError(BulletinError):
+    """An edition cannot be heard back: no edition there, or no Whisper model to hear with."""

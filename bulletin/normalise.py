@@ -17,6 +17,7 @@ the American way, as the US voice and Whisper expect ("one hundred fifty").
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import re
 import tomllib
@@ -69,6 +70,9 @@ _ROMAN_REGNAL = frozenset(_SPEECH["roman"]["regnal"])
 _WORD_ACRONYMS = frozenset(_ACRONYMS["words"])
 _LETTER_ACRONYMS = frozenset(_ACRONYMS["letters"])
 _EXPANSIONS: dict[str, str] = _ACRONYMS["expand"]
+_STATES_ANYWHERE: dict[str, str] = _SPEECH["states"]["anywhere"]
+_STATES_AFTER_CITY: dict[str, str] = _SPEECH["states"]["after_city"]
+_PARTIES: dict[str, str] = _SPEECH["parties"]
 
 _MONTH_NAMES = (
     "January February March April May June July August September October November December"
@@ -84,6 +88,9 @@ def _alternation(words: Iterable[str]) -> str:
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _ORD = r"(?:st|nd|rd|th)"
 _MAG = _alternation(_MAGNITUDES)
+# after a currency "M" and "B" are magnitudes too: "$2M", "$1.5B" (elsewhere a unit or a letter)
+_MONEY_MAGNITUDES = _MAGNITUDES | {"M": "million", "MM": "million", "B": "billion"}
+_MONEY_MAG = _alternation(_MONEY_MAGNITUDES)
 _UNIT = _alternation(_UNITS)
 _MONTH = rf"(?:{_alternation(_MONTHS)})\b\.?"
 _SYMBOLS = [c for c in _CURRENCIES if not c.isalpha()]
@@ -124,6 +131,9 @@ _SPORT_WORDS = re.compile(
     re.IGNORECASE,
 )
 _VOWELS = set("AEIOUY")
+# The plainer reading a sentence gets when it was misheard (``normalise_text(plain=True)``,
+# issue 22): acronyms not in the table are spelled letter by letter, model numbers in full.
+_PLAIN: contextvars.ContextVar[bool] = contextvars.ContextVar("plain", default=False)
 _ROMAN_UNLESS_LISTED = frozenset({"I", "V", "X", "L", "XL", "XXL"})
 
 
@@ -144,7 +154,7 @@ def _is_one(m: re.Match[str]) -> bool:
 def _money(m: re.Match[str]) -> str:
     currency = _CURRENCIES[m["cur"]]
     if m["mag"]:
-        return f"{_say_range(m)} {_MAGNITUDES[m['mag']]} {currency['many']}"
+        return f"{_say_range(m)} {_MONEY_MAGNITUDES[m['mag']]} {currency['many']}"
     whole, _, cents = m["a"].partition(".")
     if len(cents) == 2 and not m["b"] and "minor" in currency:
         one, many = currency["minor"]
@@ -290,15 +300,6 @@ def _fiscal_year(m: re.Match[str]) -> str:
     return spoken
 
 
-def _period(m: re.Match[str]) -> str:
-    """``Q3`` -> ``the third quarter``, ``H1 2024`` -> ``the first half of twenty twenty-four``."""
-    if m["k"] == "H" and m["n"] not in "12":
-        return m[0]
-    part = "quarter" if m["k"] == "Q" else "half"
-    spoken = f"{m['det'] or 'the '}{say_ordinal(int(m['n']))} {part}"
-    return spoken + (f" of {say_year(int(m['y']))}" if m["y"] else "")
-
-
 def _score_or_range(m: re.Match[str]) -> str:
     a, b = m["a"], m["b"]
     text = m.string
@@ -342,6 +343,8 @@ def _spell(word: str, *, plural: bool = False) -> str:
     possessive needs hyphens instead (``M-P's``): eSpeak says ``M.P's`` as "M dot P's".
     """
     letters = [c.upper() for c in word if c.isalnum()]
+    if _PLAIN.get():  # the plainer reading: one letter at a time ("D O K A M", issue 22)
+        return " ".join(letters) + ("'s" if plural else "")
     return "-".join(letters) + "'s" if plural else ".".join(letters)
 
 
@@ -351,6 +354,21 @@ def _pronounceable(word: str) -> bool:
     return vowels >= 2 and vowels / len(word) >= 0.3 and not re.search(r"[^AEIOUY]{5}", word)
 
 
+# Four capitals read as one syllable or two (issue 22: BART, NATO, OPEC, CERN): a consonant or
+# two, a vowel, then a consonant and a vowel, or a consonant, or an ending English words have.
+_WORD_SHAPE = re.compile(
+    r"(?:[BCDFGHJKLMNPRSTVWZ]|BL|BR|CL|CR|DR|FL|FR|GL|GR|PL|PR|SC|SK|SL|SM|SN|SP|ST|SW|TR|TW)"
+    r"[AEIOU](?:[BCDFGHJKLMNPRSTVZ][AEIOU]|[BCDFGKLMNPRSTVXZ]|LD|LF|LK|LM|LP|LT|MP|ND|NK|NT|"
+    r"RB|RD|RK|RM|RN|RP|RS|RT|SK|SP|ST|CK|TS|PS|KS|DS|NS|MS|LS)"
+    r"|[AEIOU][BCDFGKLMNPRSTVZ][AEIOU][BCDFGKLMNPRSTVXZ]"
+)
+
+
+def _word_shaped(word: str) -> bool:
+    """Whether four capitals are said as a word: ``BART``, ``OPEC`` yes; ``USDA``, ``LAPD`` no."""
+    return len(word) == 4 and _WORD_SHAPE.fullmatch(word) is not None
+
+
 def _acronym(m: re.Match[str]) -> str:
     word, plural = m["w"], m["s"] or ""
     if word + plural in _EXPANSIONS:
@@ -358,7 +376,9 @@ def _acronym(m: re.Match[str]) -> str:
     if word in _EXPANSIONS:
         return _EXPANSIONS[word] + plural
     as_word = word in _WORD_ACRONYMS or (
-        word not in _LETTER_ACRONYMS and len(word) >= 5 and _pronounceable(word)
+        not _PLAIN.get()
+        and word not in _LETTER_ACRONYMS
+        and ((len(word) >= 5 and _pronounceable(word)) or _word_shaped(word))
     )
     if as_word:
         return word + plural
@@ -465,6 +485,126 @@ def _abbreviation(spoken: str) -> _Handler:
     return say
 
 
+# --- issue 22: states, party tags, temperatures, records, model numbers -------------------------
+
+
+def _state_pattern(forms: Iterable[str]) -> str:
+    """Each written form of a state; the last full stop of "N.J." may be missing ("N.J")."""
+    patterns = []
+    for form in sorted(forms, key=len, reverse=True):
+        pattern = re.escape(form).replace(r"\ ", r"\s?")
+        if form.count(".") >= 2:
+            pattern = pattern[: -len(r"\.")] + r"\.?"
+        patterns.append(pattern + ("" if form.endswith(".") else r"(?![\w-])"))
+    return "|".join(patterns)
+
+
+def _state_key(written: str) -> str:
+    return re.sub(r"[.\s]", "", written)
+
+
+_STATE_NAMES = {
+    _state_key(form): name for form, name in (_STATES_AFTER_CITY | _STATES_ANYWHERE).items()
+}
+_STATE_ANY = _state_pattern([*_STATES_ANYWHERE, *_STATES_AFTER_CITY])
+_STATE_UNAMBIGUOUS = _state_pattern(_STATES_ANYWHERE)
+# A full stop that ends the sentence as well as the abbreviation: "in Trenton, N.J." at the end.
+_SENTENCE_GOES_ON = re.compile(r"\s*(?:$|\s[A-Z])")
+
+
+def _state_name(written: str) -> str:
+    return _STATE_NAMES[_state_key(written)]
+
+
+def _state(m: re.Match[str]) -> str:
+    name = _state_name(m["st"])
+    ends = m["st"].endswith(".") and _SENTENCE_GOES_ON.match(m.string, m.end())
+    return f"{m['pre'] or ''}{name}{'.' if ends else ''}"
+
+
+def _party_tag(m: re.Match[str]) -> str:
+    # "Sen. Cory Booker (D-N.J.)" -> "Senator Cory Booker, a Democrat from New Jersey,"
+    spoken = f"{_PARTIES[m['p']]} from {_state_name(m['st'])}"
+    return f", {spoken}," if m[0].startswith("(") else spoken
+
+
+_TEMPERATURE_CUE = re.compile(
+    r"temperat|heat|\bhot|cold|warm|\bcool|chill|freez|frost|degrees?\b|weather|forecast|"
+    r"celsius|fahrenheit|mercury|thermometer|[°º]|\d\s?[CF]\s*\(\s*[-−]?\d+(?:\.\d+)?\s?[°º]?\s?[CF]\s*\)",
+    re.IGNORECASE,
+)
+_SCALES = {"C": "Celsius", "F": "Fahrenheit", "Celsius": "Celsius", "Fahrenheit": "Fahrenheit"}
+_SCALES["centigrade"] = "Celsius"
+_TEMPERATURE_NUMBER = rf"(?P<neg>(?<![\w.,])[-−])?{_RANGE}"
+_SCALE = r"(?:\s?[°º]\s?|\s?degrees?\s+|\s?deg\.?\s+|\s)?(?P<u>C|F|Celsius|Fahrenheit|centigrade)\b"
+_CONVERSION = (
+    r"(?:\s*\(\s*(?:about|around|or|roughly|nearly)?\s*[-−]?(?:\d+(?:\.\d+)?)"
+    r"(?:\s?[-–]\s?[-−]?\d+(?:\.\d+)?)?\s?(?:[°º]\s?|degrees?\s+)?"
+    r"(?:C|F|Celsius|Fahrenheit|centigrade)\s*\))?"
+)
+
+
+def _temperature(m: re.Match[str]) -> str:
+    """``40C (104F)`` -> ``forty degrees Celsius``: one scale, as one currency (RADIO.md)."""
+    marked = re.search(r"[°º]|deg", m[0][: m.start("u") - m.start()])
+    written_out = len(m["u"]) > 1
+    before = m.string[: m.start()].split()
+    product = bool(before) and re.search(r"[A-Z]", before[-1]) is not None  # "iPhone 5C"
+    if not (marked or written_out or (_TEMPERATURE_CUE.search(m.string) and not product)):
+        return m[0]
+    degrees = "degree" if _is_one(m) and not m["neg"] else "degrees"
+    return f"{'minus ' if m['neg'] else ''}{_say_range(m)} {degrees} {_SCALES[m['u']]}"
+
+
+_RECORD_UNITS = (("win", "wins"), ("loss", "losses"), ("tie", "ties"))
+
+
+def _record(m: re.Match[str]) -> str:
+    """A team's record, said in full: ``(1-0)`` "one win and no losses" ("one and oh" is heard
+    as letters), ``(12-3-1)`` "twelve wins, three losses and one tie"."""
+    counts = [n for n in (m["w"], m["l"], m["t"]) if n is not None]
+    said = [
+        f"{'no' if n == '0' else say_number(n)} {one if n == '1' else many}"
+        for n, (one, many) in zip(counts, _RECORD_UNITS, strict=False)
+    ]
+    spoken = " and ".join(said) if len(said) == 2 else f"{said[0]}, {said[1]} and {said[2]}"
+    if m["bracket"]:
+        return f"{m['pre']}, {spoken},"
+    return f"{m['pre']}{spoken}"
+
+
+def _say_model_number(digits: str) -> str:
+    """A three-digit model number said in two parts: 380 "three eighty", 707 "seven oh seven"."""
+    head, tail = say_cardinal(int(digits[0])), int(digits[1:])
+    if tail == 0:
+        return f"{head} hundred"
+    if tail < 10:
+        return f"{head} oh {say_cardinal(tail)}"
+    return f"{head} {say_cardinal(tail)}"
+
+
+def _model(m: re.Match[str]) -> str:
+    """``A380`` "A three eighty", ``Boeing 737-800`` "Boeing seven thirty seven eight hundred"."""
+    pre = m["pre"] or ""
+    if pre.isupper():  # "A380": the letters, then the number
+        pre += " "
+    number = say_number(m["n"]) if _PLAIN.get() else _say_model_number(m["n"])
+    spoken = f"{pre}{number}"
+    if m["v"]:
+        spoken += f" {say_number(m['v'])}"
+    return spoken + (f" {m['suf']}" if m["suf"] else "")
+
+
+def _period(m: re.Match[str]) -> str:
+    """``Q3``, ``3Q`` -> "the third quarter"; ``H1 2024``, ``1H24`` -> "the first half of ..."."""
+    kind, n = m["k"] or m["k2"], m["n"] or m["n2"]
+    if kind == "H" and n not in "12":
+        return m[0]
+    year = int(m["y"]) if m["y"] else 2000 + int(m["yy"]) if m["yy"] else None
+    spoken = f"{m['det'] or 'the '}{say_ordinal(int(n))} {'quarter' if kind == 'Q' else 'half'}"
+    return spoken + (f" of {say_year(year)}" if year else "")
+
+
 # --- the rules, in order --------------------------------------------------------------------------
 
 _Handler = Callable[[re.Match[str]], str]
@@ -527,6 +667,37 @@ _PROTECTED: list[tuple[re.Pattern[str], _KeepingHandler]] = [
 ]
 
 _RULES: list[tuple[re.Pattern[str], str | _Handler]] = [
+    # issue 22, before brackets are read as pauses: a party tag ("(D-N.J.)"), a temperature
+    # with its conversion in brackets ("40C (104F)"), a team's record ("Palm Bay (1-0)")
+    (
+        re.compile(
+            rf"\(\s*(?P<p>[DRI])\s?[-–]\s?(?P<st>{_STATE_ANY})\s*\)"
+            rf"|(?<![\w.-])(?P<p2>[DRI])[-–](?P<st2>{_STATE_ANY})(?=[\s,;)]|$)"
+        ),
+        lambda m: _party_tag(m) if m["p"] else _PARTIES[m["p2"]] + " from " + _state_name(m["st2"]),
+    ),
+    (re.compile(rf"{_TEMPERATURE_NUMBER}{_SCALE}{_CONVERSION}"), _temperature),
+    (
+        re.compile(
+            r"(?P<pre>\b[A-Z][\w'’&-]*)\s*(?P<bracket>\()\s*(?P<w>\d{1,3})[-–](?P<l>\d{1,3})"
+            r"(?:[-–](?P<t>\d{1,2}))?\s*\)"
+        ),
+        _record,
+    ),
+    (
+        re.compile(
+            r"(?P<bracket>)(?P<pre>(?P<verb>\b(?:improved|improves|improving|fell|falls|falling|dropped|drops|moved|"
+            r"moves|slipped|slips|went|goes|climbed|climbs|evened|evens)\s+(?:its\s+record\s+)?"
+            r"to\s+)|(?<![\w.,/-]))(?P<w>\d{1,3})[-–](?P<l>\d{1,3})(?:[-–](?P<t>\d{1,2}))?"
+            r"(?![\w%°/:-]|[.,]\d)"
+            r"(?(verb)|(?=\s+(?:record|overall|on the season|this season|in (?:the )?(?:league|"
+            r"conference|division))\b))"
+        ),
+        _record,
+    ),
+    # a state or province after a city ("Hayward, Calif."), or where its form means nothing else
+    (re.compile(rf"(?P<pre>\b[A-Z][\w'’.-]*,\s+)(?P<st>{_STATE_ANY})"), _state),
+    (re.compile(rf"(?P<pre>)(?<![\w.])(?P<st>{_STATE_UNAMBIGUOUS})"), _state),
     # pauses: brackets, quotations and dashes
     (re.compile(r"(?<=\w)[’‘`](?=\w)"), "'"),
     (re.compile(r"\((?P<q>[^()]*)\)|\[(?P<q2>[^\]]*)\]"), _bracketed),
@@ -571,6 +742,27 @@ _RULES: list[tuple[re.Pattern[str], str | _Handler]] = [
         ),
         _numeric_date,
     ),
+    # aircraft and other model numbers: "A380", "F-150", "MH370", "Boeing 737-800", "787 jets"
+    (
+        re.compile(
+            r"\b(?P<pre>[A-Z]{1,3})-?(?P<n>[1-9]\d\d)(?:-(?P<v>\d{1,3}))?(?P<suf>[a-z]{2,4})?\b"
+        ),
+        _model,
+    ),
+    (
+        re.compile(
+            r"(?P<pre>\b(?:Boeing|Airbus|Embraer|Bombardier|Tupolev|Ilyushin)\s+)(?P<n>[1-9]\d\d)"
+            r"(?:-(?P<v>\d{1,3}))?(?P<suf>)\b"
+            r"|(?P<pre2>)(?<![\w.,-])(?P<n2>7[0-8]7)(?:-(?P<v2>\d{1,3}))?\b(?=s?\s+(?:MAX|Max|"
+            r"jets?|planes?|aircraft|airliners?|Dreamliners?|jumbos?|freighters?)\b|"
+            r"(?<=\d-\d)|(?<=\d-\d\d)|(?<=\d-\d\d\d))"
+        ),
+        lambda m: (
+            _model(m)
+            if m["n"]
+            else _say_model_number(m["n2"]) + (f" {say_number(m['v2'])}" if m["v2"] else "")
+        ),
+    ),
     (re.compile(r"(?<![\w.,])[-−](?=\d)"), "minus "),
     (re.compile(r"(?<=\d)\s?[x×]\s?(?=\d)"), " by "),  # "5 x 4 m"
     # a decimal comma ("8,5%") where a thousands separator cannot be meant
@@ -584,7 +776,7 @@ _RULES: list[tuple[re.Pattern[str], str | _Handler]] = [
     (
         re.compile(
             rf"(?P<cur>{_CURRENCY_BEFORE})\s?(?P<a>{_NUM})(?:\s?[-–]\s?(?:{_CURRENCY_BEFORE})?\s?"
-            rf"(?P<b>{_NUM}))?(?:\s?(?P<mag>{_MAG})\b)?"
+            rf"(?P<b>{_NUM}))?(?:\s?(?P<mag>{_MONEY_MAG})\b)?"
         ),
         _money,
     ),
@@ -641,10 +833,12 @@ _RULES: list[tuple[re.Pattern[str], str | _Handler]] = [
         re.compile(r"\bFY\s?-?(?P<y>\d{4}|\d{2})(?:\s?[-–/]\s?(?P<y2>\d{4}|\d{2}))?\b"),
         _fiscal_year,
     ),
+    # "Q3", "3Q", "Q4'24", "3Q24", "1H 2023": quarters and halves of a year
     (
         re.compile(
             r"(?P<det>\b(?:[Tt]he|[Ii]ts|[Tt]his|[Tt]heir|[Ll]ast|[Nn]ext)\s+)?"
-            r"\b(?P<k>[QH])(?P<n>[1-4])\b(?:\s+(?P<y>\d{4})\b)?"
+            r"\b(?:(?P<k>[QH])(?P<n>[1-4])|(?P<n2>[1-4])(?P<k2>[QH]))"
+            r"(?:\s+(?P<y>(?:19|20)\d\d)|['’/]?(?P<yy>\d\d))?\b"
         ),
         _period,
     ),
@@ -881,16 +1075,28 @@ def _tidy(text: str) -> str:
     return re.sub(r"^[\s,;:.]+", "", text).strip()
 
 
-def normalise_text(text: str, lexicon: Lexicon | None = None) -> str:
+def normalise_text(text: str, lexicon: Lexicon | None = None, *, plain: bool = False) -> str:
     """Rewrite one sentence or paragraph of written text as it is said.
 
     Args:
         text: written text, one line (line breaks become spaces).
         lexicon: the user's pronunciation lexicon, applied before the rules.
+        plain: the plainer reading, for a sentence the voice was misheard saying: every
+            capitalised abbreviation the acronym table does not list as a word is spelled
+            out one letter at a time ("D O K A M"), and model numbers are read in full
+            ("A three hundred eighty").
 
     Returns:
         The spoken form on one line: what the voice should be given.
     """
+    token = _PLAIN.set(plain)
+    try:
+        return _normalise(text, lexicon)
+    finally:
+        _PLAIN.reset(token)
+
+
+def _normalise(text: str, lexicon: Lexicon | None) -> str:
     kept: list[str] = []
 
     def keep(spoken: str) -> str:

@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ._files import check_writable, lock_output, publish_dir, published_mp3
+from .check import SentenceCheck, build_report, hear_cues, load_hearing
 from .config import Settings
 from .errors import ConfigError, PublishError
 from .export import build_chapters_json, build_webvtt
@@ -23,6 +24,7 @@ from .master import check_sound_files
 from .models import (
     Article,
     BuildReport,
+    Cue,
     Draft,
     Episode,
     InputReport,
@@ -33,7 +35,7 @@ from .models import (
     check_edition_name,
     counted,
 )
-from .normalise import load_lexicon, normalise_script
+from .normalise import load_lexicon, normalise_script, normalise_text
 from .produce import Producer
 from .publish import edition_title, publish_site, unchanged_since
 from .summarise import write_script
@@ -179,22 +181,31 @@ def _build(
         staging = _staging_folder(out_dir, edition)
         try:
             read = [seg.title for seg in script.segments if seg.kind == "story"]  # running order
-            mastered, episode = producer.produce(
-                segments,
-                staging / ".work",
-                staging / f"{edition}.mp3",
+            title = edition_title(
+                settings.feed,
+                programme=settings.script.programme,
                 edition=edition,
-                title=edition_title(
-                    settings.feed,
-                    programme=settings.script.programme,
-                    edition=edition,
-                    date=date,
-                    made=dt.datetime.now().astimezone(),
-                ),
                 date=date,
-                comment=f"{counted(len(read), 'story', 'stories')}: " + "; ".join(read),
-                progress=progress,
+                made=dt.datetime.now().astimezone(),
             )
+
+            def produce(segments: list[SpeechSegment]) -> tuple[MasteredAudio, Episode]:
+                return producer.produce(
+                    segments,
+                    staging / ".work",
+                    staging / f"{edition}.mp3",
+                    edition=edition,
+                    title=title,
+                    date=date,
+                    comment=f"{counted(len(read), 'story', 'stories')}: " + "; ".join(read),
+                    progress=progress,
+                )
+
+            mastered, episode = produce(segments)
+            if settings.check.respeak:
+                segments, mastered, episode = _respeak_misheard(
+                    segments, mastered, episode, settings, produce, progress
+                )
             shutil.rmtree(staging / ".work")
             episode = _name_version(episode, out_dir / edition, edition)
             files = _write_sidecars(staging, script, segments, mastered, episode)
@@ -224,6 +235,119 @@ def _build(
             _discard(staging, out_dir, edition, settings)
             raise
     return report
+
+
+_Produced = tuple[list[SpeechSegment], MasteredAudio, Episode]
+_Place = tuple[int, int]  # (segment, sentence) of a cue
+
+
+def _cue_places(segments: list[SpeechSegment], cues: list[Cue]) -> list[_Place] | None:
+    """Which sentence of which segment each cue is; None if they cannot be matched up."""
+    said = iter(
+        (i, j)
+        for i, seg in enumerate(segments)
+        for j, spoken in enumerate(seg.spoken)
+        if spoken.strip()
+    )
+    places = []
+    for cue in cues:
+        place = next((p for p in said if segments[p[0]].written[p[1]] == cue.text), None)
+        if place is None:
+            return None
+        places.append(place)
+    return places
+
+
+def _with_spoken(segments: list[SpeechSegment], spoken: dict[_Place, str]) -> list[SpeechSegment]:
+    """The segments with some sentences' spoken forms replaced."""
+    return [
+        seg.model_copy(update={"spoken": [spoken.get((i, j), s) for j, s in enumerate(seg.spoken)]})
+        for i, seg in enumerate(segments)
+    ]
+
+
+def _respeak_misheard(
+    segments: list[SpeechSegment],
+    mastered: MasteredAudio,
+    episode: Episode,
+    settings: Settings,
+    produce: Callable[[list[SpeechSegment]], tuple[MasteredAudio, Episode]],
+    progress: Callable[[str, int, int], None] | None,
+) -> _Produced:
+    """Hear the edition back; re-speak each misheard sentence once in a plainer form (issue 22).
+
+    A sentence heard otherwise than its spoken form (``[check] sentence_max_wer``) is said
+    again as ``normalise_text(plain=True)`` reads it (unknown acronyms spelled, model numbers
+    in full), and whichever reading is heard better is kept; the log says which. Only the
+    changed sentences are spoken again (the rest come from the cache).
+
+    Raises:
+        CheckError: faster-whisper or the model is missing.
+    """
+    hearing = load_hearing(settings.check)
+    lexicon = load_lexicon(settings.voice.voices_dir, settings.voice.name)
+
+    def tick(done: int, total: int) -> None:
+        if progress:
+            progress("check", done, total)
+
+    def hear(
+        segs: list[SpeechSegment], mastered: MasteredAudio, episode: Episode
+    ) -> dict[_Place, SentenceCheck] | None:
+        places = _cue_places(segs, mastered.cues)
+        if places is None:
+            logger.warning("check: the transcript's cues do not match the script; not checked")
+            return None
+        started = time.perf_counter()
+        heard = hear_cues(hearing.decode(episode.mp3_path), mastered.cues, hearing, progress=tick)
+        spoken = [segs[i].spoken[j] for i, j in places]
+        elapsed_s = time.perf_counter() - started
+        report = build_report(mastered.cues, spoken, heard, settings.check, elapsed_s=elapsed_s)
+        logger.info("%s", report.summary())
+        return dict(zip(places, report.sentences, strict=True))
+
+    first = hear(segments, mastered, episode)
+    plainer: dict[_Place, str] = {}
+    for place, found in (first or {}).items():
+        if found.ok:
+            continue
+        plain = normalise_text(found.written, lexicon, plain=True)
+        if plain == found.spoken:
+            logger.info(
+                "check: %r heard as %r (WER %.0f%%); no plainer form to try",
+                found.spoken,
+                found.heard,
+                100 * found.wer,
+            )
+        else:
+            plainer[place] = plain
+    if first is None or not plainer:
+        return segments, mastered, episode
+    respoken = _with_spoken(segments, plainer)
+    mastered2, episode2 = produce(respoken)
+    second = hear(respoken, mastered2, episode2)
+    if second is None:
+        return respoken, mastered2, episode2
+    worse: dict[_Place, str] = {}
+    for place in plainer:
+        before, after = first[place], second[place]
+        better = after.wer < before.wer
+        logger.info(
+            "check: re-spoke %r as %r: heard %r (WER %.0f%%) then %r (WER %.0f%%); kept the %s",
+            before.spoken,
+            after.spoken,
+            before.heard,
+            100 * before.wer,
+            after.heard,
+            100 * after.wer,
+            "plainer form" if better else "first",
+        )
+        if not better:
+            worse[place] = before.spoken
+    if not worse:
+        return respoken, mastered2, episode2
+    final = _with_spoken(respoken, worse)
+    return final, *produce(final)
 
 
 def draft_bulletin(

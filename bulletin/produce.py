@@ -127,6 +127,7 @@ class Producer:
                     workers=self._workers,
                     on_segment=None if streaming is None else streaming.add,
                 )
+            self._workers = None  # stopped: a second produce (build --check) starts its own
             if streaming is not None:
                 mastered = streaming.finish()
             else:

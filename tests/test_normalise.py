@@ -438,6 +438,162 @@ CASES = [
         "The show News is back with bold plans.",
     ),
     ("symbol", "Fans 😀 cheered 👍🏽 the team ❤️.", "Fans cheered the team."),
+    # issue 22: what a listener heard wrong on real US news pages, one class a block
+    # money with a capitalised or abbreviated magnitude
+    (
+        "money magnitude",
+        "Does he have a Net Worth of $17 Million?",
+        "Does he have a Net Worth of seventeen million dollars?",
+    ),
+    (
+        "money magnitude",
+        "The startup was valued at $2.5 Billion after raising $40M.",
+        "The startup was valued at two point five billion dollars after raising forty million "
+        "dollars.",
+    ),
+    (
+        "money magnitude",
+        "The firm lost $1.2bn, €3m and HK$176 million.",
+        "The firm lost one point two billion dollars, three million euros and one hundred "
+        "seventy six million Hong Kong dollars.",
+    ),
+    ("money magnitude", "He got a $500K bonus.", "He got a five hundred thousand dollars bonus."),
+    # acronyms said as words: the table, and four capitals shaped like a word
+    (
+        "acronym word",
+        "He was riding a BART train when it stopped.",
+        "He was riding a BART train when it stopped.",
+    ),
+    (
+        "acronym word",
+        "NATO, NASA, FIFA, UNESCO, OPEC and Ofcom replied.",
+        "NATO, NASA, FIFA, UNESCO, OPEC and Ofcom replied.",
+    ),
+    ("acronym word", "CERN staff met SWAT officers.", "CERN staff met SWAT officers."),
+    (
+        "acronym letters",
+        "The USDA, the LAPD, the ACLU and UCLA disagreed.",
+        "The U.S.D.A, the L.A.P.D, the A.C.L.U and U.C.L.A disagreed.",
+    ),
+    # states and provinces: after a city, where the form means nothing else, in a party tag
+    (
+        "state",
+        "A man from Hayward, N.J. and Calif. police were involved.",
+        "A man from Hayward, New Jersey and California police were involved.",
+    ),
+    (
+        "state",
+        "He moved to Seattle, Wash., then to Boston, Mass., and to Portland, ME last year.",
+        "He moved to Seattle, Washington, then to Boston, Massachusetts, and to Portland, Maine "
+        "last year.",
+    ),
+    (
+        "state",
+        "The plant near Toronto, Ont. closed after a fire in Fresno, CA.",
+        "The plant near Toronto, Ontario closed after a fire in Fresno, California.",
+    ),
+    (
+        "state",
+        "The family lives in Springfield, Ill.",
+        "The family lives in Springfield, Illinois.",
+    ),
+    (
+        "state",
+        "The storm hit Wilmington, N.C.",
+        "The storm hit Wilmington, North Carolina.",
+    ),
+    (
+        "party tag",
+        "Gov. Phil Murphy (D-N.J.) signed the bill.",
+        "Governor Phil Murphy, a Democrat from New Jersey, signed the bill.",
+    ),
+    (
+        "party tag",
+        "Sen. Ted Cruz (R-Texas) and Sen. Bernie Sanders (I-Vt.) spoke.",
+        "Senator Ted Cruz, a Republican from Texas, and Senator Bernie Sanders, an independent "
+        "from Vermont, spoke.",
+    ),
+    (
+        "party tag",
+        "Rep. Alexandria Ocasio-Cortez, D-N.Y., voted no.",
+        "Representative Alexandria Ocasio-Cortez, a Democrat from New York, voted no.",
+    ),
+    # a team's record against a score between two teams
+    (
+        "record",
+        "Palm Bay (1-0): Tolivert 25 points, Smith 12.",
+        "Palm Bay, one win and no losses, Tolivert twenty five points, Smith twelve.",
+    ),
+    (
+        "record",
+        "Palm Bay (12-3-1) beat Bayside 4-2 on Friday.",
+        "Palm Bay, twelve wins, three losses and one tie, beat Bayside four two on Friday.",
+    ),
+    (
+        "record",
+        "The Bears fell to 3-4 on the season after a 24-17 loss.",
+        "The Bears fell to three wins and four losses on the season after a twenty four to "
+        "seventeen loss.",
+    ),
+    (
+        "record",
+        "Arsenal beat Chelsea 2-0 and improved to 5-1.",
+        "Arsenal beat Chelsea two nil and improved to five wins and one loss.",
+    ),
+    # temperatures: C and F, with and without "degrees"; the conversion in brackets dropped
+    (
+        "temperature",
+        "Phoenix hit 40C (104F) on Sunday.",
+        "Phoenix hit forty degrees Celsius on Sunday.",
+    ),
+    (
+        "temperature",
+        "Highs of 95F are forecast, with lows near 70 F.",
+        "Highs of ninety five degrees Fahrenheit are forecast, with lows near seventy degrees "
+        "Fahrenheit.",
+    ),
+    (
+        "temperature",
+        "It was -3C at dawn and 12 degrees F in the hills.",
+        "It was minus three degrees Celsius at dawn and twelve degrees Fahrenheit in the hills.",
+    ),
+    (
+        "temperature",
+        "Forecasters expect 30-35 °C (86-95 °F).",
+        "Forecasters expect thirty to thirty five degrees Celsius.",
+    ),
+    (
+        "temperature",
+        "The iPhone 5C was warmer to hold.",
+        "The iPhone five C was warmer to hold.",
+    ),
+    # aircraft and product model numbers, said in two parts
+    (
+        "model",
+        "The A380 and the Boeing 737 and the 787 Dreamliner landed.",
+        "The A three eighty and the Boeing seven thirty seven and the seven eighty seven "
+        "Dreamliner landed.",
+    ),
+    (
+        "model",
+        "An Airbus A350-900, an A320neo, the Ford F-150 and the 747-8 were shown.",
+        "An Airbus A three fifty nine hundred, an A three twenty neo, the Ford F one fifty and "
+        "the seven forty seven eight were shown.",
+    ),
+    ("model", "The search for MH370 goes on.", "The search for M.H three seventy goes on."),
+    # quarters and halves of a year, either way round
+    (
+        "period",
+        "Revenue rose in 4Q and in 3Q24.",
+        "Revenue rose in the fourth quarter and in the third quarter of twenty twenty four.",
+    ),
+    (
+        "period",
+        "Sales fell in Q4'24 and rose in 1H 2025.",
+        "Sales fell in the fourth quarter of twenty twenty four and rose in the first half of "
+        "twenty twenty five.",
+    ),
+    ("period", "The 4-H club met.", "The four-H club met."),
 ]
 
 
@@ -511,6 +667,15 @@ def test_lexicon_lowercase_key_matches_any_case_other_keys_exact_case() -> None:
     lexicon = Lexicon(replace={"covid": "corona", "Bank": "the bank"})
     assert normalise_text("Covid and COVID and covid.", lexicon) == "Corona and corona and corona."
     assert normalise_text("Bank and bank.", lexicon) == "The bank and bank."
+
+
+def test_lexicon_overrides_an_acronym_said_as_a_word() -> None:
+    # issue 22: four capitals shaped like a word are said as one, unless the lexicon says not
+    assert normalise_text("A BART train.") == "A BART train."
+    assert normalise_text("A BART train.", Lexicon(spell=["BART"])) == "A B.A.R.T train."
+    assert normalise_text("A USDA plan.", Lexicon(replace={"USDA": "U.S.D.A"})) == (
+        "A U.S.D.A plan."
+    )
 
 
 def test_lexicon_matches_whole_words_only() -> None:
