@@ -61,7 +61,7 @@ _QUIET_WARNING_S = 120.0
 _NODE_CHECK_S = 1.0
 """How often the driver asks the cluster which nodes are alive."""
 _CONNECT_TIMEOUT_S = 10.0
-"""How long the cluster's address may take to answer at all."""
+"""How long the cluster's address may take to answer at all (and then to speak gRPC)."""
 _EXTRA = "pip install -e '.[ray]'"
 _HOW_TO_REACH = (
     "Start one (ray start --head) or give its address: --ray HOST:6379, --ray ray://HOST:10001, "
@@ -147,22 +147,55 @@ class _Tally:
 
 
 def _check_reachable(address: str) -> None:
-    """Fail at once on an address where nothing answers: Ray itself retries for minutes.
+    """Fail at once on an address where nothing answers, or where what answers is not Ray:
+    Ray itself retries for minutes.
 
     Raises:
-        ConfigError: nothing accepts a connection at ``HOST:PORT`` (``ray://`` or not).
+        ConfigError: nothing accepts a connection at ``HOST:PORT`` (``ray://`` or not), or
+            what does never speaks gRPC (HTTP/2), as a head's GCS and Ray's client server do.
     """
     if address in ("auto", "local"):
         return  # Ray looks on this machine and says at once if it finds nothing
     host, _, port = address.removeprefix("ray://").rpartition(":")
     try:
-        with socket.create_connection((host.strip("[]"), int(port)), timeout=_CONNECT_TIMEOUT_S):
-            return
+        with socket.create_connection(
+            (host.strip("[]"), int(port)), timeout=_CONNECT_TIMEOUT_S
+        ) as conn:
+            if _speaks_http2(conn):
+                return
     except ValueError:
         reason = "not HOST:PORT"
     except OSError as exc:
         reason = exc.strerror or str(exc) or type(exc).__name__
+    else:
+        raise ConfigError(
+            f"something answers at {address!r}, but not as a Ray cluster's head (no gRPC): "
+            "check the address and port (`ray status` on the head prints it; the head's port "
+            f"is 6379 unless `ray start --port` said otherwise, ray:// is 10001). {_HOW_TO_REACH}"
+        )
     raise ConfigError(f"cannot reach the Ray cluster at {address!r} ({reason}). {_HOW_TO_REACH}")
+
+
+_HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
+"""What an HTTP/2 client says first: the preface and an empty SETTINGS frame."""
+
+
+def _speaks_http2(conn: socket.socket) -> bool:
+    """Whether the server answers HTTP/2's preface with a SETTINGS frame, as every gRPC server
+    does; with TLS on (``RAY_USE_TLS``) it would not, so it is taken on trust."""
+    if os.environ.get("RAY_USE_TLS", "0").lower() in ("1", "true"):
+        return True
+    try:
+        conn.sendall(_HTTP2_PREFACE)
+        header = b""
+        while len(header) < 9:
+            got = conn.recv(9 - len(header))
+            if not got:
+                return False
+            header += got
+    except OSError:  # silent (timed out) or reset
+        return False
+    return header[3] == 4  # a frame of type SETTINGS
 
 
 def _first_line(exc: BaseException) -> str:

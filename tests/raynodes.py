@@ -144,18 +144,16 @@ class RayNodes:
         return pids
 
     def close(self) -> None:
-        """Stop every node (workers first, the head last) and remove the temp dir."""
-        for group in reversed(self.groups):
-            try:
-                os.killpg(group, signal.SIGTERM)
-            except ProcessLookupError:
-                continue
-        deadline = time.monotonic() + 15
-        for index in reversed(range(len(self.groups))):
-            while self.pids(index) and time.monotonic() < deadline:
+        """Stop every node (SIGTERM, then SIGKILL what is left) and remove the temp dir."""
+        for signum, wait_s in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 10.0)):
+            for group in reversed(self.groups):
+                try:
+                    os.killpg(group, signum)
+                except ProcessLookupError:
+                    continue
+            deadline = time.monotonic() + wait_s
+            while any(self.pids(i) for i in range(len(self.groups))):
+                if time.monotonic() > deadline:
+                    break
                 time.sleep(0.2)
-            try:
-                os.killpg(self.groups[index], signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         shutil.rmtree(self.temp_dir, ignore_errors=True)

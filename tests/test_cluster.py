@@ -26,6 +26,7 @@ import ray
 from cluster_editions import (
     DATE,
     EDITIONS,
+    PAGES,
     folder,
     half_written,
     make_broken_voice,
@@ -42,9 +43,6 @@ from bulletin.config import Settings
 from bulletin.nightly import RunOutcome, run_editions
 
 pytestmark = [pytest.mark.voice, pytest.mark.slow]
-
-REPO = Path(__file__).resolve().parent.parent
-PAGES = REPO / "tests" / "data" / "pages"
 
 
 @pytest.fixture(scope="module")
