@@ -316,6 +316,8 @@ class ClusterSpeaker:
         """The actor handles; None where one is gone for good."""
         self._nodes: dict[int, str] = {}
         """Where each actor that has started runs (``NODE_ID@ADDRESS``): only these get work."""
+        self._resent: dict[int, list[_Batch]] = {}
+        """The batches each lost actor held, sent again (named with its node, once lost)."""
         self._starting: dict[Any, int] = {}
         """The ``node`` calls of actors not started yet (waiting for a CPU)."""
         self._local: set[Path] = set()
@@ -602,22 +604,24 @@ class ClusterSpeaker:
         }
         lost: dict[str, list[int]] = {}
         for index, where in self._nodes.items():
-            if self._actors[index] is not None and where.partition("@")[0] not in alive:
+            if where not in self._tally.lost_nodes and where.partition("@")[0] not in alive:
                 lost.setdefault(where, []).append(index)
         for where, indexes in lost.items():
             again = [(ref, batch) for ref, (i, batch) in self._in_flight.items() if i in indexes]
             for ref, batch in again:
                 del self._in_flight[ref]
-                batch.lost += 1
-                self._queue.appendleft(batch)
+                if not self._lost_batch(indexes[0], batch):
+                    self._fail(batch, f"the nodes speaking it were lost, the last {where}")
             for index in indexes:
-                try:
-                    self._ray.kill(self._actors[index], no_restart=True)
-                except Exception:  # gone with its node
-                    pass
-                self._actors[index] = None
+                if self._actors[index] is not None:
+                    try:
+                        self._ray.kill(self._actors[index], no_restart=True)
+                    except Exception:  # gone with its node
+                        pass
+                    self._actors[index] = None
+            # Batches whose actor Ray found dead before the cluster declared its node so.
+            resent = [b for i in indexes for b in self._resent.pop(i, [])]
             self._tally.lost_nodes.append(where)
-            self._tally.lost_batches += len(again)
             left = sum(1 for actor in self._actors if actor is not None)
             logger.warning(
                 "cluster: node %s lost with actor%s %s; %d batch%s (%d sentences) it held sent "
@@ -625,12 +629,23 @@ class ClusterSpeaker:
                 where,
                 "" if len(indexes) == 1 else "s",
                 ", ".join(str(i) for i in indexes),
-                len(again),
-                "" if len(again) == 1 else "es",
-                sum(len(b.texts) for _, b in again),
+                len(resent),
+                "" if len(resent) == 1 else "es",
+                sum(len(b.texts) for b in resent),
                 left,
                 "" if left == 1 else "s",
             )
+
+    def _lost_batch(self, index: int, batch: _Batch) -> bool:
+        """A batch whose actor is gone for good: queued again (to another actor; with none
+        left, ``_send`` leaves it to the driver or fails it), unless it was lost too often."""
+        self._tally.lost_batches += 1
+        batch.lost += 1
+        self._resent.setdefault(index, []).append(batch)
+        if batch.lost < _ATTEMPTS:
+            self._queue.appendleft(batch)
+            return True
+        return False
 
     def _lacks(self) -> str:
         """What the cluster lacks for speech, in its own numbers."""
@@ -697,13 +712,9 @@ class ClusterSpeaker:
         except ray.exceptions.RayActorError as exc:
             # Ray restarted it and retried the batch as often as allowed: it is gone for good.
             self._actors[index] = None
-            self._tally.lost_batches += 1
-            batch.lost += 1
-            logger.warning("cluster: actor %d lost (%s)", index, str(exc).splitlines()[0])
-            if batch.lost < _ATTEMPTS and any(actor is not None for actor in self._actors):
-                self._queue.appendleft(batch)
-            else:
-                self._fail(batch, f"the actors speaking it died: {str(exc).splitlines()[0]}")
+            logger.warning("cluster: actor %d lost (%s)", index, _first_line(exc)[:160])
+            if not self._lost_batch(index, batch):
+                self._fail(batch, f"the actors speaking it died: {_first_line(exc)}")
             return
         except ray.exceptions.RayTaskError as exc:
             cause = exc.cause if isinstance(exc.cause, SynthesisError) else exc

@@ -767,8 +767,9 @@ def _run_on_cluster(runner: _Runner, names: list[str]) -> RunOutcome:
     # Each output folder's ledger as it will be once the editions planned so far are made: an
     # edition skips the stories an earlier one in its feed reads, as it does run locally.
     ledgers: dict[Path, Ledger] = {}
-    failed_feeds: set[Path] = set()
-    """Output folders where an edition failed while being made: later ones are planned again."""
+    failed_feeds: dict[Path, list[str]] = {}
+    """Output folders where editions failed while being made (their folders): later ones are
+    planned again."""
     speaker: ClusterSpeaker | None = None
     keep_days = runner.settings.nightly.repeat_after_days
     with ExitStack() as stack:
@@ -834,7 +835,12 @@ def _run_on_cluster(runner: _Runner, names: list[str]) -> RunOutcome:
             (one before it failed), then make it."""
             assert speaker is not None
             run, pages = gathered[name]
-            logger.info("run: planned again: an edition before it in its feed was not made")
+            failed = ", ".join(failed_feeds[runner.out_dir(name).resolve()])
+            logger.info(
+                "run: planned again: %s, before it in its feed, was not made; its stories "
+                "may be read here",
+                failed,
+            )
             got = draft(
                 _plan_gathered(run, pages, runner.settings, None, now=runner.now, dry_run=False)
             )
@@ -858,7 +864,7 @@ def _run_on_cluster(runner: _Runner, names: list[str]) -> RunOutcome:
                 continue
             outcomes[name] = runner.step(name, work, lock=locks.hold(runner.out_dir(name)))
             if outcomes[name].status == "failed":
-                failed_feeds.add(out_dir)
+                failed_feeds.setdefault(out_dir, []).append(outcomes[name].folder)
         if speaker is not None:
             report = speaker.report
     return RunOutcome(

@@ -200,7 +200,7 @@ def test_an_edition_that_fails_leaves_its_stories_to_the_next_in_its_feed(
     for name in ("south", "late"):
         assert script(there, name) == script(here, name), name
     log = "\n".join(path.read_text() for path in outcome.logs)
-    assert f"[{DATE.isoformat()}-late] run: planned again" in log
+    assert f"[{DATE.isoformat()}-late] run: planned again: {DATE.isoformat()}-north," in log
     assert not folder(there, "north").exists()
     assert not half_written(tmp_path / "cluster")
 

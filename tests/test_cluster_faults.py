@@ -28,6 +28,7 @@ from cluster_editions import (
 )
 from raynodes import FAST_NODE_DEATH, RayNodes
 
+from bulletin.cluster import refused_because
 from bulletin.config import Settings
 from bulletin.nightly import run_editions
 
@@ -72,6 +73,20 @@ sources = [{{ folder = "{PAGES}", name = "pages" }}]
         encoding="utf-8",
     )
     return config
+
+
+def test_no_cluster_on_this_machine_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # First in this module: no cluster runs on the machine yet (Ray also looks for the
+    # processes of one), and none in the temp dir Ray is told to look in.
+    monkeypatch.setenv("RAY_TMPDIR", str(tmp_path))
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    with pytest.raises(ConnectionError) as refused:
+        ray.init(address="auto")
+    said = refused_because("auto", refused.value)
+    assert said.startswith("no Ray cluster is running on this machine")
+    assert "ray start --head" in said
 
 
 def test_a_wrong_token_is_named_with_where_ray_looks_for_one(
