@@ -370,6 +370,14 @@ class ClusterConfig(_Section):
     batch_sentences: int = Field(default=8, ge=1, le=1000)
     """Sentences sent to an actor at a time: fewer balance the load better, more cost fewer
     round trips."""
+    wait_for_cpus_s: float = Field(default=600.0, gt=0)
+    """Seconds the run waits, with sentences left to speak, for an actor to get a CPU (at the
+    start, or once every actor it had was lost with its node). Past it, what is left is failed
+    with what the cluster lacks, or spoken on this machine if ``fallback = "local"``."""
+    fallback: Literal["fail", "local"] = "fail"
+    """What a run does when the cluster cannot speak (no CPU for ``wait_for_cpus_s``, every
+    actor lost): ``fail`` the editions waiting for it, or speak what is left ``local``ly on
+    the driver, as a run without a cluster does."""
 
 
 class CheckConfig(_Section):

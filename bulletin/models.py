@@ -310,10 +310,16 @@ class ClusterReport(FrozenModel):
     """Seconds of speech not made again because editions share the sentence."""
     lost_batches: int
     """Batches sent again because the actor speaking them was gone for good."""
+    lost_nodes: list[str] = []
+    """Nodes lost during the run (``NODE_ID@ADDRESS``), their actors' batches sent again."""
+    fallback: int = 0
+    """Sentences left to this machine to speak (``[cluster] fallback = "local"``)."""
 
     def summary(self) -> str:
         return (
             f"cluster: {self.spoken} sentences spoken ({self.spoken_s:.0f} s of speech) by "
             f"{self.actors} actors, {self.cached} from the cache; {self.shared} shared by "
             f"editions, spoken once ({self.saved_s:.0f} s saved)"
+            + (f"; {len(self.lost_nodes)} node(s) lost" if self.lost_nodes else "")
+            + (f"; {self.fallback} spoken on this machine" if self.fallback else "")
         )

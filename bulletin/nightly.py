@@ -324,11 +324,13 @@ def _prepare_edition(
     dry_run: bool,
     client: HttpClient | None,
     ledger: Ledger | None = None,
+    gathered_into: dict[str, tuple[_EditionRun, _Gathered]] | None = None,
 ) -> _Prepared | EditionOutcome:
     """Fetch, clean and plan an edition; its outcome if there is nothing to make.
 
     ``ledger``: what the output folder's editions have read, if not its ledger file as it is
-    (a cluster run plans every edition before it makes any).
+    (a cluster run plans every edition before it makes any). ``gathered_into`` keeps what was
+    fetched and cleaned, by edition name, to plan it again (``_plan_gathered``).
     """
     edition = settings.editions[name]
     run = _EditionRun(
@@ -345,8 +347,25 @@ def _prepare_edition(
     gathered = _fetch_and_clean(run, edition, settings, client=client, dry_run=dry_run)
     if isinstance(gathered, EditionOutcome):
         return gathered
+    if gathered_into is not None:
+        gathered_into[name] = (run, gathered)
+    return _plan_gathered(run, gathered, settings, ledger, now=now, dry_run=dry_run)
+
+
+def _plan_gathered(
+    run: _EditionRun,
+    gathered: _Gathered,
+    settings: Settings,
+    ledger: Ledger | None,
+    *,
+    now: dt.datetime,
+    dry_run: bool,
+) -> _Prepared | EditionOutcome:
+    """Plan an edition from what was fetched and cleaned for it, with ``ledger`` (None: its
+    output folder's ledger file as it is now)."""
     if ledger is None:
         ledger = Ledger.load(run.state_dir / LEDGER)
+    edition = settings.editions[run.name]
     plan = _plan(run, gathered, edition, settings.nightly, ledger, now=now, dry_run=dry_run)
     if isinstance(plan, EditionOutcome):
         return plan
@@ -665,7 +684,12 @@ class _Runner:
             _edition_var.reset(token)
 
     def prepare(
-        self, name: str, *, dry_run: bool = False, ledger: Ledger | None = None
+        self,
+        name: str,
+        *,
+        dry_run: bool = False,
+        ledger: Ledger | None = None,
+        gathered_into: dict[str, tuple[_EditionRun, _Gathered]] | None = None,
     ) -> _Prepared | EditionOutcome:
         return _prepare_edition(
             name,
@@ -675,6 +699,7 @@ class _Runner:
             dry_run=dry_run,
             client=self.client,
             ledger=ledger,
+            gathered_into=gathered_into,
         )
 
     def plan_only(self, name: str) -> EditionOutcome:
@@ -735,6 +760,11 @@ def _run_on_cluster(runner: _Runner, names: list[str]) -> RunOutcome:
     each edition is made from the cache on this machine as soon as its sentences are home,
     while the cluster speaks the next. The output folders, their locks, the ledger and the feed
     never leave this machine.
+
+    Each edition is planned as the editions before it in its feed will leave the ledger. When
+    one of them then fails while being made, the editions after it in that feed are planned
+    again from the ledger as it is (without the failed one's stories), as a local run plans
+    them, and the cluster speaks what their new scripts add.
     """
     from .cluster import ClusterSpeaker
     from .pipeline import draft_bulletin
@@ -742,10 +772,15 @@ def _run_on_cluster(runner: _Runner, names: list[str]) -> RunOutcome:
 
     outcomes: dict[str, EditionOutcome] = {}
     drafts: dict[str, tuple[_Prepared, Draft, Voice]] = {}
+    gathered: dict[str, tuple[_EditionRun, _Gathered]] = {}
     # Each output folder's ledger as it will be once the editions planned so far are made: an
     # edition skips the stories an earlier one in its feed reads, as it does run locally.
     ledgers: dict[Path, Ledger] = {}
-    report: ClusterReport | None = None
+    failed_feeds: dict[Path, list[str]] = {}
+    """Output folders where editions failed while being made (their folders): later ones are
+    planned again."""
+    speaker: ClusterSpeaker | None = None
+    keep_days = runner.settings.nightly.repeat_after_days
     with ExitStack() as stack:
         if not runner.settings.voice.cache:
             # The driver's cache is how the cluster's audio comes home: a run without one gets
@@ -755,20 +790,26 @@ def _run_on_cluster(runner: _Runner, names: list[str]) -> RunOutcome:
             runner.settings = runner.settings.model_copy(update={"voice": voice})
         locks = _HeldLocks(stack, runner.settings.nightly.lock_wait_s)
 
-        def prepare(name: str) -> tuple[_Prepared, Draft, Voice] | EditionOutcome:
-            out_dir = runner.out_dir(name).resolve()
-            prepared = runner.prepare(name, ledger=ledgers.get(out_dir))
+        def draft(
+            prepared: _Prepared | EditionOutcome,
+        ) -> tuple[_Prepared, Draft, Voice] | EditionOutcome:
             if isinstance(prepared, EditionOutcome):
                 return prepared
             settings = prepared.build_settings
             voice = resolve_voice(settings.voice.name, settings.voice.voices_dir)
             articles = prepared.plan.selection.articles
-            draft = draft_bulletin(
+            written = draft_bulletin(
                 articles, settings, edition=prepared.run.folder, date=runner.date
             )
-            keep_days = runner.settings.nightly.repeat_after_days
-            ledgers[out_dir] = prepared.recorded(prepared.plan.ledger, runner.now, keep_days)
-            return prepared, draft, voice
+            return prepared, written, voice
+
+        def prepare(name: str) -> tuple[_Prepared, Draft, Voice] | EditionOutcome:
+            out_dir = runner.out_dir(name).resolve()
+            got = draft(runner.prepare(name, ledger=ledgers.get(out_dir), gathered_into=gathered))
+            if not isinstance(got, EditionOutcome):
+                prepared = got[0]
+                ledgers[out_dir] = prepared.recorded(prepared.plan.ledger, runner.now, keep_days)
+            return got
 
         for name in names:
             got = runner.step(name, partial(prepare, name), lock=locks.hold(runner.out_dir(name)))
@@ -793,17 +834,53 @@ def _run_on_cluster(runner: _Runner, names: list[str]) -> RunOutcome:
                 )
 
         def make(name: str) -> EditionOutcome:
-            prepared, draft, voice = drafts[name]
-            speaker.wait(draft.segments, voice, prepared.build_settings.voice)
-            return runner.make(prepared, draft)
+            assert speaker is not None
+            prepared, written, voice = drafts[name]
+            speaker.wait(written.segments, voice, prepared.build_settings.voice)
+            return runner.make(prepared, written)
 
-        for name in drafts:
-            outcomes[name] = runner.step(
-                name, partial(make, name), lock=locks.hold(runner.out_dir(name))
+        def plan_again(name: str) -> EditionOutcome:
+            """Plan an edition anew from its feed's ledger as the editions made so far left it
+            (one before it failed), then make it."""
+            assert speaker is not None
+            run, pages = gathered[name]
+            failed = ", ".join(failed_feeds[runner.out_dir(name).resolve()])
+            logger.info(
+                "run: planned again: %s, before it in its feed, was not made; its stories "
+                "may be read here",
+                failed,
             )
-        if drafts:
+            got = draft(
+                _plan_gathered(run, pages, runner.settings, None, now=runner.now, dry_run=False)
+            )
+            if isinstance(got, EditionOutcome):
+                drafts.pop(name, None)
+                return got
+            before = drafts.get(name)
+            if before is None or before[0].plan.fingerprint != got[0].plan.fingerprint:
+                prepared, written, voice = got
+                speaker.speak([(written.segments, voice, prepared.build_settings.voice)])
+                drafts[name] = got
+            return make(name)
+
+        for name in names:
+            out_dir = runner.out_dir(name).resolve()
+            if speaker is not None and out_dir in failed_feeds and name in gathered:
+                work = partial(plan_again, name)
+            elif name in drafts and name not in outcomes:
+                work = partial(make, name)
+            else:
+                continue
+            outcomes[name] = runner.step(name, work, lock=locks.hold(runner.out_dir(name)))
+            if outcomes[name].status == "failed":
+                failed_feeds.setdefault(out_dir, []).append(outcomes[name].folder)
+        if speaker is not None:
             report = speaker.report
-    return RunOutcome(editions=[outcomes[n] for n in names], logs=runner.logs, cluster=report)
+    return RunOutcome(
+        editions=[outcomes[n] for n in names],
+        logs=runner.logs,
+        cluster=report if speaker is not None else None,
+    )
 
 
 def _raise(exc: BaseException) -> NoReturn:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +21,13 @@ from bulletin.synthesise import Voice, resolve_voice, synthesise_segments
 # machine's outward address. Set before anything imports ray; subprocesses inherit it.
 os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
 os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")  # quiets a FutureWarning
+# And Ray leaves nothing on the machine: its sessions go to a temp dir of this test session's
+# own, removed at its end (short: Ray's unix sockets live in it), and the token authentication
+# a new cluster turns on reads a token from the environment, so none is written to
+# ~/.ray/auth_token (where it would outlive the tests and be taken up by the next `ray start`).
+RAY_TMPDIR = os.environ.setdefault("RAY_TMPDIR", tempfile.mkdtemp(prefix="ray-", dir="/tmp"))
+os.environ.setdefault("RAY_AUTH_MODE", "token")
+os.environ.setdefault("RAY_AUTH_TOKEN", secrets.token_hex(32))
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -39,6 +49,35 @@ def _own_speech_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _ray_leaves_nothing() -> Iterator[None]:
+    yield
+    shutil.rmtree(RAY_TMPDIR, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def cluster_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The pages of the cluster tests' three editions (tests/cluster_editions.py)."""
+    from cluster_editions import write_sources
+
+    return write_sources(tmp_path_factory.mktemp("sources"))
+
+
+@pytest.fixture(scope="session")
+def local_run(cluster_sources: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The three editions made on this machine alone, as a cluster run must make them."""
+    from cluster_editions import DATE, EDITIONS, settings_for
+
+    from bulletin.nightly import run_editions
+
+    work = tmp_path_factory.mktemp("local")
+    settings = settings_for(cluster_sources, work, work / "cache", cluster=None)
+    outcome = run_editions(settings, date=DATE)
+    assert [e.status for e in outcome.editions] == ["made"] * len(EDITIONS)
+    assert outcome.cluster is None
+    return settings
 
 
 @pytest.fixture(scope="session")

@@ -10,9 +10,7 @@ identical to the cluster's to the millisecond.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import gc
-import json
 import os
 import shutil
 import socket
@@ -22,10 +20,22 @@ import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import ray
+from cluster_editions import (
+    DATE,
+    EDITIONS,
+    PAGES,
+    folder,
+    half_written,
+    make_broken_voice,
+    manifest,
+    script,
+    settings_for,
+    spoken,
+    statuses,
+)
 from mutagen.mp3 import MP3
 
 from bulletin.cluster import ACTOR_PREFIX, NAMESPACE
@@ -33,24 +43,6 @@ from bulletin.config import Settings
 from bulletin.nightly import RunOutcome, run_editions
 
 pytestmark = [pytest.mark.voice, pytest.mark.slow]
-
-REPO = Path(__file__).resolve().parent.parent
-PAGES = REPO / "tests" / "data" / "pages"
-DATE = dt.date(2026, 12, 3)
-STORIES = {
-    "teachers": REPO / "examples" / "detroitnews-teachers-protest.txt",
-    "wework": REPO / "examples" / "therealdeal-wework-layoffs.txt",
-    "wind": PAGES / "harbour-wind-farm.txt",
-    "library": PAGES / "library-reopens.txt",
-    "storm": PAGES / "storm-rail.txt",
-}
-EDITIONS = {
-    # Two regional feeds that share two stories, and a third edition in north's feed, which
-    # skips what north reads, as editions of one feed do.
-    "north": (["teachers", "wework", "wind"], "north"),
-    "south": (["wework", "wind", "library"], "south"),
-    "late": (["teachers", "library", "storm"], "north"),
-}
 
 
 @pytest.fixture(scope="module")
@@ -82,72 +74,14 @@ def _ray_drops_process_handles() -> Iterator[None]:
         gc.collect()
 
 
-@pytest.fixture(scope="module")
-def sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("sources")
-    for edition, (stories, _) in EDITIONS.items():
-        (root / edition).mkdir()
-        for story in stories:
-            shutil.copy(STORIES[story], root / edition / STORIES[story].name)
-    return root
-
-
-def _settings(
-    sources: Path, work: Path, cache: Path, *, cluster: str | None, batch: int = 8
-) -> Settings:
-    return Settings.model_validate(
-        {
-            "nightly": {"out": str(work / "out-north"), "lock_wait_s": 5},
-            "voice": {"cache_dir": str(cache)},
-            "script": {"sentences_per_story": 2},
-            "cluster": {"ray_address": cluster, "batch_sentences": batch},
-            "editions": {
-                name: {
-                    "sources": [{"folder": str(sources / name)}],
-                    "target_minutes": 2,
-                    "out": str(work / f"out-{feed}"),
-                }
-                for name, (_, feed) in EDITIONS.items()
-            },
-        }
-    )
-
-
-def _folder(settings: Settings, name: str) -> Path:
-    out = settings.editions[name].out
-    assert out is not None
-    return out / f"{DATE.isoformat()}-{name}"
-
-
-def _manifest(settings: Settings, name: str) -> dict[str, Any]:
-    manifest: dict[str, Any] = json.loads((_folder(settings, name) / "manifest.json").read_text())
-    return manifest
-
-
-def _spoken(cache: Path) -> set[str]:
-    return {p.name for p in (cache / "speech").rglob("*.wav")}
-
-
 def _made(outcome: RunOutcome) -> None:
-    assert [e.status for e in outcome.editions] == ["made"] * len(EDITIONS), [
-        e.message for e in outcome.editions
-    ]
-
-
-@pytest.fixture(scope="module")
-def local_run(sources: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    work = tmp_path_factory.mktemp("local")
-    settings = _settings(sources, work, work / "cache", cluster=None)
-    outcome = run_editions(settings, date=DATE)
-    _made(outcome)
-    assert outcome.cluster is None
-    return settings
+    assert statuses(outcome) == ["made"] * len(EDITIONS), [e.message for e in outcome.editions]
 
 
 def test_a_cluster_run_makes_the_editions_a_local_run_makes(
-    local_ray: str, local_run: Settings, sources: Path, tmp_path: Path
+    local_ray: str, local_run: Settings, cluster_sources: Path, tmp_path: Path
 ) -> None:
-    settings = _settings(sources, tmp_path, tmp_path / "cache", cluster="auto")
+    settings = settings_for(cluster_sources, tmp_path, tmp_path / "cache", cluster="auto")
     outcome = run_editions(settings, date=DATE)
     _made(outcome)
     report = outcome.cluster
@@ -155,47 +89,47 @@ def test_a_cluster_run_makes_the_editions_a_local_run_makes(
 
     # The same scripts, and so the same distinct sentences, each spoken once.
     for name in EDITIONS:
-        cluster_script = (_folder(settings, name) / "script.txt").read_text()
-        assert cluster_script == (_folder(local_run, name) / "script.txt").read_text(), name
+        cluster_script = (folder(settings, name) / "script.txt").read_text()
+        assert cluster_script == (folder(local_run, name) / "script.txt").read_text(), name
     cache = settings.voice.cache_dir
     local_cache = local_run.voice.cache_dir
     assert cache is not None and local_cache is not None
-    assert len(_spoken(cache)) == len(_spoken(local_cache)) == report.spoken == report.sentences
+    assert len(spoken(cache)) == len(spoken(local_cache)) == report.spoken == report.sentences
     assert report.cached == 0
     # North and south share two stories: their sentences went to the cluster once.
     assert report.shared >= 4 and report.saved_s > 10
 
     # As long as the local run's editions, within the noise Piper samples as it speaks.
     for name in EDITIONS:
-        local_ms = _manifest(local_run, name)["duration_ms"]
-        assert abs(_manifest(settings, name)["duration_ms"] - local_ms) < 0.1 * local_ms, name
+        local_ms = manifest(local_run, name)["duration_ms"]
+        assert abs(manifest(settings, name)["duration_ms"] - local_ms) < 0.1 * local_ms, name
 
     # Made locally from the audio the cluster brought home (not its mastered files): the same
     # editions to the millisecond, and nothing spoken again.
     again_cache = tmp_path / "again-cache"
     shutil.copytree(cache / "speech", again_cache / "speech")
-    again = _settings(sources, tmp_path / "again", again_cache, cluster=None)
+    again = settings_for(cluster_sources, tmp_path / "again", again_cache, cluster=None)
     _made(run_editions(again, date=DATE))
-    assert _spoken(again_cache) == _spoken(cache)
+    assert spoken(again_cache) == spoken(cache)
     for name in EDITIONS:
-        made_here, made_there = _manifest(again, name), _manifest(settings, name)
+        made_here, made_there = manifest(again, name), manifest(settings, name)
         assert made_here["duration_ms"] == made_there["duration_ms"], name
         assert made_here["chapters"] == made_there["chapters"], name
 
 
 def test_actors_killed_mid_run_do_not_stop_it(
-    local_ray: str, sources: Path, tmp_path: Path
+    local_ray: str, cluster_sources: Path, tmp_path: Path
 ) -> None:
     cache = tmp_path / "cache"
     # Batches of two sentences: many batches, so the actors hold some when they are killed.
-    settings = _settings(sources, tmp_path, cache, cluster="auto", batch=2)
+    settings = settings_for(cluster_sources, tmp_path, cache, cluster="auto", batch=2)
     killed: list[str] = []
     finished = threading.Event()
 
     def kill_once_speech_comes_home() -> None:
         while not finished.is_set() and not (cache / "speech").is_dir():
             finished.wait(0.05)
-        while not finished.is_set() and not _spoken(cache):
+        while not finished.is_set() and not spoken(cache):
             finished.wait(0.05)
         mine = f"{ACTOR_PREFIX}{os.getpid()}-"
         names = sorted(
@@ -222,20 +156,113 @@ def test_actors_killed_mid_run_do_not_stop_it(
     report = outcome.cluster
     assert report is not None
     assert report.lost_batches >= 1  # the one killed for good held batches, sent again
-    assert report.spoken == report.sentences == len(_spoken(cache))
+    assert report.spoken == report.sentences == len(spoken(cache))
     for name in EDITIONS:
-        manifest = _manifest(settings, name)
-        mp3 = _folder(settings, name) / manifest["mp3_path"]
-        assert abs(MP3(str(mp3)).info.length * 1000 - manifest["duration_ms"]) < 150, name
-        assert manifest["duration_ms"] > 60_000, name  # two or three stories, not a stub
+        made = manifest(settings, name)
+        mp3 = folder(settings, name) / made["mp3_path"]
+        assert abs(MP3(str(mp3)).info.length * 1000 - made["duration_ms"]) < 150, name
+        assert made["duration_ms"] > 60_000, name  # two or three stories, not a stub
         feed = (mp3.parent.parent / "feed.xml").read_text()
         assert f"{mp3.parent.name}/{mp3.name}" in feed, name
 
 
-def test_a_run_without_the_cache_speaks_into_one_of_its_own(
-    local_ray: str, sources: Path, tmp_path: Path
+def _north_fails(cluster_sources: Path, work: Path, *, cluster: str | None) -> Settings:
+    """The three editions, north speaking with a voice whose model file is damaged."""
+    voices = work / "voices"
+    broken = make_broken_voice(voices)
+    return settings_for(
+        cluster_sources,
+        work,
+        work / "cache",
+        cluster=cluster,
+        voices={"north": broken},
+        voices_dir=voices,
+    )
+
+
+def test_an_edition_that_fails_leaves_its_stories_to_the_next_in_its_feed(
+    local_ray: str, local_run: Settings, cluster_sources: Path, tmp_path: Path
 ) -> None:
-    settings = _settings(sources, tmp_path, tmp_path / "cache", cluster="auto")
+    # As a local run does: north cannot be spoken, so late (north's feed, after it) reads
+    # the story north would have read (the wind farm), where with north made it skips it.
+    here = _north_fails(cluster_sources, tmp_path / "local", cluster=None)
+    made_here = run_editions(here, date=DATE)
+    assert statuses(made_here) == ["failed", "made", "made"], made_here.editions[0].message
+    wind = "wind farm approved"
+    assert wind in script(local_run, "north")
+    assert wind not in script(local_run, "late")
+    assert wind in script(here, "late")
+
+    there = _north_fails(cluster_sources, tmp_path / "cluster", cluster="auto")
+    outcome = run_editions(there, date=DATE)
+    assert statuses(outcome) == ["failed", "made", "made"], [e.message for e in outcome.editions]
+    assert "voice 'broken' could not be loaded" in outcome.editions[0].message
+    for name in ("south", "late"):
+        assert script(there, name) == script(here, name), name
+    log = "\n".join(path.read_text() for path in outcome.logs)
+    assert f"[{DATE.isoformat()}-late] run: planned again: {DATE.isoformat()}-north," in log
+    assert not folder(there, "north").exists()
+    assert not half_written(tmp_path / "cluster")
+
+
+@pytest.fixture
+def cpus_taken(local_ray: str) -> Iterator[None]:
+    """Other work on the cluster holds every CPU it has."""
+
+    @ray.remote(num_cpus=2)
+    class Other:
+        def ready(self) -> bool:
+            return True
+
+    other = Other.remote()  # type: ignore[attr-defined]
+    ray.get(other.ready.remote())
+    try:
+        yield
+    finally:
+        ray.kill(other)
+
+
+def test_a_cluster_without_a_free_cpu_fails_the_run_after_the_wait_limit(
+    cpus_taken: None, cluster_sources: Path, tmp_path: Path
+) -> None:
+    settings = settings_for(
+        cluster_sources, tmp_path, tmp_path / "cache", cluster="auto", wait_for_cpus_s=2
+    )
+    only_north = settings.model_copy(update={"editions": {"north": settings.editions["north"]}})
+    outcome = run_editions(only_north, date=DATE)
+    assert statuses(outcome) == ["failed"]
+    message = outcome.editions[0].message
+    assert "no actor got a CPU in 2 s ([cluster] wait_for_cpus_s)" in message
+    assert "needs 2 CPUs for speech; the cluster offers 0 free (of 2)" in message
+    assert not folder(only_north, "north").exists()
+
+
+def test_fallback_local_speaks_on_this_machine_what_the_cluster_cannot(
+    cpus_taken: None, local_run: Settings, cluster_sources: Path, tmp_path: Path
+) -> None:
+    settings = settings_for(
+        cluster_sources,
+        tmp_path,
+        tmp_path / "cache",
+        cluster="auto",
+        wait_for_cpus_s=2,
+        fallback="local",
+    )
+    only_north = settings.model_copy(update={"editions": {"north": settings.editions["north"]}})
+    outcome = run_editions(only_north, date=DATE)
+    assert statuses(outcome) == ["made"], outcome.editions[0].message
+    assert script(only_north, "north") == script(local_run, "north")
+    report = outcome.cluster
+    assert report is not None
+    assert report.spoken == 0 and report.fallback == report.sentences > 10
+    log = "\n".join(path.read_text() for path in outcome.logs)
+    assert 'on this machine ([cluster] fallback = "local")' in log
+
+
+def test_a_run_without_the_cache_speaks_into_one_of_its_own(
+    local_ray: str, cluster_sources: Path, tmp_path: Path
+) -> None:
+    settings = settings_for(cluster_sources, tmp_path, tmp_path / "cache", cluster="auto")
     voice = settings.voice.model_copy(update={"cache": False})
     only_north = {"north": settings.editions["north"]}
     outcome = run_editions(
@@ -285,9 +312,9 @@ def test_ray_with_no_address_joins_the_cluster_ray_address_names(
     result = _cli("run", "--ray", "-c", str(config), env={"RAY_ADDRESS": local_ray})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "morning: made:" in result.stdout
-    spoken = len(_spoken(tmp_path / "cache"))
-    assert spoken > 5
-    assert f"cluster: {spoken} sentences spoken" in result.stdout
+    count = len(spoken(tmp_path / "cache"))
+    assert count > 5
+    assert f"cluster: {count} sentences spoken" in result.stdout
 
 
 def test_ray_local_starts_a_cluster_of_its_own_for_the_run(tmp_path: Path) -> None:
