@@ -322,11 +322,24 @@ def _json_article(path: Path) -> Article:
     body = [p.strip() for p in lines if p.strip()]
     if not body:
         raise InputError(f"{path}: no article text in the JSON object; {_JSON_ARTICLE}")
-    title = record.get("title")
+
+    def text(key: str) -> str | None:
+        value = record.get(key)
+        return value if isinstance(value, str) and value.strip() else None
+
+    published = text("published")
+    try:
+        day = dt.date.fromisoformat(published[:10]) if published else None
+    except ValueError:
+        day = None
     return Article(
         article_id=article_id_for(str(path)),
         origin=str(path),
-        title=title if isinstance(title, str) else "",
+        title=text("title") or "",
+        published=day,  # what clean --json prints: the story's times and outlet come along
+        source=text("source"),
+        byline=text("byline"),
+        url=text("url"),
         body=body,
     )
 

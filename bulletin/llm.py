@@ -27,10 +27,13 @@ logger = logging.getLogger(__name__)
 _SYSTEM = (
     "You are a radio newsreader's script writer. Rewrite the news story you are given as a "
     "short item to be read aloud on a news bulletin. Rules: use only facts stated in the "
-    "article, never add or guess names, numbers, dates or places; lead with the news; keep who, "
-    "what, where and when; write plain spoken English in short sentences; attribute every "
-    "quotation to its speaker; no headings, lists, markdown, links, photo captions or "
-    "'click here'. Answer with the item's sentences only."
+    "article, never add or guess names, numbers, dates or places; lead with the news (who did "
+    "what), not background, an anecdote, a date or a quote, and never open on 'He', 'They' or "
+    "'But'; say who says so before what is said ('Police say ...'), never a quote without its "
+    "speaker, and never 'we' or 'I' for the outlet; one idea a sentence, at most 25 words; no "
+    "brackets, no second currency, no abbreviations a listener cannot hear; do not repeat a "
+    "fact; keep who, what, where and when; no headings, lists, markdown, links, photo "
+    "captions or 'click here'. Answer with the item's sentences only."
 )
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _MARKUP = re.compile(r"^\s*(?:[-*#>]+|\d+[.)])\s*")

@@ -177,6 +177,9 @@ _FUTURE = re.compile(
 )
 
 
+_PAST_SAYING = re.compile(r"\b(?:said|told|announced|reported|confirmed|added)\b")
+
+
 def _day_phrase(day: dt.date, edition: dt.date, part: str, prep: str, adverb: bool) -> str:
     """``day`` said on the edition's day: "today", "yesterday", "on Tuesday", "on 12 November"."""
     delta = (edition - day).days
@@ -274,9 +277,11 @@ def retime(sentence: str, published: dt.date | None, edition: dt.date, *, lead: 
             if lead:
                 return match.group(0)
             return "the" if owner else ""
-        kind, day, part = _article_time(
-            phrase, published, bool(_FUTURE.search(sentence[: match.start()]))
-        )
+        # "will vote on Tuesday" is the Tuesday to come; "will be turned into ..., the minister
+        # said on Tuesday" the one gone: only the words just before the time decide.
+        before = " ".join(sentence[: match.start()].split()[-6:])
+        future = bool(_FUTURE.search(before)) and not _PAST_SAYING.search(before[-25:])
+        kind, day, part = _article_time(phrase, published, future)
         if kind == "day":
             if owner:
                 if abs((edition - day).days) <= 1:
@@ -698,7 +703,7 @@ class Copy:
 _RUN_TOGETHER = re.compile(r"\b[a-z]{3,}\.\s[a-z]")
 _LEANS_BACK = re.compile(
     r"^(?:(?:it|that|this|there|here|he|she|they)['’](?:s|re)\b|(?:further|additionally|"
-    r"in addition|well|okay|ok|plus|again|otherwise|according to)\b)",
+    r"in addition|well|okay|ok|plus|again|otherwise)\b)",
     re.IGNORECASE,
 )
 
@@ -782,7 +787,8 @@ def _named(copy: list[str], outlet: str, lower_first: Callable[[str], str]) -> l
     if re.match(rf"^{re.escape(said)}\s(?:says|reports)\b", copy[0]):
         return copy
     for i, sentence in enumerate(copy):
-        named = f"{said} reports that {lower_first(sentence)}"
-        if _words(named) <= MAX_WORDS and not re.match(r"(?i)according to\b", sentence):
+        aside = "," if re.match(r"(?i)according to\b", sentence) else ""  # "that, according to"
+        named = f"{said} reports that{aside} {lower_first(sentence)}"
+        if _words(named) <= MAX_WORDS:
             return [*copy[:i], named, *copy[i + 1 :]]
     return copy

@@ -240,10 +240,15 @@ def story_copy(
     ranked = _rank(article)[0]
     budget = sum(len(s.split()) for s in ranked.summary(sentences))
     outlet = outlet_name(article)
+    common = _common_words([article])
     copy: list[str] = []
     for n in range(sentences, sentences + _MORE_FOR_COPY + 1):
         copy = radio_story(
-            article, ranked.summary(n), edition=edition or dt.date.today(), outlet=outlet
+            article,
+            ranked.summary(n),
+            edition=edition or dt.date.today(),
+            outlet=outlet,
+            lower_first=lambda s: _lower_first(s, article, common),
         ).sentences
         if sum(len(s.split()) for s in copy) >= budget or n >= len(ranked.sentences):
             break
