@@ -76,8 +76,8 @@ class ScriptConfig(_Section):
     """A story runs at least this long, in seconds, when its article has that much to say;
     the target is filled with more stories, not longer ones."""
     max_story_s: float = Field(default=45.0, gt=0)
-    """A story runs at most this long, in seconds (radio items run 20 to 45 s); no story runs
-    longer than the lead story."""
+    """The lead story runs at most this long, in seconds (radio items run 20 to 45 s), and
+    the others at most 5 s less."""
     words_per_minute: float = Field(default=152.0, gt=0)
     """Speaking rate of the voice in written words per minute, pauses included (measured for
     the bundled ``joe`` voice with the default gaps)."""

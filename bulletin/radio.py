@@ -161,7 +161,8 @@ def outlet_name(article: Article) -> str | None:
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _PART = r"(?:\s(?:morning|afternoon|evening|night))?"
 _RELATIVE = re.compile(
-    r"(?P<prep>\b(?:on|since|until|by|from|before|after|as of|late|early|earlier)\s)?"
+    r"(?P<prep>\b(?:on|since|until|till|through|to|by|from|before|after|as of|late|early|"
+    r"earlier)\s)?"
     r"(?P<phrase>\b(?:today|tonight|tomorrow(?: night| morning)?|yesterday(?: morning| afternoon"
     r"| evening)?|last night|this (?:morning|afternoon|evening|week(?:end)?|month)|"
     r"(?:last|next) (?:week(?:end)?|month)|earlier this (?:week|month)|"
@@ -372,11 +373,25 @@ _OUR_VERBS = {
 }
 
 
+# Capitalised first words that are never names: who a story says things.
+_COMMON_OPENERS = frozenset(
+    "A An The This These That Those There It Its Police Officers Officials Authorities "
+    "Investigators Prosecutors Residents Witnesses Doctors Scientists Researchers Experts "
+    "Analysts Students Teachers Workers Employees Lawmakers Voters Protesters".split()
+)
+
+
+_LOWER_OPENERS = STOPWORDS | frozenset(
+    "during earlier later since among despite following last next several many some two "
+    "three four five hundreds thousands dozens".split()
+)
+
+
 def _lowered(text: str) -> str:
     """``text`` with its first word in lower case, unless that is a name or an acronym."""
     word = text.split(" ", 1)[0]
-    if word in ("A", "An", "The", "This", "These", "That", "Those", "There", "It", "Its") or (
-        word[:1].isupper() and word[1:].islower() and word.lower() in STOPWORDS
+    if word in _COMMON_OPENERS or (
+        word[:1].isupper() and word[1:].islower() and word.lower() in _LOWER_OPENERS
     ):
         return text[:1].lower() + text[1:]
     return text
@@ -426,7 +441,7 @@ _BRACKETS = re.compile(
 # An aside between two dashes: "Toyota is showing a hybrid RAV4 — the top-selling vehicle in
 # the U.S. — while Ford ...".
 _DASH_ASIDE = re.compile(r"\s+[—–-]{1,2}\s+[^—–]{3,120}?\s+[—–-]{1,2}\s+")
-_SUBJECT = r"(?:he|she|they|it|we|there|this|that|these|those|the\s\w+|[A-Z][a-z]+)"
+_SUBJECT = r"(?:he|she|they|it|we|there|the\s\w+|[A-Z][a-z]+)"
 # Where a long sentence can be cut into two that each stand alone, best first.
 # A clause that can stand alone: a subject, then a finite verb within a few words.
 _FINITE = (
@@ -520,6 +535,18 @@ _VERB = re.compile(
 )
 
 
+_OPEN_CLAUSE = re.compile(
+    r"\b(?:while|when|after|before|if|because|although|though|as|since|until|unless)\b[^,]*$"
+)
+
+
+_OPENS_ON_CLAUSE = re.compile(
+    r"^(?:[\w.’' -]{2,60}?\s(?:said|says)\s)?(?:while|when|after|before|if|because|although|"
+    r"though|as|since|until|unless)\b",
+    re.IGNORECASE,
+)
+
+
 def _main_clause(sentence: str) -> str:
     """A sentence too long for any listener cut back to the longest run before a comma that
     still says something whole: a verb in it, its own asides closed (an even count of commas,
@@ -533,6 +560,8 @@ def _main_clause(sentence: str) -> str:
             continue
         if not _VERB.search(head) or re.match(r"(?:and|or|nor|but|as well)\b", rest):
             continue
+        if _OPEN_CLAUSE.search(head) or _OPENS_ON_CLAUSE.match(head):
+            continue  # "... and while searching the car": the clause goes on after the comma
         return _sentence(head)
     return sentence
 

@@ -290,6 +290,7 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
+_LEAD_MARGIN_S = 5.0  # the lead story may run this much longer than any other
 _RECENT_DAYS = 6  # a story older than this is not "today's"
 _TIME_UNIT = (
     r"(?:second|minute|hour|day|night|week|weekend|fortnight|month|quarter|year|decade|"
@@ -530,8 +531,10 @@ def _plan(
         return fixed_s + sum(story_s(i, n) + headline_s[i] for i, n in enumerate(plan) if n)
 
     def longest(i: int, plan: list[int]) -> float:
-        # the lead story is the longest: no other runs past it
-        return cfg.max_story_s if i == 0 else min(cfg.max_story_s, story_s(0, plan[0]))
+        # the lead story may run longest; the others stop short of it (a short lead does not
+        # hold them back: there is more news to read, not less)
+        del plan
+        return cfg.max_story_s if i == 0 else cfg.max_story_s - _LEAD_MARGIN_S
 
     target = cfg.target_duration_s
     # Stories in order of importance, each as short as a story runs, while they fit.
