@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -38,6 +38,7 @@ __all__ = [
     "can_lead",
     "ear_sentences",
     "live_top_entry",
+    "lower_first",
     "not_for_the_ear",
     "outlet_name",
     "radio_story",
@@ -49,6 +50,7 @@ IDEAL_WORDS = 25
 """A sentence longer than this is split where a clause can stand on its own."""
 MAX_WORDS = 30
 """A sentence still longer than this after splitting is not read: no listener follows it."""
+BODY_MAX_WORDS = 25
 _MIN_PIECE_WORDS = 5  # a split leaves no piece shorter than this
 _WORD = re.compile(r"[\w’']+")
 
@@ -162,7 +164,7 @@ _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _PART = r"(?:\s(?:morning|afternoon|evening|night))?"
 _RELATIVE = re.compile(
     r"(?P<prep>\b(?:on|since|until|till|through|to|by|from|before|after|as of|late|early|"
-    r"earlier)\s)?"
+    r"earlier|(?:last|next)(?=\s\w+day\b))\s)?"
     r"(?P<phrase>\b(?:today|tonight|tomorrow(?: night| morning)?|yesterday(?: morning| afternoon"
     r"| evening)?|last night|this (?:morning|afternoon|evening|week(?:end)?|month)|"
     r"(?:last|next) (?:week(?:end)?|month)|earlier this (?:week|month)|"
@@ -171,6 +173,16 @@ _RELATIVE = re.compile(
 )
 # A weekday in a name ("Black Friday", "Super Tuesday", "Cyber Monday") is not a time.
 _NAMED_DAY = re.compile(r"(?:black|cyber|super|good|ash|easter|boxing|giving|small business)\s$")
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY_BEFORE_DATE = re.compile(
+    rf"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?=(?:{_MONTHS})\s+\d|\d{{1,2}}"
+    rf"(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\b)",
+    re.IGNORECASE,
+)
+_RECENT_DAYS = 6  # a weekday older than this is said as its date
 _FUTURE = re.compile(
     r"\b(?:will|won['’]t|shall|is to|are to|plans? to|planned|scheduled|expected|set to|"
     r"going to|due to|next|upcoming|ahead of|until|before)\b",
@@ -265,6 +277,9 @@ def retime(sentence: str, published: dt.date | None, edition: dt.date, *, lead: 
 
     def said(match: re.Match[str]) -> str:
         phrase, prep = match.group("phrase"), match.group("prep") or ""
+        coming = prep.lower() == "next "
+        if prep.lower() in ("last ", "next "):
+            prep = "on "  # "last Tuesday": the Tuesday gone, said as "on Tuesday" or its date
         if _NAMED_DAY.search(sentence[: match.start("phrase")].lower()) or (
             phrase[:1].isupper()
             and match.start("phrase") > 0
@@ -281,7 +296,7 @@ def retime(sentence: str, published: dt.date | None, edition: dt.date, *, lead: 
         # "will vote on Tuesday" is the Tuesday to come; "will be turned into ..., the minister
         # said on Tuesday" the one gone: only the words just before the time decide.
         before = " ".join(sentence[: match.start()].split()[-6:])
-        future = bool(_FUTURE.search(before)) and not _PAST_SAYING.search(before[-25:])
+        future = coming or (bool(_FUTURE.search(before)) and not _PAST_SAYING.search(before[-25:]))
         kind, day, part = _article_time(phrase, published, future)
         if kind == "day":
             if owner:
@@ -313,6 +328,8 @@ def retime(sentence: str, published: dt.date | None, edition: dt.date, *, lead: 
             return words if words.startswith("in ") else "in " + words
         return prep + words
 
+    if published is not None and (edition - published).days > _RECENT_DAYS:
+        sentence = _DAY_BEFORE_DATE.sub("", sentence)  # "Friday, December 6" says its date
     out = _RELATIVE.sub(said, sentence)
     out = SPACE.sub(" ", re.sub(r"\s+([,.;:!?])", r"\1", out)).strip()
     out = re.sub(r"^,\s*", "", out)
@@ -381,20 +398,35 @@ _COMMON_OPENERS = frozenset(
 )
 
 
-_LOWER_OPENERS = STOPWORDS | frozenset(
-    "during earlier later since among despite following last next several many some two "
-    "three four five hundreds thousands dozens".split()
+# First words that lose their capital after "X reports that" or a transition, whatever the
+# article: function words, quantifiers, and who a story says things.
+_LOWERABLE = (STOPWORDS - {"i", "us", "may", "will"}) | frozenset(
+    "during earlier later since among despite following last next several many some more two "
+    "three four five hundreds thousands dozens perhaps meanwhile instead still now".split()
 )
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
 
 
-def _lowered(text: str) -> str:
-    """``text`` with its first word in lower case, unless that is a name or an acronym."""
-    word = text.split(" ", 1)[0]
-    if word in _COMMON_OPENERS or (
-        word[:1].isupper() and word[1:].islower() and word.lower() in _LOWER_OPENERS
-    ):
-        return text[:1].lower() + text[1:]
-    return text
+def lower_first(
+    text: str, *, common: frozenset[str] = frozenset(), body: Sequence[str] = ()
+) -> str:
+    """``text`` with its first word in lower case, unless that is a name or an acronym ("I",
+    "NASA", "McDonald"). A word is lowered when it is a function word or one of those who
+    say things (``_COMMON_OPENERS``), or when ``common`` holds it (the bulletin's articles
+    write it in lower case) and ``body`` never capitalises it inside a sentence ("Rates" is
+    lowered; "Stadia" keeps its capital)."""
+    match = _FIRST_WORD.match(text)
+    if not match:
+        return text
+    word = match.group(0)
+    lower = word.lower()
+    if lower != "a" and (len(word) == 1 or not word[1:].islower()):
+        return text
+    if word not in _COMMON_OPENERS and lower not in _LOWERABLE:
+        inside = re.compile(rf"(?<=[a-z0-9,;] ){word}\b")  # "... told Business Insider"
+        if lower not in common or any(inside.search(p) for p in body):
+            return text
+    return lower + text[len(word) :]
 
 
 def said_first(sentence: str) -> str:
@@ -407,10 +439,10 @@ def said_first(sentence: str) -> str:
             if who.lower() in ("he", "she", "they"):
                 who = who.lower()
             who = who[:1].upper() + who[1:]
-            return f"{who} {m.group('verb')} {_lowered(m.group('claim'))}."
+            return f"{who} {m.group('verb')} {lower_first(m.group('claim'))}."
     m = _TRAILING_ACCORDING.match(sentence)
     if m:
-        return f"According to {m.group('who').strip()}, {_lowered(m.group('claim'))}."
+        return f"According to {m.group('who').strip()}, {lower_first(m.group('claim'))}."
     return sentence
 
 
@@ -446,7 +478,7 @@ _SUBJECT = r"(?:he|she|they|it|we|there|the\s\w+|[A-Z][a-z]+)"
 # A clause that can stand alone: a subject, then a finite verb within a few words.
 _FINITE = (
     r"(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does|"
-    r"do|said|says|told|remains?|\w+ed)"
+    r"do|said|says|told|remains?|[a-z]\w*ed)"
 )
 _CLAUSE = rf"(?=(?:{_SUBJECT})(?:\s[\w'’-]+){{0,3}}?\s{_FINITE}\b)"
 # Where a long sentence can be cut into two that each stand alone, best first.
@@ -463,7 +495,48 @@ _CUTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r",\s+which\s+(?=(?:are|were|have)\b)"), "They "),
     (re.compile(r",\s+which\s+(?=(?:is|was|has|had|will|would|could|can|may|might)\b)"), "It "),
     (re.compile(rf"\s+[—–]\s+{_CLAUSE}"), ""),
+    # Without a comma, "and" starts a clause only before a pronoun or "the ...": "the United
+    # States and China could agree" is one subject.
+    (
+        re.compile(
+            rf"\s+and\s+(?=(?:he|she|they|it|we|there|the\s\w+)(?:\s[\w'’-]+){{0,3}}?\s{_FINITE}\b)"
+        ),
+        "",
+    ),
+    # "... was suspended after a rant she unleashed surfaced online." is "... was suspended.
+    # It came after a rant ...": only before a clause ("after two years" stays whole).
+    (re.compile(rf",?\s+after\s+(?!\w+ing\b)(?=[^.;]*?\s{_FINITE}\b)"), "It came after "),
 )
+# A relative clause on a name, which radio says as a sentence of its own: "Buhecha, who made
+# £26,000 a month from his trade, was jailed." is "Buhecha was jailed. Buhecha made £26,000 a
+# month from his trade." (subject); "... comedian Chris Rock, who whipped up a storm." is
+# "... comedian Chris Rock. Rock whipped up a storm." (at the end).
+_NAME = r"(?:[A-Z][\w’'.-]+\s){0,3}(?P<last>[A-Z][\w’'-]+)"
+_SUBJECT_WHO = re.compile(
+    rf"^(?P<subject>(?:[A-Z][\w’'-]*\s){{0,3}}?{_NAME}),\s+who\s+(?P<who>(?:[^,;“”\"()]|(?<=\d),(?=\d)){{8,160}}?),"
+    rf"\s+(?P<rest>(?:[a-z]+\s){{0,2}}?{_FINITE}\b[^;]*)$"
+)
+_TRAILING_WHO = re.compile(
+    rf"^(?P<head>.{{20,}}?\b{_NAME}),\s+who\s+(?P<who>(?:[a-z]+\s){{0,2}}?{_FINITE}\b[^,;“”\"()]*"
+    rf"[.!?])$"
+)
+
+
+def _relative_split(sentence: str) -> list[str]:
+    """The sentence with a relative clause on a name said as its own sentence (``_SUBJECT_WHO``,
+    ``_TRAILING_WHO``); as it is when it has none."""
+    m = _SUBJECT_WHO.match(sentence)
+    if m:
+        return [
+            _sentence(f"{m.group('subject')} {m.group('rest')}"),
+            _sentence(f"{m.group('last')} {m.group('who')}"),
+        ]
+    m = _TRAILING_WHO.match(sentence)
+    if m and _stands_alone(m.group("head")):
+        return [_sentence(m.group("head")), _sentence(f"{m.group('last')} {m.group('who')}")]
+    return [sentence]
+
+
 # What a long sentence can lose and still say its news: a trailing clause of background
 # (", adding to a series of problems ..."), and the description set between commas after a
 # name at its start ("Gordon Sondland, the most anticipated witness in the inquiry, is ...").
@@ -488,9 +561,9 @@ def _sentence(text: str) -> str:
     return text if re.search(r"[.!?][\"'”’]?$", text) else text + "."
 
 
-def _cut(sentence: str) -> list[str]:
+def _cut(sentence: str, ideal_words: int = IDEAL_WORDS) -> list[str]:
     """``sentence`` cut at its best clause boundary into two that each stand alone."""
-    if _words(sentence) <= IDEAL_WORDS:
+    if _words(sentence) <= ideal_words:
         return [sentence]
     quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence)]
     for pattern, opener in _CUTS:
@@ -502,28 +575,40 @@ def _cut(sentence: str) -> list[str]:
                 continue
             if head.count("(") != head.count(")") or head.count("“") != head.count("”"):
                 continue
+            if not _stands_alone(head):
+                continue
             return [_sentence(head), _sentence(opener + tail if opener else tail)]
     return [sentence]
 
 
-def ear_sentences(sentence: str) -> list[str]:
+def ear_sentences(
+    sentence: str, *, ideal_words: int = IDEAL_WORDS, max_words: int = MAX_WORDS, lead: bool = False
+) -> list[str]:
     """One written sentence as sentences for the ear: brackets and dash-asides dropped, cut
-    where a clause can stand alone while it runs past ``IDEAL_WORDS`` words."""
+    where a clause can stand alone while it runs past ``ideal_words`` words, and, past
+    ``max_words``, cut back to its main clause. A story's lead (``lead``) is never lost for
+    want of a comma: it is cut back before a phrase it can lose (``_clipped``)."""
     text = _BRACKETS.sub("", sentence)
-    if _words(sentence) > IDEAL_WORDS:
+    if _words(sentence) > ideal_words:
         text = _DASH_ASIDE.sub(" ", text)
     text = SPACE.sub(" ", re.sub(r"\s+([,.;:!?])", r"\1", text)).strip()
     pieces = [said_first(_sentence(text))]  # a caption without its full stop is a sentence too
     done: list[str] = []
     while pieces:
         piece = pieces.pop(0)
-        cut = _cut(piece)
+        first = lead and not done
+        limit, most = (ideal_words, max_words) if first else (IDEAL_WORDS, MAX_WORDS)
+        cut = _cut(piece, limit)
+        if len(cut) == 1 and _words(piece) > limit:
+            cut = _relative_split(piece)
         if len(cut) > 1:
             pieces[:0] = cut
-        elif _words(piece) > IDEAL_WORDS and (shorter := _shortened(piece)) != piece:
+        elif _words(piece) > limit and (shorter := _shortened(piece)) != piece:
             pieces.insert(0, shorter)
-        elif _words(piece) > MAX_WORDS and (main := _main_clause(piece)) != piece:
+        elif _words(piece) > most and (main := _main_clause(piece, most)) != piece:
             pieces.insert(0, main)
+        elif first and _words(piece) > most:
+            done.append(_clipped(piece, most))
         else:
             done.append(piece)
     return done
@@ -547,14 +632,14 @@ _OPENS_ON_CLAUSE = re.compile(
 )
 
 
-def _main_clause(sentence: str) -> str:
+def _main_clause(sentence: str, max_words: int = MAX_WORDS) -> str:
     """A sentence too long for any listener cut back to the longest run before a comma that
     still says something whole: a verb in it, its own asides closed (an even count of commas,
     quotes and brackets), and what is cut not a list going on ("..., and ...")."""
     for m in reversed(list(re.finditer(r",\s+(?=[a-z])", sentence))):
         head = sentence[: m.start()]
         rest = sentence[m.end() :]
-        if _words(head) > MAX_WORDS or _words(head) < 10:
+        if _words(head) > max_words or _words(head) < 10:
             continue
         if head.count(",") % 2 or head.count("“") != head.count("”") or head.count('"') % 2:
             continue
@@ -564,6 +649,66 @@ def _main_clause(sentence: str) -> str:
             continue  # "... and while searching the car": the clause goes on after the comma
         return _sentence(head)
     return sentence
+
+
+# Where a lead with no comma to cut at can end and still say its news: before "and" and a
+# second verb, or before a phrase of circumstance ("... pleaded not guilty Friday based on
+# charges that ...").
+_PHRASE_START = re.compile(
+    r"\s+(?=(?:and|based on|after|following|amid|despite|because|as part of|in an effort|"
+    r"in a bid|before|with|without|over|during|while|when|for|on|at|in|to|from|by)\s)"
+)
+# A head that does not stand alone: it opens a clause it never finishes ("While AI tools ...
+# have contributed ...", "For those looking for ...") or stops on a word that leads on.
+_OPENS_SUBORDINATE = re.compile(
+    r"^(?:while|when|whereas|although|though|if|because|since|unless|until|for those|"
+    r"as long as|even if)\b",
+    re.IGNORECASE,
+)
+_LEADS_ON = re.compile(
+    r"\b(?:that|which|who|whom|whose|the|a|an|of|to|and|or|but|than|as|by|with|from|for|in|"
+    r"on|at|its|their|his|her|our|is|are|was|were|be|he|she|they|we|i)$",
+    re.IGNORECASE,
+)
+
+
+# A clause opened and never given its verb: "... the uncertainty over whether the United
+# States", "... noting that Big Machine".
+_UNFINISHED = re.compile(
+    rf"\b(?:whether|that|because|although|though|unless|until)\s(?!.*\s{_FINITE}\b)[^,;]*$"
+)
+
+
+def _stands_alone(head: str) -> bool:
+    """Whether the first part of a cut sentence is a sentence: a finite verb, no clause it
+    leaves open, and not ending on a word that leads on."""
+    head = head.rstrip(" ,;:—–-")
+    return bool(
+        (_VERB.search(head) or re.search(rf"\s{_FINITE}\b", head))
+        and not (_OPENS_SUBORDINATE.match(head) and "," not in head)
+        and not _LEADS_ON.search(head)
+        and not _UNFINISHED.search(head)
+    )
+
+
+def _clipped(sentence: str, max_words: int) -> str:
+    """A lead too long for any cut at a comma, cut back before the last phrase it can lose
+    that leaves it whole and no longer than ``max_words``; the lead as it is when none does."""
+    quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence)]
+    best = sentence
+    for m in _PHRASE_START.finditer(sentence):
+        head = sentence[: m.start()]
+        if _words(head) > max_words:
+            break
+        if _words(head) < 10 or any(a < m.start() < b for a, b in quotes):
+            continue
+        if head.count("(") != head.count(")"):
+            continue
+        if head.count(",") % 2 and not _VERB.search(head.rsplit(",", 1)[1]):
+            continue  # cut inside an aside: "Prince Andrew, the ... brother of heir"
+        if _stands_alone(head) and not _OPEN_CLAUSE.search(head):
+            best = _sentence(head)
+    return best
 
 
 def _shortened(sentence: str) -> str:
@@ -687,9 +832,9 @@ def spoken_headline(title: str, lead: str | None) -> str | None:
         left, _, right = (p.strip() for p in title.partition(":"))
         right_bare = right.strip(_QUOTE_MARKS + ".!")
         if _SPEAKERISH.match(right_bare) and _words(left) >= 3:
-            said = f"{right_bare} says {_lowered(left.strip(_QUOTE_MARKS))}"
+            said = f"{right_bare} says {lower_first(left.strip(_QUOTE_MARKS))}"
         elif _SPEAKERISH.match(left) and _words(right) >= 3 and not right.startswith(("“", '"')):
-            said = f"{left} says {_lowered(right.strip(_QUOTE_MARKS))}"
+            said = f"{left} says {lower_first(right.strip(_QUOTE_MARKS))}"
         elif right.startswith(("“", '"', "‘", "'")) and _words(left) >= 4:
             said = left  # 'Video shows dramatic rescue: "We got her!"': the quote needs a speaker
         else:
@@ -741,7 +886,8 @@ def _readable(piece: str) -> bool:
     return (
         not _RUN_TOGETHER.search(piece)
         and not _tabular(piece)
-        and ":" not in piece.rstrip(".")[-2:]
+        and not piece.rstrip(" .").endswith(":")
+        and bool(re.match(r"[\w“‘\"']", piece))  # not "—silvery-white seed tufts", "*Note: ..."
     )
 
 
@@ -766,7 +912,7 @@ def radio_story(
     *,
     edition: dt.date,
     outlet: str | None = None,
-    lower_first: Callable[[str], str] | None = None,
+    lower: Callable[[str], str] | None = None,
 ) -> Copy:
     """The chosen sentences of one story as radio copy (see the module's docstring).
 
@@ -775,7 +921,7 @@ def radio_story(
         sentences: its chosen sentences, lead first, as written.
         edition: the day the bulletin airs.
         outlet: who the story comes from (``outlet_name``), named in the lead.
-        lower_first: the sentence with its first word in lower case unless that is a name,
+        lower: the sentence with its first word in lower case unless that is a name,
             for "X reports that ..." (the summariser knows the bulletin's words).
     """
     chosen = list(sentences)
@@ -792,9 +938,13 @@ def radio_story(
         if voiced is None:
             dropped += 1
             continue
-        for piece in ear_sentences(voiced):
+        # The lead leaves room for "X reports that" within the limits.
+        room = _words(f"{outlet} reports that") if outlet and not out else 0
+        for piece in ear_sentences(
+            voiced, ideal_words=IDEAL_WORDS - room, max_words=MAX_WORDS - room, lead=not out
+        ):
             if (
-                _words(piece) > MAX_WORDS
+                _words(piece) > (BODY_MAX_WORDS if out else MAX_WORDS)
                 or not _readable(piece)
                 or _repeats(piece, seen)
                 or (not out and not can_lead(piece))
@@ -805,19 +955,20 @@ def radio_story(
             seen.append(_content(piece))
     lead = out[0] if out else None
     if out and outlet:
-        out = _named(out, outlet, lower_first or _lowered)
+        out = _named(out, outlet, lower or lower_first)
     return Copy(out, outlet if out and outlet else None, lead, dropped)
 
 
-def _named(copy: list[str], outlet: str, lower_first: Callable[[str], str]) -> list[str]:
+def _named(copy: list[str], outlet: str, lower: Callable[[str], str]) -> list[str]:
     """The copy with its outlet named before its news: "X reports that ..." in the lead or,
     where that runs too long, in the first sentence where it fits."""
     said = f"{outlet[:1].upper()}{outlet[1:]}"
     if re.match(rf"^{re.escape(said)}\s(?:says|reports)\b", copy[0]):
         return copy
-    for i, sentence in enumerate(copy):
-        aside = "," if re.match(r"(?i)according to\b", sentence) else ""  # "that, according to"
-        named = f"{said} reports that{aside} {lower_first(sentence)}"
-        if _words(named) <= MAX_WORDS:
-            return [*copy[:i], named, *copy[i + 1 :]]
+    for limit in (IDEAL_WORDS, MAX_WORDS):
+        for i, sentence in enumerate(copy):
+            aside = "," if re.match(r"(?i)according to\b", sentence) else ""  # "that, according to"
+            named = f"{said} reports that{aside} {lower(sentence)}"
+            if _words(named) <= limit:
+                return [*copy[:i], named, *copy[i + 1 :]]
     return copy

@@ -27,7 +27,15 @@ from ._patterns import STOPWORDS, WEEKDAY
 from .config import ScriptConfig
 from .errors import ScriptError
 from .models import Article, Script, ScriptSegment, counted
-from .radio import Copy, live_top_entry, not_for_the_ear, outlet_name, radio_story, spoken_headline
+from .radio import (
+    Copy,
+    live_top_entry,
+    lower_first,
+    not_for_the_ear,
+    outlet_name,
+    radio_story,
+    spoken_headline,
+)
 from .sentences import (
     FULL_STOP,
     MIN_WORDS,
@@ -248,7 +256,7 @@ def story_copy(
             ranked.summary(n),
             edition=edition or dt.date.today(),
             outlet=outlet,
-            lower_first=lambda s: _lower_first(s, article, common),
+            lower=lambda s: _lower_first(s, article, common),
         ).sentences
         if sum(len(s.split()) for s in copy) >= budget or n >= len(ranked.sentences):
             break
@@ -270,14 +278,6 @@ def summarise_article(article: Article, sentences: int = 3) -> list[str]:
 
 # --- The bulletin ---------------------------------------------------------------------------
 
-# Words that always lose their capital after a transition ("In other news, the ..."); any
-# other first word does when the article writes it in lower case and never capitalises it
-# inside a sentence ("Rates", "Retiring" do; "Stadia", "Remember" in a name keep theirs).
-_LOWERABLE = frozenset(
-    "the a an in on at after as for this there it more some many two three four five several "
-    "police officials authorities thousands hundreds dozens".split()
-) | (_STOPWORDS - {"may", "will", "us", "i"})
-_FIRST_WORD = re.compile(r"[A-Za-z]+")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
 # A transition that speaks of time ("Meanwhile, ", "Also today, ") contradicts an opening
 # that names its own ("In July 2018, ...", "Three years ago, ...", "On Monday, ...").
@@ -355,21 +355,9 @@ def _common_words(articles: Sequence[Article]) -> frozenset[str]:
 
 
 def _lower_first(sentence: str, article: Article, common: frozenset[str]) -> str:
-    """The sentence with its first word in lower case, unless that is a name or an acronym:
-    it is lowered when it is a function word, or when the bulletin's articles write it in
-    lower case and its own article never capitalises it inside a sentence."""
-    match = _FIRST_WORD.match(sentence)
-    if not match:
-        return sentence
-    word = match.group(0)
-    lower = word.lower()
-    if lower != "a" and (len(word) == 1 or not word[1:].islower()):
-        return sentence  # "I", "NASA", "McDonald"
-    if lower not in _LOWERABLE:
-        inside = re.compile(rf"(?<=[a-z0-9,;] ){word}\b")  # "... told Business Insider"
-        if lower not in common or any(inside.search(p) for p in article.body):
-            return sentence
-    return lower + sentence[len(word) :]
+    """The sentence with its first word in lower case unless that is a name (``radio.lower_first``,
+    with the words the bulletin's articles write in lower case)."""
+    return lower_first(sentence, common=common, body=article.body)
 
 
 def _transitions(
@@ -659,7 +647,7 @@ class _Copies:
             sentences,
             edition=self._date,
             outlet=self._outlets[i],
-            lower_first=lambda s: _lower_first(s, article, self._common),
+            lower=lambda s: _lower_first(s, article, self._common),
         )
 
 
