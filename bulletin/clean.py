@@ -32,7 +32,7 @@ from ._textdump import (
     parse_page,
     split_dateline,
 )
-from .ingest import article_id_for
+from .inputs import article_id_for
 from .models import Article, RawArticle, counted
 
 __all__ = ["clean_article"]

@@ -32,7 +32,7 @@ from ._files import STATE_DIR, lock_output, published_mp3
 from .articles import clean_pages
 from .config import EditionConfig, NightlyConfig, Settings, VoiceConfig
 from .errors import BulletinError, ConfigError, LockError
-from .ingest import FetchedArticle, FetchResult, HttpClient, SourceReport, fetch_articles
+from .fetch import FetchedArticle, FetchResult, HttpClient, SourceReport, fetch_articles
 from .models import (
     Article,
     BuildReport,

@@ -32,7 +32,7 @@ from bulletin.config import (
     load_config,
 )
 from bulletin.errors import ConfigError, LockError
-from bulletin.ingest import FetchedArticle
+from bulletin.fetch import FetchedArticle
 from bulletin.models import Article, RawArticle
 from bulletin.nightly import edition_folder, run_editions
 from bulletin.selection import Ledger, Selection, select_stories
