@@ -342,9 +342,10 @@ def _run_on_cluster(runner: _Runner, names: list[str]) -> RunOutcome:
 
     Every edition is fetched, planned and its script written first; the cluster then speaks the
     sentences of all of them, each distinct one once, into the driver's synthesis cache, and
-    each edition is made from the cache on this machine as soon as its sentences are home,
-    while the cluster speaks the next. The output folders, their locks, the ledger and the feed
-    never leave this machine.
+    each edition is made on this machine by the step a local run takes
+    (``edition.build_planned``, given its script and the cluster as who speaks), as soon as its
+    sentences are home, while the cluster speaks the next. The output folders, their locks, the
+    ledger and the feed never leave this machine.
 
     Each edition is planned as the editions before it in its feed will leave the ledger. When
     one of them then fails while being made, the editions after it in that feed are planned
