@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from bulletin.clean import clean_article
-from bulletin.ingest import load_raw_article
+from bulletin.inputs import load_raw_article
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))  # clean_train, for the cross-validation

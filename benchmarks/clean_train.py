@@ -39,7 +39,7 @@ from scipy.optimize import minimize
 from bulletin import clean
 from bulletin._linemodel import LineModel, feature_names, line_features
 from bulletin._textdump import Line
-from bulletin.ingest import load_raw_article
+from bulletin.inputs import load_raw_article
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_PLACES = [REPO.parent / "shared", Path("/work/shared")]

@@ -51,7 +51,8 @@ from newsserver import NewsServer  # noqa: E402
 
 from bulletin.articles import clean_inputs  # noqa: E402
 from bulletin.config import IngestConfig, SourceConfig, VoiceConfig  # noqa: E402
-from bulletin.ingest import fetch_articles, load_raw_article  # noqa: E402
+from bulletin.fetch import fetch_articles  # noqa: E402
+from bulletin.inputs import load_raw_article  # noqa: E402
 
 PAGES = [REPO / "examples" / "qazaqtv-un-election-monitoring.txt"]
 PAGES.append(REPO / "examples" / "therepublic-drug-arrests.html")

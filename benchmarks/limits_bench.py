@@ -11,7 +11,7 @@ Each case prints one line with its wall time, beside the bound the test once ass
 2. Lock wait: ``run_editions`` while another holder has the output folder's lock, with
    ``lock_wait_s = 0.3`` (was ``0.3 <= t < 5 s`` in ``tests/test_nightly.py``).
 3. Bad sources: ``fetch_articles`` of each bad feed beside a good one, with the tests' short
-   timeouts (was ``< 10 s`` each in ``tests/test_ingest_sources.py``).
+   timeouts (was ``< 10 s`` each in ``tests/test_fetch.py``).
 
 The Russian page skipped before cleaning (was ``< 15 s`` in ``tests/test_language.py``) is
 timed by ``benchmarks/faults_bench.py``, case 6.
@@ -38,7 +38,7 @@ from newsserver import NewsServer  # noqa: E402
 
 from bulletin._files import lock_output  # noqa: E402
 from bulletin.config import IngestConfig, LLMConfig, Settings, SourceConfig  # noqa: E402
-from bulletin.ingest import fetch_articles  # noqa: E402
+from bulletin.fetch import fetch_articles  # noqa: E402
 from bulletin.llm import rewrite_story  # noqa: E402
 from bulletin.models import Article  # noqa: E402
 from bulletin.nightly import run_editions  # noqa: E402
@@ -49,7 +49,7 @@ ARTICLE = Article(
     title="India's rupee hits five-year high",
     body=["India's rupee has hit a five-year high after its rating was raised."],
 )
-# The tests' settings (tests/test_ingest_sources.py).
+# The tests' settings (tests/test_fetch.py).
 FAST = IngestConfig(
     timeout_s=0.5, total_timeout_s=3.0, retries=1, backoff_s=0.05, max_bytes=1_000_000
 )

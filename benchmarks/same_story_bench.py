@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bulletin.clean import clean_article
 from bulletin.config import ScriptConfig
-from bulletin.ingest import load_inputs
+from bulletin.inputs import load_inputs
 from bulletin.summarise import _rank, _same_stories, _story_likeness
 
 REPO = Path(__file__).resolve().parent.parent

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
         ScriptError,
         SynthesisError,
     )
-    from .ingest import fetch_articles
+    from .fetch import fetch_articles
     from .models import Article, BuildReport, RawArticle, Script
     from .nightly import run_editions
     from .normalise import Lexicon, load_lexicon, normalise_script, normalise_text
@@ -53,7 +53,7 @@ _EXPORTS = {
     "build_feed": "publish",
     "hear_edition": "check",
     "clean_article": "clean",
-    "fetch_articles": "ingest",
+    "fetch_articles": "fetch",
     "load_config": "config",
     "load_lexicon": "normalise",
     "normalise_script": "normalise",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,10 +48,10 @@ from ._textdump import (
     _stopword_share,
     parse_date,
 )
+from ._words import split_words
 
 __all__ = ["LineModel", "agreement", "line_features", "load_model"]
 
-_TOKEN = re.compile(r"\w+")
 # Not _textdump's: a line ending in ":" has a feature of its own (ends_colon), and a
 # middle dot starts list items too.
 _SENTENCE_END = tuple(".!?\"'”’»)")
@@ -61,7 +60,7 @@ _WINDOWS = (1, 3, 8)
 
 
 def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower())
+    return split_words(text.lower())  # lowered, not folded: the weights were learned so
 
 
 def _content(text: str) -> set[str]:

@@ -36,6 +36,7 @@ from ._patterns import (
     STOPWORDS,
     TITLE_LABEL,
 )
+from ._words import fold, split_words
 
 __all__ = [
     "Line",
@@ -413,7 +414,7 @@ def join_drop_cap(paragraph: str, text: str) -> str:
     if m["cap"] in _CAP_WORDS:
         if joined.lower() not in _CAP_OPENERS:
             return paragraph
-    elif joined.lower() not in {w.lower() for w in _TOKEN.findall(text)}:
+    elif joined.lower() not in {w.lower() for w in split_words(text)}:
         return paragraph  # "T shirts", "U turn": a letter that names a shape, not a drop cap
     return m["quote"] + joined + paragraph[m.end() :]
 
@@ -421,7 +422,6 @@ def join_drop_cap(paragraph: str, text: str) -> str:
 # The headline. A dump starts with the page's <title> ("Headline | Section | Site"); the h1
 # stands lower, above the byline and the body, worded as the <title> or not.
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|\u2013\u2014•·»]|-{1,2}|::)\s+")
-_TOKEN = re.compile(r"\w+")
 # The site's name, after the last separator of the <title>, is at most this long; section
 # names after the headline ("| World | News") and labels before it ("Opinion |") are shorter.
 _SITE_WORDS = 5
@@ -542,7 +542,7 @@ def without_label(title: str) -> str:
 
 
 def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
+    return split_words(fold(text))
 
 
 def _title_likeness(line: Line, page_title: str, headline: str) -> float:

@@ -13,7 +13,7 @@ from pathlib import Path
 from .clean import clean_article
 from .config import VoiceConfig
 from .errors import InputError
-from .ingest import load_inputs
+from .inputs import load_inputs
 from .language import skip_reason
 from .models import Article, InputReport, RawArticle, counted
 

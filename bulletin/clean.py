@@ -32,7 +32,8 @@ from ._textdump import (
     parse_page,
     split_dateline,
 )
-from .ingest import article_id_for
+from ._words import count_words
+from .inputs import article_id_for
 from .models import Article, RawArticle, counted
 
 __all__ = ["clean_article"]
@@ -51,7 +52,6 @@ _STOPS = (".", "!", "?", ":", '"', "”", "’")
 _JSON_LD = re.compile(
     r"<script[^>]*application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL
 )
-_WORD = re.compile(r"\w+")
 # A page's own marker is believed over the model when the body read runs to this many times
 # the words the marker states; the body is then cut back to the run holding the lead.
 CUT_BACK_RATIO = 1.5
@@ -155,7 +155,7 @@ def stated_words(raw: RawArticle) -> int | None:
             text = item.get("articleBody")
             count = item.get("wordCount")
             if isinstance(text, str) and text.strip():
-                found = len(_WORD.findall(html.unescape(text)))
+                found = count_words(html.unescape(text))
             elif found is None and isinstance(count, int | str) and str(count).isdigit():
                 found = int(count)
     return found if found and found >= _MARKER_MIN_WORDS else None

@@ -301,7 +301,7 @@ def _json_article(path: Path) -> Article:
     Raises:
         InputError: the file cannot be read, is not JSON, or is not such an object.
     """
-    from .ingest import article_id_for, read_text_file
+    from .inputs import article_id_for, read_text_file
 
     data = read_text_file(path)  # a folder, a missing or binary file: its own one-line error
     try:
@@ -347,7 +347,7 @@ def _json_article(path: Path) -> Article:
 def _load_article(path: Path) -> Article:
     """An article from a page (.txt dump, .html) or a JSON article (``_json_article``)."""
     from .clean import clean_article
-    from .ingest import load_raw_article
+    from .inputs import load_raw_article
 
     if path.suffix.lower() == ".json":
         return _json_article(path)
@@ -446,7 +446,7 @@ def normalise(
     ] = None,
 ) -> None:
     """Print the spoken form of each line of text."""
-    from .ingest import read_text_file
+    from .inputs import read_text_file
     from .normalise import load_lexicon, normalise_text
     from .synthesise import resolve_voice
 

@@ -6,7 +6,8 @@ sentences of all of them, drops those the driver's synthesis cache holds and tho
 edition shares (one cache key is spoken once), and sends the rest in batches to Ray actors, each
 holding the voices in single-threaded ONNX sessions on one CPU. The audio comes back through
 Ray's object store into the driver's cache, and each edition is then mastered, encoded and
-published on the driver, from the cache, exactly as a local run would make it. Workers never
+published on the driver, from the cache, exactly as a local run would make it: by
+``pipeline.build_bulletin``, with the speaker as who speaks (``pipeline.Speaker``). Workers never
 see the output folder or the voice files (a voice's model travels as bytes), so a cluster needs
 no shared filesystem.
 

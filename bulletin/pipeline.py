@@ -13,10 +13,11 @@ import time
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import Protocol
 
 from ._files import check_writable, lock_output, publish_dir, published_mp3
 from .check import SentenceCheck, build_report, hear_cues, load_hearing
-from .config import Settings
+from .config import Settings, VoiceConfig
 from .errors import ConfigError, PublishError
 from .export import build_chapters_json, build_webvtt
 from .llm import llm_rewriter
@@ -39,9 +40,10 @@ from .normalise import load_lexicon, normalise_script, normalise_text
 from .produce import Producer
 from .publish import edition_title, publish_site, unchanged_since
 from .summarise import write_script
-from .synthesise import resolve_voice
+from .synthesise import Voice, resolve_voice
 
 __all__ = [
+    "Speaker",
     "build_bulletin",
     "check_edition",
     "check_target",
@@ -51,6 +53,22 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+
+class Speaker(Protocol):
+    """Who speaks an edition, when not this machine: ``cluster.ClusterSpeaker`` (``run --ray``).
+
+    ``build_bulletin`` hands it the edition's segments once the script is written; the
+    sentences it has spoken into the synthesis cache are read from there, and the rest are
+    spoken here, as always.
+    """
+
+    def wait(self, segments: list[SpeechSegment], voice: Voice, cfg: VoiceConfig) -> None:
+        """Return once every sentence of ``segments`` is in the synthesis cache (``cfg``'s).
+
+        Raises:
+            SynthesisError: a sentence could not be spoken.
+        """
 
 
 def _versions() -> dict[str, str]:
@@ -127,6 +145,7 @@ def build_bulletin(
     use_cache: bool | None = None,
     lock: bool = True,
     draft: Draft | None = None,
+    speaker: Speaker | None = None,
 ) -> BuildReport:
     """Make one edition from articles: ``out_dir/<edition>/`` with the MP3, script, manifest.
 
@@ -138,6 +157,12 @@ def build_bulletin(
     ``out_dir/.bulletin.lock``; another waits ``[nightly] lock_wait_s``, then fails. ``lock``
     False: the caller holds that lock (``nightly.run_editions``). ``draft``: the script, written
     already by ``draft_bulletin`` with the same articles, settings, edition and date.
+    ``speaker``: who speaks it, if not this machine (``Speaker``: a Ray cluster, into the
+    cache; ``[voice] cache`` must be on).
+
+    This is the one function that makes an edition: ``bulletin build`` calls it with the
+    pages it cleaned, ``bulletin run`` with the stories it selected (``edition.build_planned``),
+    and ``run --ray`` the same way, with the cluster as ``speaker``.
 
     Raises:
         ConfigError: ``edition`` is not a valid name (``check_edition``).
@@ -155,7 +180,7 @@ def build_bulletin(
         edition = edition or date.isoformat()
         # _build publishes the site as it swaps the edition in.
         report = _build(
-            articles, settings, out_dir, reports, edition, date, progress, use_cache, draft
+            articles, settings, out_dir, reports, edition, date, progress, use_cache, draft, speaker
         )
     logger.info("build: edition %s in %.1f s", edition, time.perf_counter() - started)
     return report
@@ -171,6 +196,7 @@ def _build(
     progress: Callable[[str, int, int], None] | None,
     use_cache: bool | None,
     draft: Draft | None,
+    speaker: Speaker | None,
 ) -> BuildReport:
     """Make the edition in a staging folder and swap it in (``build_bulletin``, under the lock)."""
     voice = resolve_voice(settings.voice.name, settings.voice.voices_dir)
@@ -178,6 +204,8 @@ def _build(
     with Producer(voice, settings, use_cache=use_cache) as producer:
         draft = draft or draft_bulletin(articles, settings, edition=edition, date=date)
         script, segments = draft.script, draft.segments
+        if speaker is not None:  # spoken elsewhere, into the cache the producer reads
+            speaker.wait(segments, voice, settings.voice)
         staging = _staging_folder(out_dir, edition)
         try:
             read = [seg.title for seg in script.segments if seg.kind == "story"]  # running order

@@ -21,7 +21,7 @@ from pydantic import ValidationError, field_validator
 
 from ._files import write_atomic
 from .config import NightlyConfig, ScriptConfig
-from .ingest import FetchedArticle
+from .fetch import FetchedArticle
 from .models import Article, FrozenModel
 from .summarise import same_story_groups, summarise_article
 
@@ -269,7 +269,7 @@ class ReadStory(FrozenModel):
     """The folder of the edition that read it."""
     read_at: dt.datetime
     source: str | None = None
-    """The configured source it came from (``ingest.source_name``); None in older ledgers."""
+    """The configured source it came from (``fetch.source_name``); None in older ledgers."""
     origin: str | None = None
     """Its page's URL or path; None in older ledgers."""
 

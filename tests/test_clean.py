@@ -25,7 +25,7 @@ from bulletin._textdump import (
 )
 from bulletin.clean import _without_site, clean_article, cut_back, stated_words
 from bulletin.cli import app
-from bulletin.ingest import load_raw_article
+from bulletin.inputs import load_raw_article
 from bulletin.models import Article, RawArticle
 
 REPO = Path(__file__).resolve().parent.parent

@@ -31,10 +31,11 @@ from bulletin.config import (
     Settings,
     load_config,
 )
+from bulletin.edition import edition_folder
 from bulletin.errors import ConfigError, LockError
-from bulletin.ingest import FetchedArticle
+from bulletin.fetch import FetchedArticle
 from bulletin.models import Article, RawArticle
-from bulletin.nightly import edition_folder, run_editions
+from bulletin.nightly import run_editions
 from bulletin.selection import Ledger, Selection, select_stories
 
 REPO = Path(__file__).resolve().parent.parent

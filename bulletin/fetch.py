@@ -1,15 +1,15 @@
-"""Ingest: read sources (files, folders, article URLs, RSS/Atom feeds) into ``RawArticle``s.
+"""Fetch: gather the sources of ``bulletin run``'s editions (folders, article URLs, RSS/Atom feeds).
 
-Files are read with ``load_inputs``; ``fetch_articles`` gathers a nightly edition's sources over
-HTTP: a clear user agent, timeouts and retries with back-off, ``robots.txt`` respected, a size
-cap, and conditional GET (ETag, Last-Modified) with the answers kept in a small state folder, so
-an unchanged feed costs one request.
+``fetch_articles`` reads each configured source into ``FetchedArticle``s over HTTP: a clear user
+agent, timeouts and retries with back-off, ``robots.txt`` respected, a size cap, and
+conditional GET (ETag, Last-Modified) with the answers kept in a small state folder, so an
+unchanged feed costs one request. A source folder's files are read as ``bulletin build`` reads
+its inputs (``bulletin.inputs``).
 """
 
 from __future__ import annotations
 
 import calendar
-import codecs
 import datetime as dt
 import hashlib
 import html
@@ -29,20 +29,15 @@ from pydantic import BaseModel, ConfigDict
 from ._files import write_atomic
 from .config import IngestConfig, SourceConfig
 from .errors import IngestError, InputError
+from .inputs import HTML_SUFFIXES, decode_text, load_inputs, looks_like_html, skipped_input
 from .models import FrozenModel, InputReport, RawArticle
 
 __all__ = [
-    "MAX_INPUT_BYTES",
     "FetchResult",
     "FetchedArticle",
     "HttpClient",
     "SourceReport",
-    "article_id_for",
     "fetch_articles",
-    "load_inputs",
-    "load_raw_article",
-    "read_text_file",
-    "skipped_input",
     "source_name",
 ]
 
@@ -50,153 +45,6 @@ logger = logging.getLogger(__name__)
 
 HttpClient = httpx.Client
 """The HTTP client ``fetch_articles`` takes (tests bind one to a local server)."""
-
-MAX_INPUT_BYTES = 5_000_000
-"""An input file bigger than this is skipped with a warning, unread (issue #14): a news page is
-far smaller, and the same cap applies to fetched pages (``ingest.max_bytes``' default)."""
-
-_HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-_HTML_START = re.compile(rb"^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
-_SNIFF_BYTES = 8192
-
-
-def article_id_for(origin: str) -> str:
-    """A stable, readable id for an article: a slug of its name plus a short hash of its origin."""
-    stem = Path(origin.rstrip("/")).stem or "article"
-    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:40] or "article"
-    digest = hashlib.sha1(origin.encode("utf-8")).hexdigest()[:8]
-    return f"{slug}-{digest}"
-
-
-# Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def _decode(data: bytes, name: str) -> str:
-    """Text from a file's bytes: UTF-8, or UTF-16/32 with a byte-order mark, or legacy 8-bit.
-
-    Raises:
-        InputError: the bytes are not text (a binary file).
-    """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                break  # a byte-order mark on something that is not text in that encoding
-    if b"\x00" in data[:_SNIFF_BYTES]:
-        raise InputError(f"{name}: binary file, not a text or HTML page")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    mostly = _mostly_utf8(data)
-    if mostly is not None:
-        logger.warning("%s: a few bytes are not UTF-8; read as UTF-8 with them replaced", name)
-        return mostly
-    # Not UTF-8: accept a legacy 8-bit page only if it is mostly printable text.
-    sample = data[:_SNIFF_BYTES]
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    if controls > len(sample) // 100:
-        raise InputError(f"{name}: binary file, not a text or HTML page")
-    return data.decode("cp1252", errors="replace")
-
-
-def _mostly_utf8(data: bytes) -> str | None:
-    """The text of UTF-8 with a few bad bytes, bad bytes dropped; None if it is not UTF-8.
-
-    Windows-1252 text has no multi-byte UTF-8 sequences in it, or next to none, while UTF-8 with
-    a few corrupted bytes has far more good sequences than bad ones. Reading the whole of such a
-    file as Windows-1252 put mojibake on air (issue #14).
-    """
-    text = data.decode("utf-8-sig", errors="replace")
-    bad = text.count("\ufffd") - data.count("\ufffd".encode())
-    good = sum(1 for c in text if c > "\x7f") - text.count("\ufffd")
-    if good < max(1, bad):
-        return None
-    return text.replace("\ufffd", "")
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a folder; give the files inside it") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-
-
-def read_text_file(path: Path) -> str:
-    """A text file's text, decoded as inputs are (UTF-8, UTF-16/32 with a BOM, legacy 8-bit).
-
-    Raises:
-        InputError: the file cannot be read, or is binary.
-    """
-    data = _read_bytes(path)
-    return _decode(data, str(path)) if data else ""
-
-
-def load_raw_article(path: Path) -> RawArticle:
-    """Read one input file.
-
-    Raises:
-        InputError: the file cannot be read, is empty, or is binary.
-    """
-    name = path.name
-    try:
-        size_bytes = path.stat().st_size
-    except OSError:
-        size_bytes = 0  # _read_bytes names the problem
-    if size_bytes > MAX_INPUT_BYTES:
-        raise InputError(
-            f"{path}: too big: {size_bytes / 1e6:.1f} MB is over the {MAX_INPUT_BYTES // 10**6} MB "
-            "limit for one input (ingest.MAX_INPUT_BYTES); not read"
-        )
-    data = _read_bytes(path)
-    if not data.strip():
-        raise InputError(f"{path}: empty file")
-    text = _decode(data, str(path))
-    if not text.strip():
-        raise InputError(f"{path}: empty file")
-    is_html = path.suffix.lower() in _HTML_SUFFIXES or bool(
-        _HTML_START.match(text[:512].encode("utf-8", "replace"))
-    )
-    return RawArticle(
-        origin=str(path),
-        name=name,
-        kind="html" if is_html else "text",
-        content=text,
-    )
-
-
-def load_inputs(paths: list[Path]) -> tuple[list[RawArticle], list[InputReport]]:
-    """Read every input, keeping the readable ones and reporting the rest by name."""
-    raws: list[RawArticle] = []
-    reports: list[InputReport] = []
-    for path in paths:
-        try:
-            raws.append(load_raw_article(path))
-        except InputError as exc:
-            logger.warning("skipped %s", exc)
-            reports.append(skipped_input(str(path), exc))
-    return raws, reports
-
-
-def skipped_input(origin: str, problem: Exception | str) -> InputReport:
-    """The report of an input skipped for ``problem``, without the origin repeated in it."""
-    reason = str(problem)
-    return InputReport(
-        origin=origin, status="skipped", reason=reason.removeprefix(f"{origin}: ") or reason
-    )
-
-
-# --- sources for nightly runs: folders, article URLs, RSS/Atom feeds ---------------------------
 
 
 class FetchedArticle(FrozenModel):
@@ -245,7 +93,7 @@ _MAX_ROBOTS_BYTES = 500_000
 _ROBOTS_MAX_AGE = dt.timedelta(hours=24)
 _STATE_KEEP_DAYS = 30
 _MIN_FEED_TEXT_WORDS = 60
-_ARTICLE_SUFFIXES = {".txt", *_HTML_SUFFIXES}
+_ARTICLE_SUFFIXES = {".txt", *HTML_SUFFIXES}
 
 
 def source_name(source: SourceConfig) -> str:
@@ -556,10 +404,10 @@ def _raw_from_response(response: _Response) -> RawArticle:
             text = None
     if text is None:
         try:
-            text = _decode(data, response.url)
+            text = decode_text(data, response.url)
         except InputError as exc:
             raise IngestError(str(exc)) from exc
-    is_html = "html" in ctype or bool(_HTML_START.match(data[:512]))
+    is_html = "html" in ctype or looks_like_html(data)
     return RawArticle(
         origin=response.url,
         name=_page_name(response.url),
@@ -689,7 +537,7 @@ def _check_feed(feed_url: str, response: _Response, parsed: Any) -> None:
     version = parsed.get("version")
     if not version:
         ctype = response.content_type.split(";")[0].strip().lower()
-        if "html" in ctype or _HTML_START.match(response.body[:512]):
+        if "html" in ctype or looks_like_html(response.body):
             raise IngestError(
                 f"{feed_url}: not a valid RSS or Atom feed: the URL answers with a web page "
                 f"({ctype or 'HTML'}); give the address of its feed"

@@ -12,7 +12,7 @@ import pytest
 from newsserver import NewsServer
 
 from bulletin.config import IngestConfig, SourceConfig
-from bulletin.ingest import fetch_articles
+from bulletin.fetch import fetch_articles
 
 REPO = Path(__file__).resolve().parent.parent
 # Short timeouts and back-off so failures are quick; the limits still work as in production.

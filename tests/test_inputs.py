@@ -1,4 +1,4 @@
-"""Ingest: every kind of input is read or reported by name, never silently lost."""
+"""Inputs: every kind of input is read or reported by name, never silently lost."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bulletin.errors import InputError
-from bulletin.ingest import article_id_for, load_inputs, load_raw_article
+from bulletin.inputs import article_id_for, load_inputs, load_raw_article
 
 
 def test_text_dump_and_html_are_told_apart(tmp_path: Path, seed_path: Path) -> None:
@@ -118,7 +118,7 @@ def test_an_input_over_the_size_limit_is_skipped_unread_with_a_named_warning(
     tmp_path: Path, seed_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Issue #14: a 50 MB text file was cleaned for 3.5 minutes, then ran out of memory.
-    from bulletin.ingest import MAX_INPUT_BYTES
+    from bulletin.inputs import MAX_INPUT_BYTES
 
     huge = tmp_path / "huge.txt"
     with huge.open("wb") as fh:
