@@ -125,8 +125,9 @@ def _looks_like_name(text: str) -> bool:
 def _said_name(name: str) -> str:
     """A site name as it is said: no domain ending, words apart ("CBSSports.com": "CBS Sports")."""
     name = _DOMAIN_SUFFIX.sub("", name.strip())
-    if " " not in name and not name.isupper():
-        name = _CAMEL.sub(" ", name)
+    humps = _CAMEL.split(name)
+    if " " not in name and not name.isupper() and (len(humps) >= 3 or humps[0].isupper()):
+        name = _CAMEL.sub(" ", name)  # "TheWaterCoolest", "CBSSports"; "PolitiFact" stays whole
     if name.isupper() and len(name) > 4 and " " not in name:
         name = name.title()  # "POLYGRAPH": a name in capitals, not letters to spell
     return name
@@ -172,7 +173,10 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 # A weekday in a name ("Black Friday", "Super Tuesday", "Cyber Monday") is not a time.
-_NAMED_DAY = re.compile(r"(?:black|cyber|super|good|ash|easter|boxing|giving|small business)\s$")
+_NAMED_DAY = re.compile(
+    r"\b(?:black|cyber|super|good|ash|easter|boxing|giving|small business|maundy|holy|shrove|fat|"
+    r"palm|whit|bloody|manic|travel|election)\s$"
+)
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -191,6 +195,8 @@ _FUTURE = re.compile(
 
 
 _PAST_SAYING = re.compile(r"\b(?:said|told|announced|reported|confirmed|added)\b")
+# A verb in the past just before the time: "testified before the committee Tuesday" is gone.
+_PAST_VERB = re.compile(r"\b(?!(?:expected|scheduled|planned)\b)(?:was|were|had|did|[a-z]+ed)\b")
 
 
 def _day_phrase(day: dt.date, edition: dt.date, part: str, prep: str, adverb: bool) -> str:
@@ -280,13 +286,7 @@ def retime(sentence: str, published: dt.date | None, edition: dt.date, *, lead: 
         coming = prep.lower() == "next "
         if prep.lower() in ("last ", "next "):
             prep = "on "  # "last Tuesday": the Tuesday gone, said as "on Tuesday" or its date
-        if _NAMED_DAY.search(sentence[: match.start("phrase")].lower()) or (
-            phrase[:1].isupper()
-            and match.start("phrase") > 0
-            and not prep
-            and re.search(r"[A-Z][\w’']*\s$", sentence[: match.start("phrase")])
-            and not re.search(r"(?:^|[.!?]\s)\S+\s$", sentence[: match.start("phrase")])
-        ):
+        if _NAMED_DAY.search(sentence[: match.start("phrase")].lower()):
             return match.group(0)  # "Black Friday", "Cyber Monday"
         owner = bool(match.group("owner"))
         if published is None:
@@ -296,7 +296,11 @@ def retime(sentence: str, published: dt.date | None, edition: dt.date, *, lead: 
         # "will vote on Tuesday" is the Tuesday to come; "will be turned into ..., the minister
         # said on Tuesday" the one gone: only the words just before the time decide.
         before = " ".join(sentence[: match.start()].split()[-6:])
-        future = coming or (bool(_FUTURE.search(before)) and not _PAST_SAYING.search(before[-25:]))
+        future = coming or (
+            bool(_FUTURE.search(before))
+            and not _PAST_SAYING.search(before[-25:])
+            and not _PAST_VERB.search(before)
+        )
         kind, day, part = _article_time(phrase, published, future)
         if kind == "day":
             if owner:
@@ -550,6 +554,11 @@ _NAME_APPOSITIVE = re.compile(
 )
 
 
+# A clause set between the subject and its verb: "The merger, which became final on Tuesday,
+# will create ...".
+_WHICH_ASIDE = re.compile(rf",\s(?:which|who)\s[^,“”\"]{{3,100}},\s(?=(?:[a-z]+\s)?{_FINITE}\b)")
+
+
 def _words(text: str) -> int:
     """Words as a listener hears them: "60-year-old" is three."""
     return len(_WORD.findall(text))
@@ -588,7 +597,7 @@ def ear_sentences(
     where a clause can stand alone while it runs past ``ideal_words`` words, and, past
     ``max_words``, cut back to its main clause. A story's lead (``lead``) is never lost for
     want of a comma: it is cut back before a phrase it can lose (``_clipped``)."""
-    text = _BRACKETS.sub("", sentence)
+    text = _un_shout(_BRACKETS.sub("", sentence))
     if _words(sentence) > ideal_words:
         text = _DASH_ASIDE.sub(" ", text)
     text = SPACE.sub(" ", re.sub(r"\s+([,.;:!?])", r"\1", text)).strip()
@@ -645,17 +654,19 @@ def _main_clause(sentence: str, max_words: int = MAX_WORDS) -> str:
             continue
         if not _VERB.search(head) or re.match(r"(?:and|or|nor|but|as well)\b", rest):
             continue
+        if re.search(r",\s(?:and|or)\s", rest) and not _VERB.search(rest.split(",")[0]):
+            continue  # "..., your state of health, the value of your luggage, and ...": a list
         if _OPEN_CLAUSE.search(head) or _OPENS_ON_CLAUSE.match(head):
             continue  # "... and while searching the car": the clause goes on after the comma
         return _sentence(head)
     return sentence
 
 
-# Where a lead with no comma to cut at can end and still say its news: before "and" and a
-# second verb, or before a phrase of circumstance ("... pleaded not guilty Friday based on
+# Where a lead with no comma to cut at can end and still say its news: before a phrase of
+# circumstance ("... pleaded not guilty Friday based on
 # charges that ...").
 _PHRASE_START = re.compile(
-    r"\s+(?=(?:and|based on|after|following|amid|despite|because|as part of|in an effort|"
+    r"\s+(?=(?:based on|after|following|amid|despite|because|as part of|in an effort|"
     r"in a bid|before|with|without|over|during|while|when|for|on|at|in|to|from|by)\s)"
 )
 # A head that does not stand alone: it opens a clause it never finishes ("While AI tools ...
@@ -673,9 +684,9 @@ _LEADS_ON = re.compile(
 
 
 # A clause opened and never given its verb: "... the uncertainty over whether the United
-# States", "... noting that Big Machine".
+# States".
 _UNFINISHED = re.compile(
-    rf"\b(?:whether|that|because|although|though|unless|until)\s(?!.*\s{_FINITE}\b)[^,;]*$"
+    rf"\b(?:whether|because|although|though|unless|until)\s(?!.*\s{_FINITE}\b)[^,;]*$"
 )
 
 
@@ -702,6 +713,8 @@ def _clipped(sentence: str, max_words: int) -> str:
             break
         if _words(head) < 10 or any(a < m.start() < b for a, b in quotes):
             continue
+        if re.search(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten))$", head):
+            continue  # "one in six", "3 to 2": a figure goes on
         if head.count("(") != head.count(")"):
             continue
         if head.count(",") % 2 and not _VERB.search(head.rsplit(",", 1)[1]):
@@ -716,6 +729,9 @@ def _shortened(sentence: str) -> str:
     trailing = _TRAILING_ASIDE.search(sentence)
     if trailing and _words(sentence[: trailing.start()]) >= 8:
         return said_first(sentence[: trailing.start()] + sentence[trailing.end() :])
+    which = _WHICH_ASIDE.search(sentence)
+    if which:
+        return sentence[: which.start()] + " " + sentence[which.end() :]
     named = _NAME_APPOSITIVE.match(sentence)
     if named:
         return f"{named.group('name')} {sentence[named.end() :]}"
@@ -804,12 +820,14 @@ _SPEAKERISH = re.compile(
     r"^(?:[A-Z][\w.'’&-]*(?:\s[A-Z][\w.'’&-]*){0,3}|police|officials|report|study|sources|experts)$"
 )
 _CAPITALS = re.compile(r"\b[A-Z]{4,}\b")
+_CAPITAL_RUN = re.compile(r"\b[A-Z]{4,}(?:\s[A-Z]{4,})+\b")
 _QUOTE_MARKS = "“”\"‘’'"
 
 
 def _un_shout(text: str) -> str:
     """Words in capitals for emphasis in lower case ("SHOCKING"); acronyms stay (NASA)."""
     shouting = sum(1 for _ in _CAPITALS.finditer(text)) >= 3
+    text = _CAPITAL_RUN.sub(lambda m: m.group(0).title(), text)  # "OLIVE RYAN": a name
     return _CAPITALS.sub(
         lambda m: m.group(0).title() if shouting or len(m.group(0)) >= 6 else m.group(0), text
     )
@@ -843,7 +861,7 @@ def spoken_headline(title: str, lead: str | None) -> str | None:
         said = None
     if said is None:
         if lead and _words(lead) <= IDEAL_WORDS and ":" not in lead and can_lead(lead):
-            return lead
+            return _un_shout(lead)
         return None
     return _sentence(said.rstrip(".!"))
 
@@ -882,10 +900,21 @@ _LEANS_BACK = re.compile(
 )
 
 
+# A lead that puts nothing first: "There is a debate ...", "Here are ...".
+_NOTHING_FIRST = re.compile(r"^(?:there|here)\s(?:is|are|was|were|has|have)\b", re.IGNORECASE)
+# Words to the page's reader, not news: "Check out ...", "Join the ... newsletter."
+_TO_THE_READER = re.compile(
+    r"^(?:check out|click|tap|subscribe|sign up|join|follow us|read more|read on|watch|"
+    r"don['’]t miss|download|scroll|see (?:below|more|also))\b",
+    re.IGNORECASE,
+)
+
+
 def _readable(piece: str) -> bool:
     return (
         not _RUN_TOGETHER.search(piece)
         and not _tabular(piece)
+        and not _TO_THE_READER.match(piece)
         and not piece.rstrip(" .").endswith(":")
         and bool(re.match(r"[\w“‘\"']", piece))  # not "—silvery-white seed tufts", "*Note: ..."
     )
@@ -903,7 +932,12 @@ def _tabular(sentence: str) -> bool:
 def can_lead(sentence: str) -> bool:
     """A sentence a story can open on: it stands alone ("That's ...", "But ..." do not) and
     tells rather than asks."""
-    return not (dangling(sentence) or _LEANS_BACK.match(sentence) or sentence.endswith((":", "?")))
+    return not (
+        dangling(sentence)
+        or _LEANS_BACK.match(sentence)
+        or _NOTHING_FIRST.match(sentence)
+        or sentence.endswith((":", "?"))
+    )
 
 
 def radio_story(
@@ -960,8 +994,9 @@ def radio_story(
 
 
 def _named(copy: list[str], outlet: str, lower: Callable[[str], str]) -> list[str]:
-    """The copy with its outlet named before its news: "X reports that ..." in the lead or,
-    where that runs too long, in the first sentence where it fits."""
+    """The copy with its outlet named before its news: "X reports that ..." in the first
+    sentence it leaves within IDEAL_WORDS (the lead was cut to leave it room), or failing that
+    MAX_WORDS."""
     said = f"{outlet[:1].upper()}{outlet[1:]}"
     if re.match(rf"^{re.escape(said)}\s(?:says|reports)\b", copy[0]):
         return copy

@@ -8,11 +8,13 @@ import pytest
 
 from bulletin.models import Article
 from bulletin.radio import (
+    IDEAL_WORDS,
     MAX_WORDS,
     can_lead,
     ear_sentences,
     in_outlet_voice,
     live_top_entry,
+    lower_first,
     not_for_the_ear,
     outlet_name,
     radio_story,
@@ -143,10 +145,85 @@ def test_a_fact_check_leads_on_its_verdict_and_names_who_checked() -> None:
             "The shares fell to 1,320 pence ($17.43) in London (where they are listed).",
             ["The shares fell to 1,320 pence in London."],
         ),
+        (  # a relative clause on the subject's name is a sentence of its own
+            "Buhecha, who made £26,000 per month from his illegal trade, was called “one of the "
+            "biggest Bollywood pirates in the UK” by the sentencing judge.",
+            [
+                "Buhecha was called “one of the biggest Bollywood pirates in the UK” by the "
+                "sentencing judge.",
+                "Buhecha made £26,000 per month from his illegal trade.",
+            ],
+        ),
+        (  # ... and on a name at the end
+            "This echoed the views of Oscars host and comedian Chris Rock, who whipped up a media "
+            "storm for saying he rarely watched them and called award shows idiotic.",
+            [
+                "This echoed the views of Oscars host and comedian Chris Rock.",
+                "Rock whipped up a media storm for saying he rarely watched them and called award "
+                "shows idiotic.",
+            ],
+        ),
+        (  # what it came after, said after the news
+            "But Britt McHenry has been suspended from her position after an ugly and offensive "
+            "rant she unleashed on a hapless tow truck company employee surfaced online this week.",
+            [
+                "But Britt McHenry has been suspended from her position.",
+                "It came after an ugly and offensive rant she unleashed on a hapless tow truck "
+                "company employee surfaced online this week.",
+            ],
+        ),
+        (  # "and" before a pronoun starts a clause ...
+            "It's hard to remember that Amazon was once just a scrappy e-commerce startup and "
+            "they did things that many startups do in the heat of growth.",
+            [
+                "It's hard to remember that Amazon was once just a scrappy e-commerce startup.",
+                "They did things that many startups do in the heat of growth.",
+            ],
+        ),
+        (  # ... but "the United States and China" is one subject: no cut leaves "whether" open
+            "Traders cited the lingering uncertainty over whether the United States and China "
+            "could agree to end a near 1-1/2 year trade war as a reason for stocks to fall back.",
+            [
+                "Traders cited the lingering uncertainty over whether the United States and China "
+                "could agree to end a near 1-1/2 year trade war as a reason for stocks to fall back."
+            ],
+        ),
+        (  # a name in capitals is a name, not shouting
+            "Gathering from the garden is traditional in December, says OLIVE RYAN.",
+            ["Olive Ryan says Gathering from the garden is traditional in December."],
+        ),
     ],
 )
 def test_long_sentences_are_said_as_sentences_for_the_ear(written: str, said: list[str]) -> None:
     assert ear_sentences(written) == said
+
+
+def test_a_long_lead_is_cut_back_not_lost() -> None:
+    lead = (
+        "A New York woman running an alleged wife-for-hire immigration scheme pleaded not guilty "
+        "Friday based on charges that she married 10 men over 11 years and charged a fee for her "
+        "'services'."
+    )
+    article = _article([lead, "She was arrested in February."], published=THURSDAY)
+    copy = radio_story(article, article.body, edition=THURSDAY)
+    assert copy.sentences[0] == (
+        "A New York woman running an alleged wife-for-hire immigration scheme pleaded not guilty "
+        "Friday based on charges that she married 10 men."
+    )
+
+
+def test_the_lead_leaves_room_for_who_says_so() -> None:
+    lead = (
+        "The merger of Gannett and GateHouse Media, which became final on Tuesday, will create a "
+        "company that owns one in six daily papers."
+    )  # 23 words: with "The Los Angeles Times reports that" 29, so the aside goes
+    article = _article([lead, "The deal was approved by regulators."], published=THURSDAY)
+    copy = radio_story(article, article.body, edition=THURSDAY, outlet="the Los Angeles Times")
+    assert copy.sentences[0] == (
+        "The Los Angeles Times reports that the merger of Gannett and GateHouse Media will create "
+        "a company that owns one in six daily papers."
+    )
+    assert all(len(s.split()) <= IDEAL_WORDS for s in copy.sentences)
 
 
 def test_no_sentence_runs_past_the_limit() -> None:
@@ -171,10 +248,15 @@ def test_no_sentence_runs_past_the_limit() -> None:
         "That’s the optimistic view of the company’s chief executive.",
         "Do we have an oxygen bar in Delhi?",
         "But the council voted against it.",
+        "There is currently somewhat of a debate in the interpretability community.",
+        "Check out what's clicking in entertainment.",
     ],
 )
 def test_a_story_never_leads_on_what_leans_on_something_else(opening: str) -> None:
-    assert not can_lead(opening)
+    article = _article([opening, "The council voted against the plan on Monday."])
+    assert (
+        radio_story(article, article.body, edition=EDITION).sentences[0].startswith("The council")
+    )
     assert can_lead("The council voted against the plan on Monday.")
 
 
@@ -209,12 +291,26 @@ def test_one_event_is_told_once() -> None:
         ("Today's second hearing was delayed.", THURSDAY, EDITION, "The second hearing was delayed."),
         ("The mayor spoke last month.", THURSDAY, EDITION, "The mayor spoke in October 2019."),
         ("Prices dropped to Black Friday levels.", THURSDAY, EDITION, "Prices dropped to Black Friday levels."),
+        ("Users activated their accounts last Tuesday.", THURSDAY, EDITION, "Users activated their accounts on 12 November 2019."),
+        ("He will speak next Tuesday.", THURSDAY, EDITION, "He will speak on 19 November 2019."),
+        ("Tickets go on sale Friday, December 6, at 10 a.m.", THURSDAY, EDITION, "Tickets go on sale December 6, at 10 a.m."),
+        ("They testified before the Committee Tuesday.", THURSDAY, EDITION, "They testified before the Committee on 12 November 2019."),
     ],
 )  # fmt: skip
 def test_times_are_said_for_the_day_the_edition_airs(
     written: str, published: dt.date, edition: dt.date, said: str
 ) -> None:
     assert retime(written, published, edition, lead=True) == said
+
+
+def test_the_first_word_is_lowered_unless_it_is_a_name() -> None:
+    assert (
+        lower_first("Perhaps there are grounds for hope.") == "perhaps there are grounds for hope."
+    )
+    assert lower_first("Police said the road was closed.") == "police said the road was closed."
+    assert lower_first("Stadia launched on Tuesday.") == "Stadia launched on Tuesday."
+    assert lower_first("Rates rose.", common=frozenset({"rates"})) == "rates rose."
+    assert lower_first("NASA said so.") == "NASA said so."
 
 
 def test_with_no_date_relative_times_stay_in_the_lead_alone() -> None:
