@@ -940,6 +940,9 @@ def can_lead(sentence: str) -> bool:
     )
 
 
+_WHO_PRONOUN = re.compile(r"^(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
+
+
 def radio_story(
     article: Article,
     sentences: list[str],
@@ -947,6 +950,7 @@ def radio_story(
     edition: dt.date,
     outlet: str | None = None,
     lower: Callable[[str], str] | None = None,
+    context: Sequence[str] = (),
 ) -> Copy:
     """The chosen sentences of one story as radio copy (see the module's docstring).
 
@@ -957,6 +961,9 @@ def radio_story(
         outlet: who the story comes from (``outlet_name``), named in the lead.
         lower: the sentence with its first word in lower case unless that is a name,
             for "X reports that ..." (the summariser knows the bulletin's words).
+        context: the article's sentences in order, of which ``sentences`` are some: a sentence
+            that opens on "He", "She" or "They" is read only after the sentence before it in
+            the article, where the listener heard who that is.
     """
     chosen = list(sentences)
     if _FACT_CHECK.search(article.title) or _FACT_CHECK.search(article.url or ""):
@@ -966,7 +973,13 @@ def radio_story(
     out: list[str] = []
     seen: list[set[str]] = []
     dropped = 0
+    follows = {b: a for a, b in zip(context, context[1:], strict=False)}
+    read: set[str] = set()  # the written sentences the copy reads from
     for written in chosen:
+        before = follows.get(written)  # None: the article's first, or an LLM's own sentence
+        if out and before is not None and before not in read and _WHO_PRONOUN.match(written):
+            dropped += 1  # "She said a top worry is low pay": but who is she?
+            continue
         sentence = retime(written, article.published, edition, lead=not out)
         voiced = in_outlet_voice(sentence, outlet)
         if voiced is None:
@@ -987,6 +1000,7 @@ def radio_story(
                 continue
             out.append(piece)
             seen.append(_content(piece))
+            read.add(written)
     lead = out[0] if out else None
     if out and outlet:
         out = _named(out, outlet, lower or lower_first)

@@ -257,6 +257,7 @@ def story_copy(
             edition=edition or dt.date.today(),
             outlet=outlet,
             lower=lambda s: _lower_first(s, article, common),
+            context=ranked.sentences,
         ).sentences
         if sum(len(s.split()) for s in copy) >= budget or n >= len(ranked.sentences):
             break
@@ -641,13 +642,14 @@ class _Copies:
 
     def written(self, i: int, sentences: list[str]) -> Copy:
         """Story ``i`` from these sentences (the extractive ones, or the LLM's)."""
-        article = self._stories[i][0]
+        article, ranked = self._stories[i]
         return radio_story(
             article,
             sentences,
             edition=self._date,
             outlet=self._outlets[i],
             lower=lambda s: _lower_first(s, article, self._common),
+            context=ranked.sentences,  # an LLM's own sentences are not among them
         )
 
 

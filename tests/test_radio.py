@@ -382,3 +382,21 @@ def test_a_question_headline_gives_way_to_the_storys_lead() -> None:
     lead = "Snopes says there is no evidence that Marie Yovanovitch is worth $17 million."
     assert spoken_headline("Does Marie Yovanovitch Have a Net Worth of $17 Million?", lead) == lead
     assert spoken_headline("Is Stadia worth it?", "Is it worth it?") is None
+
+
+def test_he_or_she_is_read_only_after_who_that_is() -> None:
+    body = [
+        "Several thousand teachers surrounded the Indiana Statehouse to call for better pay.",
+        "High school math teacher Angela Cooper said she and more than 40 fellow teachers from "
+        "the Gibson Southern schools near Evansville left about 4:30 a.m. for the rally.",
+        "She said a top worry is low pay causing many new teachers to leave for other jobs.",
+        "Teachers played music from the Statehouse steps.",
+    ]
+    article = _article(body, published=EDITION)
+    # The sentence naming her runs too long to read, so "She said ..." is not read either.
+    copy = radio_story(article, [body[0], body[1], body[2]], edition=EDITION, context=body)
+    assert copy.sentences == [body[0]]
+    # Read after the sentence that names her, it is.
+    named = [body[0], "Angela Cooper said she left at 4:30 a.m. for the rally.", body[2]]
+    copy = radio_story(article, named, edition=EDITION, context=named)
+    assert copy.sentences == named
