@@ -398,7 +398,10 @@ _OUR_VERBS = {
 _COMMON_OPENERS = frozenset(
     "A An The This These That Those There It Its Police Officers Officials Authorities "
     "Investigators Prosecutors Residents Witnesses Doctors Scientists Researchers Experts "
-    "Analysts Students Teachers Workers Employees Lawmakers Voters Protesters".split()
+    "Analysts Students Teachers Workers Employees Lawmakers Voters Protesters Councillors "
+    "Ministers Senators Judges Lawyers Engineers Passengers Fans Parents Patients Shoppers "
+    "Drivers Farmers Families Regulators Planners Firefighters Soldiers Troops Rescuers "
+    "Volunteers Customers Users Investors Traders Economists".split()
 )
 
 
@@ -652,11 +655,14 @@ def _main_clause(sentence: str, max_words: int = MAX_WORDS) -> str:
             continue
         if head.count(",") % 2 or head.count("“") != head.count("”") or head.count('"') % 2:
             continue
-        if not _VERB.search(head) or re.match(r"(?:and|or|nor|but|as well)\b", rest):
+        if not _stands_alone(head) or re.match(r"(?:and|or|nor|but|as well)\b", rest):
             continue
         if re.search(r",\s(?:and|or)\s", rest) and not _VERB.search(rest.split(",")[0]):
             continue  # "..., your state of health, the value of your luggage, and ...": a list
-        if _OPEN_CLAUSE.search(head) or _OPENS_ON_CLAUSE.match(head):
+        opened = _OPEN_CLAUSE.search(head)
+        if (opened and not re.search(rf"\s{_FINITE}\b", opened.group(0))) or _OPENS_ON_CLAUSE.match(
+            head
+        ):
             continue  # "... and while searching the car": the clause goes on after the comma
         return _sentence(head)
     return sentence
@@ -691,11 +697,11 @@ _UNFINISHED = re.compile(
 
 
 def _stands_alone(head: str) -> bool:
-    """Whether the first part of a cut sentence is a sentence: a finite verb, no clause it
-    leaves open, and not ending on a word that leads on."""
+    """Whether the first part of a cut sentence is a sentence: a finite verb ("a redesigned
+    car" has none), no clause it leaves open, and not ending on a word that leads on."""
     head = head.rstrip(" ,;:—–-")
     return bool(
-        (_VERB.search(head) or re.search(rf"\s{_FINITE}\b", head))
+        (_VERB.search(head) or re.search(rf"(?<!\ba)(?<!\ban)(?<!\bthe)\s{_FINITE}\b", head))
         and not (_OPENS_SUBORDINATE.match(head) and "," not in head)
         and not _LEADS_ON.search(head)
         and not _UNFINISHED.search(head)
@@ -819,6 +825,13 @@ _PRINT_PREFIX = re.compile(
 _SPEAKERISH = re.compile(
     r"^(?:[A-Z][\w.'’&-]*(?:\s[A-Z][\w.'’&-]*){0,3}|police|officials|report|study|sources|experts)$"
 )
+# What a title's part before a colon names when it is a label, not who says the rest.
+_LABEL = re.compile(
+    r"^(?:(?:tropical\s)?storm|hurricane|typhoon|cyclone|brexit|covid(?:-19)?|coronavirus|"
+    r"election|budget|live|watch|video|analysis|opinion|review|exclusive|breaking|update|"
+    r"explainer|quiz|podcast|photos?|in pictures)\b",
+    re.IGNORECASE,
+)
 _CAPITALS = re.compile(r"\b[A-Z]{4,}\b")
 _CAPITAL_RUN = re.compile(r"\b[A-Z]{4,}(?:\s[A-Z]{4,})+\b")
 _QUOTE_MARKS = "“”\"‘’'"
@@ -851,6 +864,8 @@ def spoken_headline(title: str, lead: str | None) -> str | None:
         right_bare = right.strip(_QUOTE_MARKS + ".!")
         if _SPEAKERISH.match(right_bare) and _words(left) >= 3:
             said = f"{right_bare} says {lower_first(left.strip(_QUOTE_MARKS))}"
+        elif _LABEL.match(left) and _words(right) >= 4:
+            said = right  # "Storm Ciara: Rail services cancelled ...": a label, not a speaker
         elif _SPEAKERISH.match(left) and _words(right) >= 3 and not right.startswith(("“", '"')):
             said = f"{left} says {lower_first(right.strip(_QUOTE_MARKS))}"
         elif right.startswith(("“", '"', "‘", "'")) and _words(left) >= 4:
@@ -1016,6 +1031,8 @@ def _named(copy: list[str], outlet: str, lower: Callable[[str], str]) -> list[st
         return copy
     for limit in (IDEAL_WORDS, MAX_WORDS):
         for i, sentence in enumerate(copy):
+            if i and (not can_lead(sentence) or sentence.startswith(tuple(_QUOTE_MARKS))):
+                continue  # not "X reports that it came after ...", nor before a quotation
             aside = "," if re.match(r"(?i)according to\b", sentence) else ""  # "that, according to"
             named = f"{said} reports that{aside} {lower(sentence)}"
             if _words(named) <= limit:
