@@ -825,6 +825,7 @@ _PRINT_PREFIX = re.compile(
 _SPEAKERISH = re.compile(
     r"^(?:[A-Z][\w.'’&-]*(?:\s[A-Z][\w.'’&-]*){0,3}|police|officials|report|study|sources|experts)$"
 )
+_PLURAL_SPEAKER = re.compile(r"^(?:police|officials|sources|experts|authorities)$", re.I)
 # What a title's part before a colon names when it is a label, not who says the rest.
 _LABEL = re.compile(
     r"^(?:(?:tropical\s)?storm|hurricane|typhoon|cyclone|brexit|covid(?:-19)?|coronavirus|"
@@ -867,7 +868,8 @@ def spoken_headline(title: str, lead: str | None) -> str | None:
         elif _LABEL.match(left) and _words(right) >= 4:
             said = right  # "Storm Ciara: Rail services cancelled ...": a label, not a speaker
         elif _SPEAKERISH.match(left) and _words(right) >= 3 and not right.startswith(("“", '"')):
-            said = f"{left} says {lower_first(right.strip(_QUOTE_MARKS))}"
+            verb = "say" if _PLURAL_SPEAKER.match(left) else "says"
+            said = f"{left} {verb} {lower_first(right.strip(_QUOTE_MARKS))}"
         elif right.startswith(("“", '"', "‘", "'")) and _words(left) >= 4:
             said = left  # 'Video shows dramatic rescue: "We got her!"': the quote needs a speaker
         else:
@@ -1023,14 +1025,15 @@ def radio_story(
 
 
 def _named(copy: list[str], outlet: str, lower: Callable[[str], str]) -> list[str]:
-    """The copy with its outlet named before its news: "X reports that ..." in the first
-    sentence it leaves within IDEAL_WORDS (the lead was cut to leave it room), or failing that
-    MAX_WORDS."""
+    """The copy with its outlet named before its news: "X reports that ..." in the lead or the
+    sentence after it where that stays within IDEAL_WORDS (the lead was cut to leave it room),
+    else in the lead within MAX_WORDS, else in the first sentence where it fits."""
     said = f"{outlet[:1].upper()}{outlet[1:]}"
     if re.match(rf"^{re.escape(said)}\s(?:says|reports)\b", copy[0]):
         return copy
-    for limit in (IDEAL_WORDS, MAX_WORDS):
-        for i, sentence in enumerate(copy):
+    # Early: the lead or the next within IDEAL_WORDS, then the lead within MAX_WORDS; late: any.
+    for limit, last in ((IDEAL_WORDS, 1), (MAX_WORDS, 0), (IDEAL_WORDS, None), (MAX_WORDS, None)):
+        for i, sentence in enumerate(copy[: None if last is None else last + 1]):
             if i and (not can_lead(sentence) or sentence.startswith(tuple(_QUOTE_MARKS))):
                 continue  # not "X reports that it came after ...", nor before a quotation
             aside = "," if re.match(r"(?i)according to\b", sentence) else ""  # "that, according to"

@@ -212,6 +212,45 @@ def test_a_long_lead_is_cut_back_not_lost() -> None:
     )
 
 
+def test_a_long_lead_keeps_its_main_clause() -> None:
+    # "since 1934 will close" is no open clause; "approved" is a verb like any other.
+    assert ear_sentences(
+        "A bakery that has sold bread on Market Street since 1934 will close its doors for the "
+        "last time on Saturday, its owners said, blaming energy bills that have tripled.",
+        ideal_words=21,
+        max_words=26,  # a lead leaving room for "The Detroit News reports that"
+        lead=True,
+    ) == [
+        "A bakery that has sold bread on Market Street since 1934 will close its doors for the "
+        "last time on Saturday."
+    ]
+    assert ear_sentences(
+        "Regional planners on Monday approved a 40-turbine wind farm off the west coast, "
+        "overruling objections from fishing crews who say the towers will close their grounds.",
+        ideal_words=21,
+        max_words=26,
+        lead=True,
+    ) == ["Regional planners on Monday approved a 40-turbine wind farm off the west coast."]
+
+
+def test_the_lead_names_who_says_so_and_a_quotation_is_read_as_it_is() -> None:
+    body = [
+        "Regional planners on Monday approved a 40-turbine wind farm off the west coast of the "
+        "island despite months of protests from the local fishing fleet and its union.",
+        "“We were promised a say, and we got a form letter,” said Anna Berg.",
+        "Construction is due to start next spring.",
+    ]
+    article = _article(body, published=EDITION)
+    copy = radio_story(article, body, edition=EDITION, outlet="the Coastline Post")
+    # The lead, cut back to leave room, names who says so; the quotation is read as it is.
+    assert copy.sentences == [
+        "The Coastline Post reports that Regional planners today approved a 40-turbine wind farm "
+        "off the west coast of the island despite months of protests.",
+        body[1],
+        body[2],
+    ]
+
+
 def test_the_lead_leaves_room_for_who_says_so() -> None:
     lead = (
         "The merger of Gannett and GateHouse Media, which became final on Tuesday, will create a "
@@ -372,6 +411,8 @@ def test_a_live_page_is_read_from_its_top_entry() -> None:
             "Video shows dramatic rescue of 8-year-old kidnapping victim.",
         ),
         ("SHOCKING footage shows storm hitting the coast", "Shocking footage shows storm hitting the coast."),
+        ("Storm Ciara: Rail services cancelled as winds reach 90mph", "Rail services cancelled as winds reach 90mph."),
+        ("Police: Man stabbed on commuter train", "Police say Man stabbed on commuter train."),
     ],
 )  # fmt: skip
 def test_headlines_are_spoken_sentences(title: str, said: str) -> None:
