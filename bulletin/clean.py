@@ -138,7 +138,8 @@ def after_thread(lines: list[Line], keep: np.ndarray) -> np.ndarray:
 
 
 def stated_words(raw: RawArticle) -> int | None:
-    """How many words the page says its article has: JSON-LD ``articleBody`` or ``wordCount``.
+    """How many words the page says its article has: JSON-LD ``articleBody`` or ``wordCount``,
+    else the schema.org microdata element marked ``itemprop="articleBody"``.
 
     None for a text dump, a page without either, or one whose count is too small to be the
     article's (a teaser's summary).
@@ -158,7 +159,29 @@ def stated_words(raw: RawArticle) -> int | None:
                 found = count_words(html.unescape(text))
             elif found is None and isinstance(count, int | str) and str(count).isdigit():
                 found = int(count)
+    if found is None:
+        found = _microdata_words(raw.content)
     return found if found and found >= _MARKER_MIN_WORDS else None
+
+
+def _microdata_words(content: str) -> int | None:
+    """The words of the page's schema.org microdata article body (``itemprop="articleBody"``),
+    the same marker as JSON-LD's ``articleBody`` written into the HTML (issue #24)."""
+    if "articlebody" not in content.casefold():
+        return None
+    import lxml.html
+
+    try:
+        doc = lxml.html.fromstring(content)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for unread in doc.xpath("//script|//style|//noscript"):
+        unread.drop_tree()
+    counts = [
+        len(_WORD.findall(element.text_content()))
+        for element in doc.xpath("//*[@itemprop='articleBody' or @itemprop='articlebody']")
+    ]
+    return max(counts, default=0) or None
 
 
 def _json_objects(data: Any) -> list[dict[str, Any]]:

@@ -427,6 +427,22 @@ def test_a_pages_stated_length_is_read_from_its_json_ld() -> None:
     assert stated_words(dump) is None
 
 
+def test_a_pages_stated_length_is_read_from_its_microdata() -> None:
+    # Issue #24: schema.org's articleBody written into the HTML, not as JSON-LD; its scripts
+    # are not its words, and the JSON-LD's text, where there is one, is believed first.
+    body = " ".join(["word"] * 180)
+    html = (
+        "<html><body><nav>Home News Sport</nav><div itemprop='articleBody'><p>"
+        + body
+        + "</p><script>var a = 1, b = 2;</script></div><p>Other stories</p></body></html>"
+    )
+    page = RawArticle(origin="page.html", name="page.html", kind="html", content=html)
+    assert stated_words(page) == 180
+    short = html.replace(body, "A teaser of six words only.")
+    teaser = RawArticle(origin="p.html", name="p.html", kind="html", content=short)
+    assert stated_words(teaser) is None
+
+
 # --- the headline of a text dump -----------------------------------------------------------
 
 _BODY = (
