@@ -178,7 +178,7 @@ def _microdata_words(content: str) -> int | None:
     for unread in doc.xpath("//script|//style|//noscript"):
         unread.drop_tree()
     counts = [
-        len(_WORD.findall(element.text_content()))
+        count_words(element.text_content())
         for element in doc.xpath("//*[@itemprop='articleBody' or @itemprop='articlebody']")
     ]
     return max(counts, default=0) or None
