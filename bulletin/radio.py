@@ -682,6 +682,12 @@ _OPENS_SUBORDINATE = re.compile(
     r"as long as|even if)\b",
     re.IGNORECASE,
 )
+# "Having recently carried out a purchase of the house in Braunau": a participle's phrase,
+# whose subject comes after the comma ("Boeing said ..." is no such opening).
+_OPENS_PARTICIPLE = re.compile(
+    r"^(?:[A-Z][a-z]+ing|Based|Asked|Faced|Pressed)\s(?:a|an|the|his|her|their|its|our|to|in|on|"
+    r"at|for|with|from|up|out|off|down|into|over|through|about|by|recently|been|just|now)\b"
+)
 _LEADS_ON = re.compile(
     r"\b(?:that|which|who|whom|whose|the|a|an|of|to|and|or|but|than|as|by|with|from|for|in|"
     r"on|at|its|their|his|her|our|is|are|was|were|be|he|she|they|we|i)$",
@@ -702,7 +708,9 @@ def _stands_alone(head: str) -> bool:
     head = head.rstrip(" ,;:—–-")
     return bool(
         (_VERB.search(head) or re.search(rf"(?<!\ba)(?<!\ban)(?<!\bthe)\s{_FINITE}\b", head))
-        and not (_OPENS_SUBORDINATE.match(head) and "," not in head)
+        and not (
+            (_OPENS_SUBORDINATE.match(head) or _OPENS_PARTICIPLE.match(head)) and "," not in head
+        )
         and not _LEADS_ON.search(head)
         and not _UNFINISHED.search(head)
     )

@@ -188,6 +188,14 @@ def test_a_fact_check_leads_on_its_verdict_and_names_who_checked() -> None:
                 "could agree to end a near 1-1/2 year trade war as a reason for stocks to fall back."
             ],
         ),
+        (  # nor is a participle's phrase without the subject that comes after its comma
+            "Having recently carried out a compulsory purchase of the house in Braunau am Inn, a "
+            "town on the border with Germany, Austria will invite architects to submit plans.",
+            [
+                "Having recently carried out a compulsory purchase of the house in Braunau am Inn, "
+                "a town on the border with Germany, Austria will invite architects to submit plans."
+            ],
+        ),
         (  # a name in capitals is a name, not shouting
             "Gathering from the garden is traditional in December, says OLIVE RYAN.",
             ["Olive Ryan says Gathering from the garden is traditional in December."],
