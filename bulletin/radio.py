@@ -8,8 +8,9 @@ RADIO.md``), as text rules that are few and each tested on real sentences:
   "..., police said." is said first ("Police said ..."), "we" in the outlet's voice is the
   outlet's ("Snopes says it has found no evidence ..."), and a fact-check leads on its verdict;
 - **sentences for the ear**: brackets and dash-asides dropped, long sentences split where a
-  clause can stand alone ("; ", ", while ", ", but he ...", ", which ..."), and a sentence still
-  over ``MAX_WORDS`` not read;
+  clause can stand alone ("; ", ", while ", ", but he ...", ", which ..."), a lead still over
+  ``MAX_WORDS`` cut back to its main clause, and any other sentence still over ``IDEAL_WORDS``
+  not read;
 - **times for the day it airs**: "today", "yesterday", "on Tuesday", "last week" in the
   article are said as they stand on the edition's day ("on 12 November 2019" for an old one);
   with no published date they are kept in the lead alone;
@@ -47,10 +48,10 @@ __all__ = [
 ]
 
 IDEAL_WORDS = 25
-"""A sentence longer than this is split where a clause can stand on its own."""
+"""A sentence longer than this is split where a clause can stand on its own; after the lead,
+one that cannot be is not read (the next best sentence is)."""
 MAX_WORDS = 30
-"""A sentence still longer than this after splitting is not read: no listener follows it."""
-BODY_MAX_WORDS = 25
+"""The lead is cut back to its main clause past this: no listener follows a longer one."""
 _MIN_PIECE_WORDS = 5  # a split leaves no piece shorter than this
 _WORD = re.compile(r"[\w’']+")
 
@@ -644,6 +645,13 @@ _OPENS_ON_CLAUSE = re.compile(
 )
 
 
+def _leaves_open(head: str) -> bool:
+    """Whether ``head`` ends inside a clause it opened with no verb yet ("... and while
+    searching the car"); "since 1934 will close" has its verb."""
+    opened = _OPEN_CLAUSE.search(head)
+    return bool(opened and not re.search(rf"\s{_FINITE}\b", opened.group(0)))
+
+
 def _main_clause(sentence: str, max_words: int = MAX_WORDS) -> str:
     """A sentence too long for any listener cut back to the longest run before a comma that
     still says something whole: a verb in it, its own asides closed (an even count of commas,
@@ -659,10 +667,7 @@ def _main_clause(sentence: str, max_words: int = MAX_WORDS) -> str:
             continue
         if re.search(r",\s(?:and|or)\s", rest) and not _VERB.search(rest.split(",")[0]):
             continue  # "..., your state of health, the value of your luggage, and ...": a list
-        opened = _OPEN_CLAUSE.search(head)
-        if (opened and not re.search(rf"\s{_FINITE}\b", opened.group(0))) or _OPENS_ON_CLAUSE.match(
-            head
-        ):
+        if _leaves_open(head) or _OPENS_ON_CLAUSE.match(head):
             continue  # "... and while searching the car": the clause goes on after the comma
         return _sentence(head)
     return sentence
@@ -733,7 +738,7 @@ def _clipped(sentence: str, max_words: int) -> str:
             continue
         if head.count(",") % 2 and not _VERB.search(head.rsplit(",", 1)[1]):
             continue  # cut inside an aside: "Prince Andrew, the ... brother of heir"
-        if _stands_alone(head) and not _OPEN_CLAUSE.search(head):
+        if _stands_alone(head) and not _leaves_open(head):
             best = _sentence(head)
     return best
 
@@ -1016,7 +1021,7 @@ def radio_story(
             voiced, ideal_words=IDEAL_WORDS - room, max_words=MAX_WORDS - room, lead=not out
         ):
             if (
-                _words(piece) > (BODY_MAX_WORDS if out else MAX_WORDS)
+                _words(piece) > (IDEAL_WORDS if out else MAX_WORDS)
                 or not _readable(piece)
                 or _repeats(piece, seen)
                 or (not out and not can_lead(piece))
