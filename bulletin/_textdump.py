@@ -41,6 +41,7 @@ from ._words import fold, split_words
 __all__ = [
     "Line",
     "PageFacts",
+    "bare_credit",
     "describe",
     "join_drop_cap",
     "parse_page",
@@ -158,6 +159,11 @@ def _is_headline_like(line: Line) -> bool:
     return not line.prose and line.words <= 25
 
 
+_GOES_ON = re.compile(r"[a-z,;)]")
+_BROKEN_MIN_WORDS = 8
+_ENDS = re.compile(r"[.!?:;\"”’)…|]$")
+
+
 def _parse_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     gap = True
@@ -167,6 +173,20 @@ def _parse_lines(text: str) -> list[Line]:
             gap = True
             continue
         if _is_latin_text(clean):
+            if (
+                not gap
+                and lines
+                and lines[-1].words >= _BROKEN_MIN_WORDS
+                and len(clean.split()) >= 3
+                and _GOES_ON.match(clean)
+                and not _ENDS.search(lines[-1].text)
+            ):
+                # A sentence the page broke at a link or a line break: "... programs in a
+                # large" / ", urban district ...", one line (not a menu, "Home" / "news", nor a
+                # title and its "share" button).
+                broken = lines.pop()
+                glue = "" if clean[0] in ",;)" else " "
+                clean, gap = f"{broken.text}{glue}{clean}", broken.gap_before
             words = len(clean.split())
             lines.append(Line(clean, gap, words, _is_prose(clean, words)))
         gap = False
@@ -319,15 +339,27 @@ def is_caption_or_credit(line: Line, next_line: Line | None) -> bool:
         return True
     if END_CREDIT.search(text) and line.words <= _CAPTION_MAX_WORDS:
         return True
-    # A short credit with no sentence in it: "Jason Cipriani/ZDNet", "Michael Conroy, AP".
-    if line.words <= 6 and ("/" in text or AGENCY_CREDIT.search(text)):
-        return not text.endswith(_SENTENCE_END)
+    if bare_credit(line):
+        return True
     # A caption is a line followed, in the same block, by a bare credit line.
     return (
         next_line is not None
         and not next_line.gap_before
         and next_line.words <= 8
-        and bool(CREDIT.search(next_line.text) or AGENCY_CREDIT.search(next_line.text))
+        and bool(
+            CREDIT.search(next_line.text)
+            or AGENCY_CREDIT.search(next_line.text)
+            or bare_credit(next_line)
+        )
+    )
+
+
+def bare_credit(line: Line) -> bool:
+    """A short credit with no sentence in it: "Jason Cipriani/ZDNet", "Michael Conroy, AP"."""
+    return (
+        line.words <= 6
+        and ("/" in line.text or bool(AGENCY_CREDIT.search(line.text)))
+        and not line.text.endswith(_SENTENCE_END)
     )
 
 
@@ -351,6 +383,30 @@ def parse_date(text: str) -> dt.date | None:
                 continue
             found.append((m.start(), date))
     return min(found)[1] if found else None
+
+
+_DATE_NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?![\d/])")
+
+
+# A line that dates the article, not a list of others' dates or an offer "valid through ...".
+_DATED_LINE = re.compile(r"\bby\s[A-Z]|\b[AP]M\b|\b(?i:posted|published|updated)\b")
+
+
+def _numeric_date(lines: list[Line]) -> dt.date | None:
+    """The first date written in figures on a line that dates the article, where its order is
+    plain: "11/19/2019" (a US page) or "19/11/2019"; not "05/11/2019", which is May or
+    November by the reader's country."""
+    for ln in lines:
+        for m in _DATE_NUMERIC.finditer(ln.text) if _DATED_LINE.search(ln.text) else ():
+            first, second, year = (int(g) for g in m.groups())
+            if (first > 12) == (second > 12):
+                continue
+            month, day = (second, first) if first > 12 else (first, second)
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                continue
+    return None
 
 
 def split_dateline(paragraph: str) -> tuple[str, str | None]:
@@ -656,9 +712,9 @@ def parse_page(text: str) -> list[Line]:
 def describe(lines: list[Line], start: int) -> PageFacts:
     """The facts around a body that starts at line ``start``: title, date, source, byline."""
     around = lines[max(0, start - 15) : start + 3]
-    published = parse_date(" ".join(ln.text for ln in around)) or parse_date(
-        " ".join(ln.text for ln in lines[:start])
-    )
+    near = " ".join(ln.text for ln in around)
+    before = " ".join(ln.text for ln in lines[:start])
+    published = parse_date(near) or parse_date(before) or _numeric_date(around)
     return PageFacts(
         title=_title_from(lines, start),
         published=published,

@@ -350,11 +350,23 @@ def _article(raw: RawArticle, body: list[str], facts: PageFacts, url: str | None
         origin=raw.origin,
         title=facts.title or _first_words(body[0]),
         published=facts.published,
+        page_year=copyright_year(raw.content),
         source=agency or facts.source,
         byline=facts.byline,
         body=body,
         url=url,
     )
+
+
+_COPYRIGHT = re.compile(
+    r"(?:©|&copy;|\(c\)|copyright)\s*(?:(?:19|20)\d\d\s*[-–]\s*)?((?:19|20)\d\d)\b", re.I
+)
+
+
+def copyright_year(page: str) -> int | None:
+    """The newest year a page's copyright lines name ("© 2019 Condé Nast", "(c) 2011-2024")."""
+    years = [int(y) for y in _COPYRIGHT.findall(page)]
+    return max(years) if years else None
 
 
 def _why_refused(body: list[str], doc: Any, raw: RawArticle) -> str:

@@ -99,6 +99,8 @@ class Article(FrozenModel):
     title: str
     published: dt.date | None = None
     """Publication date, when the page gives one."""
+    page_year: int | None = None
+    """The newest year the page's copyright line names: an undated article is no newer."""
     source: str | None = None
     """The site or agency the story comes from (``Kazinform``, ``Qazaq TV``)."""
     byline: str | None = None

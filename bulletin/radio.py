@@ -4,17 +4,22 @@ Between choosing a story's sentences (``summarise``, or the LLM writer) and norm
 for speech, each story goes through the rules a radio newsroom teaches (``shared/design/
 RADIO.md``), as text rules that are few and each tested on real sentences:
 
-- **who says so**: the story names its outlet ("The Detroit News reports that ..."), a trailing
+- **who says so**: the story names its outlet ("The Detroit News reports that ...", or after a
+  lead too long to carry it, "That's according to The Detroit News."), a trailing
   "..., police said." is said first ("Police said ..."), "we" in the outlet's voice is the
   outlet's ("Snopes says it has found no evidence ..."), and a fact-check leads on its verdict;
 - **sentences for the ear**: brackets and dash-asides dropped, long sentences split where a
   clause can stand alone ("; ", ", while ", ", but he ...", ", which ..."), a lead still over
-  ``MAX_WORDS`` cut back to its main clause, and any other sentence still over ``IDEAL_WORDS``
-  not read;
+  ``MAX_WORDS`` cut back to its main clause, any other sentence still over ``IDEAL_WORDS`` cut
+  back before a phrase of circumstance (", after ...", "amid ...") or, with none, not read;
 - **times for the day it airs**: "today", "yesterday", "on Tuesday", "last week" in the
   article are said as they stand on the edition's day ("on 12 November 2019" for an old one);
-  with no published date they are kept in the lead alone;
+  with no published date they are kept in the lead alone (and not even there when the page's
+  copyright is years before the edition);
 - **one event, once**: a sentence that repeats one already read is dropped;
+- **what is not news**: words to the page's reader ("If you're ...", "Was this newsletter
+  forwarded to you?"), the page selling itself ("... powered by X", "Business.com aims to ..."),
+  a byline and a dated photo caption are not read;
 - **what is not a story for the ear** (a box score, a table, a listicle) is named and left out,
   and a live-updates page is read from its top entry alone;
 - **headlines for the ear**: no "The Latest:", a colon attribution said as "X says ...", a
@@ -272,6 +277,10 @@ def _article_time(phrase: str, published: dt.date, future: bool) -> tuple[str, d
     return "day", day, part
 
 
+# A preposition before a time that takes no "in": "from next month", "until next week".
+_OWN_PREPOSITION = re.compile(r"(?:from|until|till|by|since|before|after|through)\s", re.I)
+
+
 def retime(sentence: str, published: dt.date | None, edition: dt.date, *, lead: bool) -> str:
     """The sentence with its relative times said for the edition's day.
 
@@ -331,6 +340,8 @@ def retime(sentence: str, published: dt.date | None, edition: dt.date, *, lead: 
             )
         if words.startswith(("in ", "the ")) and prep.strip().lower() in ("on", ""):
             return words if words.startswith("in ") else "in " + words
+        if _OWN_PREPOSITION.match(prep):
+            return prep + words.removeprefix("in ")  # "from next month": "from May 2024"
         return prep + words
 
     if published is not None and (edition - published).days > _RECENT_DAYS:
@@ -430,7 +441,8 @@ def lower_first(
     lower = word.lower()
     if lower != "a" and (len(word) == 1 or not word[1:].islower()):
         return text
-    if word not in _COMMON_OPENERS and lower not in _LOWERABLE:
+    adverb = lower.endswith("ly") and text[len(word) : len(word) + 1] == ","  # "Ultimately, "
+    if word not in _COMMON_OPENERS and lower not in _LOWERABLE and not adverb:
         inside = re.compile(rf"(?<=[a-z0-9,;] ){word}\b")  # "... told Business Insider"
         if lower not in common or any(inside.search(p) for p in body):
             return text
@@ -481,12 +493,22 @@ _BRACKETS = re.compile(
 # An aside between two dashes: "Toyota is showing a hybrid RAV4 — the top-selling vehicle in
 # the U.S. — while Ford ...".
 _DASH_ASIDE = re.compile(r"\s+[—–-]{1,2}\s+[^—–]{3,120}?\s+[—–-]{1,2}\s+")
-_SUBJECT = r"(?:he|she|they|it|we|there|the\s\w+|[A-Z][a-z]+)"
+_SUBJECT = (
+    r"(?:he|she|they|it|we|there|(?:the|his|her|their|its|this|these|those|some|many|most|both)"
+    r"\s\w+|[A-Z][a-z]+|police|officials|[a-z]{3,}(?<!s)s)"
+)
+# A time that "after" or "before" measures from: "two months after he was elected".
+_TIME_BEFORE = r"(?:days|weeks|months|years|hours|minutes|moments|shortly|soon|just|long)"
 # Where a long sentence can be cut into two that each stand alone, best first.
 # A clause that can stand alone: a subject, then a finite verb within a few words.
 _FINITE = (
     r"(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does|"
-    r"do|said|says|told|remains?|[a-z]\w*ed)"
+    r"do|said|says|told|remains?|[a-z]\w*ed|"
+    # the past of verbs that do not end in -ed
+    r"took|won|ran|fell|went|came|made|got|gave|left|found|held|led|began|saw|met|hit|"
+    r"kept|brought|thought|sent|lost|paid|built|became|rose|broke|spoke|wrote|drove|stood|"
+    r"sat|knew|grew|threw|flew|fought|caught|taught|bought|sold|felt|heard|meant|struck|"
+    r"chose|stole|woke|wore|shot|fled|hid|ate|drew|swore|sank|sang|rang|forgave)"
 )
 _CLAUSE = rf"(?=(?:{_SUBJECT})(?:\s[\w'’-]+){{0,3}}?\s{_FINITE}\b)"
 # Where a long sentence can be cut into two that each stand alone, best first.
@@ -513,7 +535,10 @@ _CUTS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     # "... was suspended after a rant she unleashed surfaced online." is "... was suspended.
     # It came after a rant ...": only before a clause ("after two years" stays whole).
-    (re.compile(rf",?\s+after\s+(?!\w+ing\b)(?=[^.;]*?\s{_FINITE}\b)"), "It came after "),
+    (
+        re.compile(rf",?\s+after\s+(?!\w+ing\b)(?=[^.;]*?\s{_FINITE}\b)"),
+        "It came after ",
+    ),
 )
 # A relative clause on a name, which radio says as a sentence of its own: "Buhecha, who made
 # £26,000 a month from his trade, was jailed." is "Buhecha was jailed. Buhecha made £26,000 a
@@ -525,7 +550,7 @@ _SUBJECT_WHO = re.compile(
     rf"\s+(?P<rest>(?:[a-z]+\s){{0,2}}?{_FINITE}\b[^;]*)$"
 )
 _TRAILING_WHO = re.compile(
-    rf"^(?P<head>.{{20,}}?\b{_NAME}),\s+who\s+(?P<who>(?:[a-z]+\s){{0,2}}?{_FINITE}\b[^,;“”\"()]*"
+    rf"^(?P<head>.{{20,}}?(?<!\bof\s)(?<!\bfrom\s)(?<!\bin\s)\b{_NAME}),\s+who\s+(?P<who>(?:[a-z]+\s){{0,2}}?{_FINITE}\b[^,;“”\"()]*"
     rf"[.!?])$"
 )
 
@@ -552,15 +577,19 @@ _TRAILING_ASIDE = re.compile(
     r",\s+(?:adding|citing|noting|prompting|sparking|leaving|making|bringing|raising|forcing|"
     r"including|amid|despite|with|after|before|following|in what|in a move)\b[^,;“”\"]*(?=[.!?]$)"
 )
+# The name is all capitalised words: "As Emily Feng reports for NPR, the first cases came to
+# light last week, when ..." opens on a clause, not a name.
 _NAME_APPOSITIVE = re.compile(
-    r"^(?P<name>[A-Z][\w.'’-]*(?:\s[\w.'’-]+){0,5}),\s(?:the|a|an|who|whose|which)\s[^,“”\"]{3,120},"
-    r"\s(?=[a-z])"
+    r"^(?P<name>[A-Z][\w.'’-]*(?:\s(?:[A-Z][\w.'’-]*|of|the|and|de|von|van|al|bin)){0,5}),"
+    r"\s(?:the|a|an|who|whose|which)\s[^,“”\"]{3,120},\s(?=[a-z])"
 )
 
 
 # A clause set between the subject and its verb: "The merger, which became final on Tuesday,
 # will create ...".
-_WHICH_ASIDE = re.compile(rf",\s(?:which|who)\s[^,“”\"]{{3,100}},\s(?=(?:[a-z]+\s)?{_FINITE}\b)")
+_WHICH_ASIDE = re.compile(
+    rf",\s(?:which|who)\s[^,“”\"]{{3,100}},\s(?=(?:[a-z]+\s)?{_FINITE}\b|to\s[a-z]+\b)"
+)
 
 
 def _words(text: str) -> int:
@@ -572,6 +601,13 @@ def _sentence(text: str) -> str:
     text = text.strip().rstrip(",;:—–- ")
     text = text[:1].upper() + text[1:]
     return text if re.search(r"[.!?][\"'”’]?$", text) else text + "."
+
+
+# What comes after a cut that closes an aside and goes back to the sentence it was cut from
+# ("Reed dubbed the combination, will have ...", "is known as the Fire volcano, to prepare").
+_RETURNS = re.compile(
+    rf"^[^,;“”\"]*,\s(?:(?:(?!who\b|which\b|that\b)[a-z]+\s)?{_FINITE}\b|to\s[a-z]+\b)"
+)
 
 
 def _cut(sentence: str, ideal_words: int = IDEAL_WORDS) -> list[str]:
@@ -588,8 +624,12 @@ def _cut(sentence: str, ideal_words: int = IDEAL_WORDS) -> list[str]:
                 continue
             if head.count("(") != head.count(")") or head.count("“") != head.count("”"):
                 continue
-            if not _stands_alone(head):
-                continue
+            if not _stands_alone(head) or _RETURNS.match(tail) or re.search(r",[”\"]$", head):
+                continue  # "... the volcano, which is also known as X, to prepare ...": an aside
+            if re.search(rf"\b{_TIME_BEFORE}$", head):
+                continue  # "ordered two months after he was elected": one time
+            if re.search(r",\s[A-Z][\w&.’'-]*(?:\s[A-Z][\w&.’'-]*)?$", head):
+                continue  # "... like Elevance Health, Centene, and Cigna have ...": a list
             return [_sentence(head), _sentence(opener + tail if opener else tail)]
     return [sentence]
 
@@ -622,6 +662,8 @@ def ear_sentences(
             pieces.insert(0, main)
         elif first and _words(piece) > most:
             done.append(_clipped(piece, most))
+        elif not first and _words(piece) > limit:
+            done.append(_clipped(piece, limit, _SAFE_PHRASE_START))
         else:
             done.append(piece)
     return done
@@ -634,7 +676,7 @@ _VERB = re.compile(
 
 
 _OPEN_CLAUSE = re.compile(
-    r"\b(?:while|when|after|before|if|because|although|though|as|since|until|unless)\b[^,]*$"
+    r"\b(?:while|when|after|before|if|because|although|though|as|since|until|unless|but)\b[^,]*$"
 )
 
 
@@ -652,6 +694,29 @@ def _leaves_open(head: str) -> bool:
     return bool(opened and not re.search(rf"\s{_FINITE}\b", opened.group(0)))
 
 
+# A phrase that ends a clause after a comma, not an aside between commas.
+_TRAILING_PHRASE = re.compile(r"\s(?:[a-z]+ing|according to|including)\b")
+# After a comma, a word that neither starts a clause or phrase nor is a function word ("urban").
+_BARE_WORD = re.compile(
+    rf"(?!(?:{'|'.join(sorted(STOPWORDS))}|where|when|while|whereas|though|although|because|"
+    r"including|according|despite|amid|[a-z]+ing)\b)[a-z]+\s[a-z]"
+)
+
+
+# An opening phrase set off by its comma: "Despite its simplicity, ...", "In July, ...".
+_INTRO = re.compile(r"^(?P<word>[A-Z][a-z]+)\b[^,]{0,40},\s")
+
+
+def _asides_closed(head: str) -> bool:
+    """Whether every aside ``head`` opens between commas it also closes: past an opening
+    phrase, an even count of commas, or a last one that starts a phrase ending the clause
+    ("..., sparking widespread fears about the disease")."""
+    intro = _INTRO.match(head)
+    if intro and (intro["word"].lower() in _LOWERABLE or intro["word"].endswith("ly")):
+        head = head[intro.end() :]
+    return not head.count(",") % 2 or bool(_TRAILING_PHRASE.match(head.rsplit(",", 1)[1]))
+
+
 def _main_clause(sentence: str, max_words: int = MAX_WORDS) -> str:
     """A sentence too long for any listener cut back to the longest run before a comma that
     still says something whole: a verb in it, its own asides closed (an even count of commas,
@@ -661,11 +726,21 @@ def _main_clause(sentence: str, max_words: int = MAX_WORDS) -> str:
         rest = sentence[m.end() :]
         if _words(head) > max_words or _words(head) < 10:
             continue
-        if head.count(",") % 2 or head.count("“") != head.count("”") or head.count('"') % 2:
+        if head.count("“") != head.count("”") or head.count('"') % 2:
             continue
+        if not _asides_closed(head):
+            continue
+        if re.search(r"\b(?:a|an|the)\s[\w-]+$", head) and _BARE_WORD.match(rest):
+            continue  # "in a large, urban district": one noun phrase
         if not _stands_alone(head) or re.match(r"(?:and|or|nor|but|as well)\b", rest):
             continue
-        if re.search(r",\s(?:and|or)\s", rest) and not _VERB.search(rest.split(",")[0]):
+        if head[:1] in "\"“‘'" and re.search(r"\b(?:said|says|told|added|wrote)\b", rest):
+            continue  # "'We're no heroes,' Makrus Åsberg, ..., told the New York Post": who said it
+        if (
+            re.search(r",\s(?:and|or)\s", rest)
+            and not _VERB.search(rest.split(",")[0])
+            and not re.match(r"(?:including|such as)\b", rest)  # a list cut whole
+        ):
             continue  # "..., your state of health, the value of your luggage, and ...": a list
         if _leaves_open(head) or _OPENS_ON_CLAUSE.match(head):
             continue  # "... and while searching the car": the clause goes on after the comma
@@ -684,13 +759,13 @@ _PHRASE_START = re.compile(
 # have contributed ...", "For those looking for ...") or stops on a word that leads on.
 _OPENS_SUBORDINATE = re.compile(
     r"^(?:while|when|whereas|although|though|if|because|since|unless|until|for those|"
-    r"as long as|even if)\b",
+    r"as long as|even if|whether)\b",
     re.IGNORECASE,
 )
 # "Having recently carried out a purchase of the house in Braunau": a participle's phrase,
 # whose subject comes after the comma ("Boeing said ..." is no such opening).
 _OPENS_PARTICIPLE = re.compile(
-    r"^(?:[A-Z][a-z]+ing|Based|Asked|Faced|Pressed)\s(?:a|an|the|his|her|their|its|our|to|in|on|"
+    r"^(?:[A-Z][a-z]+ing|Based|Asked|Faced|Pressed)\s(?:a|an|the|his|her|their|its|our|to|in|on|that|"
     r"at|for|with|from|up|out|off|down|into|over|through|about|by|recently|been|just|now)\b"
 )
 _LEADS_ON = re.compile(
@@ -707,26 +782,42 @@ _UNFINISHED = re.compile(
 )
 
 
+# A name or "he", "she", "it" and a verb in -s: "Mini-SGLang supports ...", "NASA plans ...".
+_NAME_DOES = re.compile(r"(?:\b[A-Z][\w-]*[A-Za-z]|\b(?:he|she|it))\s(?!is\b|was\b)[a-z]{2,}s\b")
+
+
 def _stands_alone(head: str) -> bool:
     """Whether the first part of a cut sentence is a sentence: a finite verb ("a redesigned
     car" has none), no clause it leaves open, and not ending on a word that leads on."""
     head = head.rstrip(" ,;:—–-")
+    said = _outside_quotes(head)  # a verb inside a quotation is the quote's, not the head's
     return bool(
-        (_VERB.search(head) or re.search(rf"(?<!\ba)(?<!\ban)(?<!\bthe)\s{_FINITE}\b", head))
+        (
+            _VERB.search(said)
+            or re.search(rf"(?<!\ba)(?<!\ban)(?<!\bthe)\s{_FINITE}\b", said)
+            or _NAME_DOES.search(said)
+        )
         and not (
             (_OPENS_SUBORDINATE.match(head) or _OPENS_PARTICIPLE.match(head)) and "," not in head
         )
         and not _LEADS_ON.search(head)
+        and not re.search(r",\s+so$", head)  # "... is up, so": so that ...
         and not _UNFINISHED.search(head)
     )
 
 
-def _clipped(sentence: str, max_words: int) -> str:
+_SAFE_PHRASE_START = re.compile(
+    r"\s+(?=(?:based on|after|following|amid|despite|because|as part of|in an effort|"
+    r"in a bid|before|while|when)\s)"
+)
+
+
+def _clipped(sentence: str, max_words: int, starts: re.Pattern[str] = _PHRASE_START) -> str:
     """A lead too long for any cut at a comma, cut back before the last phrase it can lose
     that leaves it whole and no longer than ``max_words``; the lead as it is when none does."""
     quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence)]
     best = sentence
-    for m in _PHRASE_START.finditer(sentence):
+    for m in starts.finditer(sentence):
         head = sentence[: m.start()]
         if _words(head) > max_words:
             break
@@ -734,6 +825,11 @@ def _clipped(sentence: str, max_words: int) -> str:
             continue
         if re.search(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten))$", head):
             continue  # "one in six", "3 to 2": a figure goes on
+        if re.search(rf"\b{_TIME_BEFORE}$|\b(?:that|which|who)\s[\w'’-]+$", head):
+            continue  # "struck days before her death", "a time frame that limits when ..."
+        last = head.rsplit(None, 1)[-1]
+        if re.match(rf"\s+\w+\s{re.escape(last)}\b", sentence[m.start() :]) or last.endswith("ing"):
+            continue  # "fired round after round", "center around adapting to ..."
         if head.count("(") != head.count(")"):
             continue
         if head.count(",") % 2 and not _VERB.search(head.rsplit(",", 1)[1]):
@@ -925,17 +1021,30 @@ class Copy:
 _RUN_TOGETHER = re.compile(r"\b[a-z]{3,}\.\s[a-z]")
 _LEANS_BACK = re.compile(
     r"^(?:(?:it|that|this|there|here|he|she|they)['’](?:s|re)\b|(?:further|additionally|"
-    r"in addition|well|okay|ok|plus|again|otherwise)\b)",
+    r"in addition|in fact|well|okay|ok|plus|again|otherwise)\b)",
     re.IGNORECASE,
 )
 
 
 # A lead that puts nothing first: "There is a debate ...", "Here are ...".
 _NOTHING_FIRST = re.compile(r"^(?:there|here)\s(?:is|are|was|were|has|have)\b", re.IGNORECASE)
-# Words to the page's reader, not news: "Check out ...", "Join the ... newsletter."
+# Words to the page's reader, not news: "Check out ...", "Join the ... newsletter.", "If
+# you're already seeing ...", "Start your day with ...".
 _TO_THE_READER = re.compile(
     r"^(?:check out|click|tap|subscribe|sign up|join|follow us|read more|read on|watch|"
-    r"don['’]t miss|download|scroll|see (?:below|more|also))\b",
+    r"don['’]t miss|download|scroll|see (?:below|more|also)|start your|if you['’]re|"
+    r"was this \w+ forwarded)\b",
+    re.IGNORECASE,
+)
+# The page selling itself ("... powered by The Water Coolest", "... brought to you by Mashable
+# partners", "... this one's for you"), a byline ("19, 2025 · Niko Matsakis on behalf of ..."),
+# a question to the reader, and a photo's caption, dated as agencies date them ("An MSC cargo
+# ship leaves PortMiami, on Aug. 31, 2019.").
+_PAGE_ITSELF = re.compile(
+    r"\b(?:powered|brought to you|sponsored|presented) by\b|\bthis newsletter\b|"
+    r"\bthis one['’]s for you\b|\s·\s|\byou(?:r)?\b[^.!]*\?$|"
+    rf",\s(?:on\s)?(?:(?:{'|'.join(w.title() for w in _WEEKDAYS)}),\s)?{_MONTHS}\.?\s\d{{1,2}},\s"
+    r"(?:19|20)\d\d\.$",
     re.IGNORECASE,
 )
 
@@ -945,9 +1054,24 @@ def _readable(piece: str) -> bool:
         not _RUN_TOGETHER.search(piece)
         and not _tabular(piece)
         and not _TO_THE_READER.match(piece)
+        and not _PAGE_ITSELF.search(_outside_quotes(piece))
         and not piece.rstrip(" .").endswith(":")
         and bool(re.match(r"[\w“‘\"']", piece))  # not "—silvery-white seed tufts", "*Note: ..."
     )
+
+
+def _about_itself(piece: str, names: Sequence[str | None]) -> bool:
+    """Whether ``piece`` is the site describing itself: "Business.com aims to help business
+    owners ...", "The Water Coolest is the preferred bathroom stall reading material ..."."""
+    for name in filter(None, names):
+        bare = re.escape(re.sub(r"(?i)^the\s", "", name.strip()))
+        if bare and re.match(
+            rf"(?i)(?:the\s)?{bare}\s(?:is|aims|helps|offers|provides|brings|delivers|gives|"
+            r"covers|publishes)\b",
+            piece,
+        ):
+            return True
+    return False
 
 
 def _tabular(sentence: str) -> bool:
@@ -971,6 +1095,16 @@ def can_lead(sentence: str) -> bool:
 
 
 _WHO_PRONOUN = re.compile(r"^(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
+
+
+def _undated_old(article: Article, edition: dt.date) -> bool:
+    """An article with no date on a page whose copyright is years before the edition: its
+    "on Tuesday" is not this week's, even in its lead."""
+    return (
+        article.published is None
+        and article.page_year is not None
+        and (edition - dt.date(article.page_year, 12, 31)).days > _RECENT_DAYS
+    )
 
 
 def radio_story(
@@ -1010,7 +1144,9 @@ def radio_story(
         if out and before is not None and before not in read and _WHO_PRONOUN.match(written):
             dropped += 1  # "She said a top worry is low pay": but who is she?
             continue
-        sentence = retime(written, article.published, edition, lead=not out)
+        sentence = retime(
+            written, article.published, edition, lead=not out and not _undated_old(article, edition)
+        )
         voiced = in_outlet_voice(sentence, outlet)
         if voiced is None:
             dropped += 1
@@ -1023,6 +1159,7 @@ def radio_story(
             if (
                 _words(piece) > (IDEAL_WORDS if out else MAX_WORDS)
                 or not _readable(piece)
+                or _about_itself(piece, (outlet, article.source))
                 or _repeats(piece, seen)
                 or (not out and not can_lead(piece))
             ):
@@ -1040,10 +1177,21 @@ def radio_story(
 def _named(copy: list[str], outlet: str, lower: Callable[[str], str]) -> list[str]:
     """The copy with its outlet named before its news: "X reports that ..." in the lead or the
     sentence after it where that stays within IDEAL_WORDS (the lead was cut to leave it room),
-    else in the lead within MAX_WORDS, else in the first sentence where it fits."""
+    else in the lead within MAX_WORDS, else in the first sentence where it fits; where none
+    does, said after the lead as broadcasters say it: "That's according to X."."""
     said = f"{outlet[:1].upper()}{outlet[1:]}"
     if re.match(rf"^{re.escape(said)}\s(?:says|reports)\b", copy[0]):
         return copy
+    # Early: the lead or the next within IDEAL_WORDS, then the lead within MAX_WORDS; late: any.
+    for limit, last in ((IDEAL_WORDS, 1), (MAX_WORDS, 0), (IDEAL_WORDS, None), (MAX_WORDS, None)):
+        for i, sentence in enumerate(copy[: None if last is None else last + 1]):
+            if i and (not can_lead(sentence) or sentence.startswith(tuple(_QUOTE_MARKS))):
+                continue  # not "X reports that it came after ...", nor before a quotation
+            aside = "," if re.match(r"(?i)according to\b", sentence) else ""  # "that, according to"
+            named = f"{said} reports that{aside} {lower(sentence)}"
+            if _words(named) <= limit:
+                return [*copy[:i], named, *copy[i + 1 :]]
+    return [copy[0], f"That's according to {outlet}.", *copy[1:]]
     # Early: the lead or the next within IDEAL_WORDS, then the lead within MAX_WORDS; late: any.
     for limit, last in ((IDEAL_WORDS, 1), (MAX_WORDS, 0), (IDEAL_WORDS, None), (MAX_WORDS, None)):
         for i, sentence in enumerate(copy[: None if last is None else last + 1]):

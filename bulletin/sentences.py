@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pysbd
 
-from ._textdump import split_dateline, without_label
+from ._textdump import Line, bare_credit, split_dateline, without_label
 from .models import Article
 
 __all__ = [
@@ -86,8 +86,9 @@ _TITLE_END = re.compile(
     r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Jan|Feb|Mar|Apr|Aug|"
     r"Sept?|Oct|Nov|Dec)\.$"
 )
-# "... rest of the UK.The line was closed": a full stop that lost its space on the page.
-_LOST_SPACE = re.compile(r"(?<=[A-Za-z]{2}[.!?])(?=[A-Z][a-z])")
+# "... rest of the UK.The line was closed", "... in 2008.Inmates have ...": a full stop that
+# lost its space on the page.
+_LOST_SPACE = re.compile(r"(?:(?<=[A-Za-z]{2}[.!?])|(?<=\d{2}[.!?]))(?=[A-Z][a-z])")
 
 
 @lru_cache(maxsize=1)
@@ -315,11 +316,21 @@ grows with the square of the count (537,447 sentences once asked for 2.1 TiB), a
 summary comes from its opening anyway. 400 sentences is about 10,000 words."""
 
 
+def _caption(body: list[str], k: int) -> bool:
+    """Whether paragraph ``k`` is a photo's caption or credit, which a page can keep in its
+    body ("Margaret Ellis, left, and her granddaughter Zoe look at the new shelves." over
+    "Daniel Okafor/Valley Courier"): the cleaner leaves those to its model, the ear never."""
+    here, after = (Line(p, False, len(p.split()), True) for p in [*body[k : k + 2], ""][:2])
+    return bare_credit(here) or bare_credit(after)
+
+
 def readable_sentences(article: Article) -> list[str]:
     """The body's first readable sentences (at most ``MAX_RANKED_SENTENCES``), without
     datelines, bylines and page furniture."""
     sentences: list[str] = []
-    for paragraph in article.body:
+    for k, paragraph in enumerate(article.body):
+        if _caption(article.body, k):
+            continue
         if len(sentences) >= MAX_RANKED_SENTENCES:
             logger.warning(
                 "%s: only its first %d sentences are ranked for the summary",

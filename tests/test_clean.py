@@ -713,6 +713,32 @@ def test_dates_are_parsed(text: str, date: dt.date | None) -> None:
     assert parse_date(text) == date
 
 
+def test_a_date_in_figures_dates_a_dump_where_its_order_is_plain() -> None:
+    page = (PAGES / "harbour-wind-farm.txt").read_text(encoding="utf-8")
+    us = _clean_dump(page.replace("12 March 2024, 09:15", "09:15 AM 3/13/2024"))
+    assert us.published == dt.date(2024, 3, 13)
+    either = _clean_dump(page.replace("12 March 2024, 09:15", "09:15 AM 05/03/2024"))
+    assert either.published is None  # 5 March or May 3: not said
+    assert either.page_year == 2024  # "© 2024 Coastline Post": no newer than that
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "backed by two pension funds, will supply\npower to around 300,000 homes",
+        "backed by two pension funds\n, will supply power to around 300,000 homes",
+    ],
+)
+def test_a_sentence_the_page_breaks_across_lines_is_read_whole(broken: str) -> None:
+    page = (PAGES / "harbour-wind-farm.txt").read_text(encoding="utf-8")
+    whole = broken.replace("\n, ", ", ").replace("\n", " ")
+    article = _clean_dump(page.replace(whole, broken))
+    assert article.body[1] == (
+        "The Coastline Post was told that the project, backed by two pension funds, will supply "
+        "power to around 300,000 homes once the last turbine is connected in 2028."
+    )
+
+
 def test_cli_clean_json_keeps_its_shape(seed_path: Path) -> None:
     result = CliRunner().invoke(app, ["clean", "--json", str(seed_path)])
     assert result.exit_code == 0, result.output

@@ -200,6 +200,54 @@ def test_a_fact_check_leads_on_its_verdict_and_names_who_checked() -> None:
             "Gathering from the garden is traditional in December, says OLIVE RYAN.",
             ["Olive Ryan says Gathering from the garden is traditional in December."],
         ),
+        (  # ", but" before a clause whose subject is a plural noun
+            "Reporters initially seemed to fear that the unscheduled departure was some sort of "
+            "emergency, but officials apparently tipped them off to the president's destination "
+            "as photos from the outing were soon filed.",
+            [
+                "Reporters initially seemed to fear that the unscheduled departure was some sort "
+                "of emergency.",
+                "But officials apparently tipped them off to the president's destination as "
+                "photos from the outing were soon filed.",
+            ],
+        ),
+        (  # a "which" aside closed by its comma is dropped, not cut at: the sentence goes on
+            "Hernando Rivera Cervantes took the pictures as local authorities warned those living "
+            "around the volcano, which is also known as the Fire volcano, to prepare for a "
+            "possible evacuation.",
+            [
+                "Hernando Rivera Cervantes took the pictures as local authorities warned those "
+                "living around the volcano to prepare for a possible evacuation."
+            ],
+        ),
+        (  # "took": a verb in the past without -ed starts a clause too
+            "Fresh from scoring Premier League goals 99 and 100 in his City career, striker "
+            "Sergio Aguero was back to his menacing best as he took part in shooting practice "
+            "against goalkeeper Joe Hart.",
+            [
+                "Fresh from scoring Premier League goals 99 and 100 in his City career, striker "
+                "Sergio Aguero was back to his menacing best.",
+                "He took part in shooting practice against goalkeeper Joe Hart.",
+            ],
+        ),
+        (  # a quotation keeps its speaker: "told the New York Post" is never cut off
+            "'We came here for vacation. We’ve been here one day. We’re no heroes, just "
+            "tourists,' Makrus Åsberg, a 25-year-old officer with the police Uppsala, Sweden, "
+            "told the New York Post.",
+            [
+                "'We came here for vacation. We’ve been here one day. We’re no heroes, just "
+                "tourists,' Makrus Åsberg, a 25-year-old officer with the police Uppsala, Sweden, "
+                "told the New York Post."
+            ],
+        ),
+        (  # a clause before its name is not a name with a description after it
+            "As Emily Feng reports for NPR, the first cases came to light last week, when "
+            "authorities in Beijing announced that two infected individuals sought treatment.",
+            [
+                "As Emily Feng reports for NPR, the first cases came to light last week, when "
+                "authorities in Beijing announced that two infected individuals sought treatment."
+            ],
+        ),
     ],
 )
 def test_long_sentences_are_said_as_sentences_for_the_ear(written: str, said: list[str]) -> None:
@@ -218,6 +266,35 @@ def test_a_long_lead_is_cut_back_not_lost() -> None:
         "A New York woman running an alleged wife-for-hire immigration scheme pleaded not guilty "
         "Friday based on charges that she married 10 men."
     )
+
+
+@pytest.mark.parametrize(
+    ("lead", "said"),
+    [
+        (  # the comma before a participle's phrase ends the clause, it opens no aside
+            "Three cases of plague have been diagnosed in China, sparking widespread fears about "
+            "the spread of the disease, though officials say the risk of an outbreak is low.",
+            "Three cases of plague have been diagnosed in China, sparking widespread fears about "
+            "the spread of the disease.",
+        ),
+        (  # past an opening phrase; a list after "including" goes whole
+            "Despite its simplicity, Mini-SGLang supports both online and offline inference and "
+            "implements essential modern optimizations, including Tensor Parallelism, Overlap "
+            "Scheduling, Chunked Prefill, Radix Cache, and JIT CUDA kernels.",
+            "Despite its simplicity, Mini-SGLang supports both online and offline inference and "
+            "implements essential modern optimizations.",
+        ),
+        (  # "a large, urban district" is one noun phrase: never cut at its comma
+            "The most recent of these, from researchers at Stanford University’s SCALE "
+            "Initiative, examined math and reading tutoring programs in a large, urban district "
+            "during the 2022-23 and 2023-24 school years.",
+            "The most recent of these, from researchers at Stanford University’s SCALE "
+            "Initiative, examined math and reading tutoring programs.",
+        ),
+    ],
+)
+def test_a_lead_is_cut_back_where_its_clause_ends(lead: str, said: str) -> None:
+    assert ear_sentences(lead, ideal_words=22, max_words=27, lead=True) == [said]
 
 
 def test_a_long_lead_keeps_its_main_clause() -> None:
@@ -337,6 +414,7 @@ def test_one_event_is_told_once() -> None:
         ("The mayor will speak tonight.", THURSDAY, EDITION, "The mayor will speak on the night of 14 November 2019."),
         ("Today's second hearing was delayed.", THURSDAY, EDITION, "The second hearing was delayed."),
         ("The mayor spoke last month.", THURSDAY, EDITION, "The mayor spoke in October 2019."),
+        ("Hours will be extended from next month.", THURSDAY, EDITION, "Hours will be extended from December 2019."),
         ("Prices dropped to Black Friday levels.", THURSDAY, EDITION, "Prices dropped to Black Friday levels."),
         ("Users activated their accounts last Tuesday.", THURSDAY, EDITION, "Users activated their accounts on 12 November 2019."),
         ("He will speak next Tuesday.", THURSDAY, EDITION, "He will speak on 19 November 2019."),
@@ -358,6 +436,45 @@ def test_the_first_word_is_lowered_unless_it_is_a_name() -> None:
     assert lower_first("Stadia launched on Tuesday.") == "Stadia launched on Tuesday."
     assert lower_first("Rates rose.", common=frozenset({"rates"})) == "rates rose."
     assert lower_first("NASA said so.") == "NASA said so."
+
+
+def test_what_the_page_says_to_its_reader_or_of_itself_is_not_read() -> None:
+    body = [
+        "Three cases of plague have been diagnosed in China, officials said.",
+        "Start your day with the Opening Bell powered by The Water Coolest.",
+        "Was this newsletter forwarded to you?",
+        "If you’re already seeing your annual planning spilling over into January, this one’s "
+        "for you.",
+        "An MSC cargo ship leaves PortMiami, on Aug. 31, 2019.",
+        "Dec. 19, 2025 · Niko Matsakis on behalf of Vision Doc group.",
+        "Business.com aims to help business owners make informed decisions.",
+        "The patients, a husband and wife, are from Inner Mongolia.",
+    ]
+    article = _article(body, source="Business.com", published=THURSDAY)
+    assert radio_story(article, body, edition=EDITION).sentences == [
+        "Officials said three cases of plague have been diagnosed in China.",
+        "The patients, a husband and wife, are from Inner Mongolia.",
+    ]
+
+
+def test_the_outlet_too_long_for_any_sentence_is_said_after_the_lead() -> None:
+    lead = (
+        "The merger of the big newspaper chains Gannett and GateHouse Media will create a "
+        "“stronger” and “more viable” print and digital news enterprise “with deep local roots.”"
+    )
+    article = _article([lead], published=THURSDAY)
+    copy = radio_story(article, [lead], edition=EDITION, outlet="the Los Angeles Times")
+    assert copy.sentences == [lead, "That's according to the Los Angeles Times."]
+
+
+def test_an_undated_story_on_a_years_old_page_says_no_weekday() -> None:
+    lead = "Instagram began testing hiding public like counts globally on Thursday."
+    fresh = _article([lead])
+    assert radio_story(fresh, [lead], edition=EDITION).sentences == [lead]
+    old = _article([lead], page_year=2019)  # "© 2019 Condé Nast"
+    assert radio_story(old, [lead], edition=EDITION).sentences == [
+        "Instagram began testing hiding public like counts globally."
+    ]
 
 
 def test_with_no_date_relative_times_stay_in_the_lead_alone() -> None:
