@@ -374,8 +374,11 @@ _TRAILING_ACCORDING = re.compile(
     r"^(?P<claim>[^“”\"]{25,}?),\saccording to\s(?P<who>[^,.]{3,60})\.$"
 )
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|(?<!\w)[‘'][^‘’']*[’'](?!\w)")
+# "we", "my", "I" ...; capitalised only where a sentence starts: "the Healthy Me programme" is
+# a name.
 _FIRST_PERSON = re.compile(
-    r"\b(?:(?i:we|our|ours|my|me|mine|we['’](?:ve|re|ll|d)|let['’]s)|us|I|I['’](?:m|ve|d|ll))\b"
+    r"\b(?:we|our|ours|my|me|mine|we['’](?:ve|re|ll|d)|let['’]s|us|I|I['’](?:m|ve|d|ll))\b|"
+    r"(?:^|(?<=[.!?]\s))(?:We|Our|Ours|My|Me|Mine|We['’](?:ve|re|ll|d)|Let['’]s)\b"
 )
 _WE_VERB = re.compile(r"^We\s(?P<verb>[a-z’']+)\b")
 _OUR_VERBS = {
@@ -520,7 +523,14 @@ _CUTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf",\s+and\s+{_CLAUSE}"), ""),
     (re.compile(rf",\s+as\s+{_CLAUSE}"), ""),
     (re.compile(rf",\s+so\s+{_CLAUSE}"), "So "),
-    (re.compile(rf"\s+(?:as|while|whereas)\s+{_CLAUSE}"), ""),
+    # Without a comma, "as" and "while" start a clause before a pronoun or "the ...": "rode the
+    # Tube as Baywatch lifeguards and even pitched ..." is one.
+    (
+        re.compile(
+            rf"\s+(?:as|while|whereas)\s+(?=(?:he|she|they|it|we|the\s\w+)(?:\s[\w'’-]+){{0,3}}?\s{_FINITE}\b)"
+        ),
+        "",
+    ),
     (re.compile(rf"\s+but\s+{_CLAUSE}"), "But "),
     (re.compile(r",\s+which\s+(?=(?:are|were|have)\b)"), "They "),
     (re.compile(r",\s+which\s+(?=(?:is|was|has|had|will|would|could|can|may|might)\b)"), "It "),
@@ -535,8 +545,10 @@ _CUTS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     # "... was suspended after a rant she unleashed surfaced online." is "... was suspended.
     # It came after a rant ...": only before a clause ("after two years" stays whole).
+    # Not "to name a pub after the Duchess of Cornwall - it will ...": the verb comes within the
+    # clause, before any dash.
     (
-        re.compile(rf",?\s+after\s+(?!\w+ing\b)(?=[^.;]*?\s{_FINITE}\b)"),
+        re.compile(rf",?\s+after\s+(?!\w+ing\b)(?=(?:(?![—–-]\s)[^\s.;]+\s){{1,14}}?{_FINITE}\b)"),
         "It came after ",
     ),
 )
@@ -626,8 +638,9 @@ def _cut(sentence: str, ideal_words: int = IDEAL_WORDS) -> list[str]:
                 continue
             if not _stands_alone(head) or _RETURNS.match(tail) or re.search(r",[”\"]$", head):
                 continue  # "... the volcano, which is also known as X, to prepare ...": an aside
-            if re.search(rf"\b{_TIME_BEFORE}$", head):
-                continue  # "ordered two months after he was elected": one time
+            if re.search(rf"\b{_TIME_BEFORE}$", head) or (opener and sentence.startswith(opener)):
+                continue  # "ordered two months after he was elected": one time; no "It came
+                # after ... It came after ..."
             if re.search(r",\s[A-Z][\w&.’'-]*(?:\s[A-Z][\w&.’'-]*)?$", head):
                 continue  # "... like Elevance Health, Centene, and Cigna have ...": a list
             return [_sentence(head), _sentence(opener + tail if opener else tail)]
@@ -1026,8 +1039,9 @@ _LEANS_BACK = re.compile(
 )
 
 
-# A lead that puts nothing first: "There is a debate ...", "Here are ...".
-_NOTHING_FIRST = re.compile(r"^(?:there|here)\s(?:is|are|was|were|has|have)\b", re.IGNORECASE)
+# A lead that puts nothing first ("There is a debate ...", "Here are ...") or leans on a place
+# named before ("There he spent 12 hours a day ...").
+_NOTHING_FIRST = re.compile(r"^(?:there|here)\b", re.IGNORECASE)
 # Words to the page's reader, not news: "Check out ...", "Join the ... newsletter.", "If
 # you're already seeing ...", "Start your day with ...".
 _TO_THE_READER = re.compile(

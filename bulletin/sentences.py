@@ -164,7 +164,9 @@ def split_sentences(text: str) -> list[str]:
 # Maryland have ..."), and where a photo puts someone ("Ann Lee (pictured) ...", "Gordon Brown,
 # pictured campaigning this week, has warned ...", "Mary Pat Christie, right, has quit ...").
 _SCROLL = re.compile(
-    r"^scroll down for (?:the )?videos?\s*(?:\.\.\.|…)?\s*(?=[A-Z‘'“\"])", re.IGNORECASE
+    r"^(?:scroll down for (?:the )?videos?\s*(?:\.\.\.|…)?|media playback is (?:not |un)supported "
+    r"on (?:this|your) device)\s*(?=[A-Z‘'“\"])",
+    re.IGNORECASE,
 )
 _CAPTION_TITLE = re.compile(r"^[A-Z][\w'’-]*(?:\s[\w'’-]+){0,3}:\s(?=[A-Z])")
 _PHOTO_PLACE = re.compile(
