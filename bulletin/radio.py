@@ -712,7 +712,7 @@ _TRAILING_PHRASE = re.compile(r"\s(?:[a-z]+ing|according to|including)\b")
 # After a comma, a word that neither starts a clause or phrase nor is a function word ("urban").
 _BARE_WORD = re.compile(
     rf"(?!(?:{'|'.join(sorted(STOPWORDS))}|where|when|while|whereas|though|although|because|"
-    r"including|according|despite|amid|[a-z]+ing)\b)[a-z]+\s[a-z]"
+    r"including|according|despite|amid|[a-z]+ing)\b)[a-z]+\s\w"
 )
 
 
@@ -743,8 +743,10 @@ def _main_clause(sentence: str, max_words: int = MAX_WORDS) -> str:
             continue
         if not _asides_closed(head):
             continue
-        if re.search(r"\b(?:a|an|the)\s[\w-]+$", head) and _BARE_WORD.match(rest):
-            continue  # "in a large, urban district": one noun phrase
+        if re.search(
+            r"\b(?:a|an|the|of|for|to|in|on|at|with|by|from|into|than)\s[\w-]+$", head
+        ) and (_BARE_WORD.match(rest)):
+            continue  # "in a large, urban district", "of smaller, measurable AI projects"
         if not _stands_alone(head) or re.match(r"(?:and|or|nor|but|as well)\b", rest):
             continue
         if head[:1] in "\"“‘'" and re.search(r"\b(?:said|says|told|added|wrote)\b", rest):
