@@ -343,6 +343,8 @@ def _page_url(raw: RawArticle, doc: Any) -> str | None:
 
 def _article(raw: RawArticle, body: list[str], facts: PageFacts, url: str | None) -> Article:
     body = list(body)
+    if len(body) > 1 and facts.title and _squashed(body[0]) == _squashed(facts.title):
+        body = body[1:]  # the headline printed again above the story is not its first paragraph
     body[0] = join_drop_cap(body[0], "\n".join([facts.title or "", *body]))
     body[0], agency = split_dateline(body[0])
     return Article(
@@ -367,6 +369,10 @@ def copyright_year(page: str) -> int | None:
     """The newest year a page's copyright lines name ("© 2019 Condé Nast", "(c) 2011-2024")."""
     years = [int(y) for y in _COPYRIGHT.findall(page)]
     return max(years) if years else None
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()
 
 
 def _why_refused(body: list[str], doc: Any, raw: RawArticle) -> str:
