@@ -170,7 +170,7 @@ def outlet_name(article: Article) -> str | None:
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _PART = r"(?:\s(?:morning|afternoon|evening|night))?"
 _RELATIVE = re.compile(
-    r"(?P<prep>\b(?:on|since|until|till|through|to|by|from|before|after|as of|late|early|"
+    r"(?P<prep>\b(?:on|since|until|till|through|to|by|for|from|before|after|as of|late|early|"
     r"earlier|(?:last|next)(?=\s\w+day\b))\s)?"
     r"(?P<phrase>\b(?:today|tonight|tomorrow(?: night| morning)?|yesterday(?: morning| afternoon"
     r"| evening)?|last night|this (?:morning|afternoon|evening|week(?:end)?|month)|"
@@ -195,7 +195,7 @@ _DAY_BEFORE_DATE = re.compile(
 _RECENT_DAYS = 6  # a weekday older than this is said as its date
 _FUTURE = re.compile(
     r"\b(?:will|won['’]t|shall|is to|are to|plans? to|planned|scheduled|expected|set to|"
-    r"going to|due to|next|upcoming|ahead of|until|before)\b",
+    r"going to|due to|next|upcoming|ahead of|until|before|forecast)\b",
     re.IGNORECASE,
 )
 
@@ -278,7 +278,7 @@ def _article_time(phrase: str, published: dt.date, future: bool) -> tuple[str, d
 
 
 # A preposition before a time that takes no "in": "from next month", "until next week".
-_OWN_PREPOSITION = re.compile(r"(?:from|until|till|by|since|before|after|through)\s", re.I)
+_OWN_PREPOSITION = re.compile(r"(?:from|until|till|by|for|since|before|after|through)\s", re.I)
 
 
 def retime(sentence: str, published: dt.date | None, edition: dt.date, *, lead: bool) -> str:
@@ -304,12 +304,13 @@ def retime(sentence: str, published: dt.date | None, edition: dt.date, *, lead: 
                 return match.group(0)
             return "the" if owner else ""
         # "will vote on Tuesday" is the Tuesday to come; "will be turned into ..., the minister
-        # said on Tuesday" the one gone: only the words just before the time decide.
+        # said on Tuesday" the one gone: only the words just before the time decide (a past
+        # verb among the last four: "warned that more rain forecast for Tuesday" is to come).
         before = " ".join(sentence[: match.start()].split()[-6:])
         future = coming or (
             bool(_FUTURE.search(before))
             and not _PAST_SAYING.search(before[-25:])
-            and not _PAST_VERB.search(before)
+            and not _PAST_VERB.search(" ".join(before.split()[-4:]))
         )
         kind, day, part = _article_time(phrase, published, future)
         if kind == "day":
@@ -424,7 +425,8 @@ _COMMON_OPENERS = frozenset(
 # article: function words, quantifiers, and who a story says things.
 _LOWERABLE = (STOPWORDS - {"i", "us", "may", "will"}) | frozenset(
     "during earlier later since among despite following last next several many some more two "
-    "three four five hundreds thousands dozens perhaps meanwhile instead still now".split()
+    "three four five six seven eight nine ten twelve twenty thirty forty fifty sixty seventy "
+    "eighty ninety hundreds thousands dozens perhaps meanwhile instead still now".split()
 )
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
 
