@@ -1210,13 +1210,3 @@ def _named(copy: list[str], outlet: str, lower: Callable[[str], str]) -> list[st
             if _words(named) <= limit:
                 return [*copy[:i], named, *copy[i + 1 :]]
     return [copy[0], f"That's according to {outlet}.", *copy[1:]]
-    # Early: the lead or the next within IDEAL_WORDS, then the lead within MAX_WORDS; late: any.
-    for limit, last in ((IDEAL_WORDS, 1), (MAX_WORDS, 0), (IDEAL_WORDS, None), (MAX_WORDS, None)):
-        for i, sentence in enumerate(copy[: None if last is None else last + 1]):
-            if i and (not can_lead(sentence) or sentence.startswith(tuple(_QUOTE_MARKS))):
-                continue  # not "X reports that it came after ...", nor before a quotation
-            aside = "," if re.match(r"(?i)according to\b", sentence) else ""  # "that, according to"
-            named = f"{said} reports that{aside} {lower(sentence)}"
-            if _words(named) <= limit:
-                return [*copy[:i], named, *copy[i + 1 :]]
-    return copy
