@@ -194,7 +194,7 @@ _DAY_BEFORE_DATE = re.compile(
 )
 _RECENT_DAYS = 6  # a weekday older than this is said as its date
 _FUTURE = re.compile(
-    r"\b(?:will|won['’]t|shall|is to|are to|plans? to|planned|scheduled|expected|set to|"
+    r"\b(?:will|would|won['’]t|shall|is to|are to|plans? to|planned|scheduled|expected|set to|"
     r"going to|due to|next|upcoming|ahead of|until|before|forecast)\b",
     re.IGNORECASE,
 )

@@ -416,6 +416,7 @@ def test_one_event_is_told_once() -> None:
         ("The mayor spoke last month.", THURSDAY, EDITION, "The mayor spoke in October 2019."),
         ("Hours will be extended from next month.", THURSDAY, EDITION, "Hours will be extended from December 2019."),
         ("More rain forecast for Tuesday could raise it.", THURSDAY, EDITION, "More rain forecast for 19 November 2019 could raise it."),
+        ("The council said engineers would inspect the drains on Monday.", THURSDAY, EDITION, "The council said engineers would inspect the drains on 18 November 2019."),
         ("Prices dropped to Black Friday levels.", THURSDAY, EDITION, "Prices dropped to Black Friday levels."),
         ("Users activated their accounts last Tuesday.", THURSDAY, EDITION, "Users activated their accounts on 12 November 2019."),
         ("He will speak next Tuesday.", THURSDAY, EDITION, "He will speak on 19 November 2019."),
