@@ -322,8 +322,8 @@ def _caption(body: list[str], k: int) -> bool:
     """Whether paragraph ``k`` is a photo's caption or credit, which a page can keep in its
     body ("Margaret Ellis, left, and her granddaughter Zoe look at the new shelves." over
     "Daniel Okafor/Valley Courier"): the cleaner leaves those to its model, the ear never."""
-    here, after = (Line(p, False, len(p.split()), True) for p in [*body[k : k + 2], ""][:2])
-    return bare_credit(here) or bare_credit(after)
+    around = body[k : k + 2]  # the paragraph and the one under it
+    return any(bare_credit(Line(p, False, len(p.split()), True)) for p in around)
 
 
 def readable_sentences(article: Article) -> list[str]:
