@@ -768,10 +768,16 @@ def _main_clause(sentence: str, max_words: int = MAX_WORDS) -> str:
 # Where a lead with no comma to cut at can end and still say its news: before a phrase of
 # circumstance ("... pleaded not guilty Friday based on
 # charges that ...").
-_PHRASE_START = re.compile(
-    r"\s+(?=(?:based on|after|following|amid|despite|because|as part of|in an effort|"
-    r"in a bid|before|with|without|over|during|while|when|for|on|at|in|to|from|by)\s)"
+_CIRCUMSTANCE = (
+    r"based on|after|following|amid|despite|because|as part of|in an effort|in a bid|before|"
+    r"while|when"
 )
+_PHRASE_START = re.compile(
+    rf"\s+(?=(?:{_CIRCUMSTANCE}|with|without|over|during|for|on|at|in|to|from|by)\s)"
+)
+# Where any other sentence can end: only before a phrase of circumstance, which the news does
+# not need ("with", "to", "for" often start what the verb needs: "come loaded with apps").
+_SAFE_PHRASE_START = re.compile(rf"\s+(?=(?:{_CIRCUMSTANCE})\s)")
 # A head that does not stand alone: it opens a clause it never finishes ("While AI tools ...
 # have contributed ...", "For those looking for ...") or stops on a word that leads on.
 _OPENS_SUBORDINATE = re.compile(
@@ -821,12 +827,6 @@ def _stands_alone(head: str) -> bool:
         and not re.search(r",\s+so$", head)  # "... is up, so": so that ...
         and not _UNFINISHED.search(head)
     )
-
-
-_SAFE_PHRASE_START = re.compile(
-    r"\s+(?=(?:based on|after|following|amid|despite|because|as part of|in an effort|"
-    r"in a bid|before|while|when)\s)"
-)
 
 
 def _clipped(sentence: str, max_words: int, starts: re.Pattern[str] = _PHRASE_START) -> str:
@@ -1157,14 +1157,13 @@ def radio_story(
     dropped = 0
     follows = {b: a for a, b in zip(context, context[1:], strict=False)}
     read: set[str] = set()  # the written sentences the copy reads from
+    undated_old = _undated_old(article, edition)
     for written in chosen:
         before = follows.get(written)  # None: the article's first, or an LLM's own sentence
         if out and before is not None and before not in read and _WHO_PRONOUN.match(written):
             dropped += 1  # "She said a top worry is low pay": but who is she?
             continue
-        sentence = retime(
-            written, article.published, edition, lead=not out and not _undated_old(article, edition)
-        )
+        sentence = retime(written, article.published, edition, lead=not out and not undated_old)
         voiced = in_outlet_voice(sentence, outlet)
         if voiced is None:
             dropped += 1
