@@ -42,7 +42,7 @@ from ._spoken_numbers import (
 from .errors import ConfigError
 from .models import FrozenModel, Script, SpeechSegment
 
-__all__ = ["Lexicon", "load_lexicon", "normalise_script", "normalise_text"]
+__all__ = ["Lexicon", "load_lexicon", "normalise_script", "normalise_text", "written_out"]
 
 
 # --- the data tables ---------------------------------------------------------------------------
@@ -483,6 +483,19 @@ def _abbreviation(spoken: str) -> _Handler:
         return spoken[0].upper() + spoken[1:] if m[0][0].isupper() else spoken
 
     return say
+
+
+# Titles read as words at sight stay in the script; the rest a reader would stop to expand.
+_READ_AT_SIGHT = frozenset({"Mr", "Mrs", "Ms", "Dr", "Messrs", "Mt", "Fr"})
+_SCRIPT_TITLE = re.compile(rf"\b(?P<t>{_alternation(set(_TITLES) - _READ_AT_SIGHT)})\.(?=\s+[A-Z])")
+_SCRIPT_MONTH = re.compile(rf"\b(?P<m>{_alternation(_MONTH_ABBR)})\.?(?=\s+\d)")
+
+
+def written_out(text: str) -> str:
+    """``text`` as a script is written, with no abbreviation a reader must expand (RADIO.md):
+    "Rep. Ilhan Omar" is "Representative Ilhan Omar", "Nov. 18" is "November 18"."""
+    text = _SCRIPT_TITLE.sub(lambda m: _TITLES[m["t"]], text)
+    return _SCRIPT_MONTH.sub(lambda m: _MONTH_ABBR[m["m"]], text)
 
 
 # --- issue 22: states, party tags, temperatures, records, model numbers -------------------------

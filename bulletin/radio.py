@@ -30,12 +30,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ._patterns import STOPWORDS
 from .models import Article
+from .normalise import written_out
 from .sentences import SPACE, dangling
 
 __all__ = [
@@ -109,6 +111,8 @@ _HOSTS = {
 }
 _DOMAIN_SUFFIX = re.compile(r"\.(?:com|co\.uk|org|net|info|in|co|news|io|us|ca|au|uk)$", re.I)
 _NAME_SEPARATORS = re.compile(r"\s+(?:[|•·»:–—-]|::)\s+")
+_HOST_WORDS = frozenset({"www", "blog", "blogs", "news", "co", "com", "org"})
+_PLATFORMS = frozenset({"substack", "medium", "wordpress", "blogspot", "tumblr", "github"})
 _SMALL_WORDS = frozenset("of the and for on in at by a an & de la du von".split())
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
@@ -159,10 +163,45 @@ def outlet_name(article: Article) -> str | None:
         if names:
             key = re.sub(r"[^a-z0-9]", "", (host or "").split(".")[0])
             names.sort(key=lambda n: re.sub(r"[^a-z0-9]", "", n.lower()) not in key)
-            return names[0]
+            if not host or _names_host(names[0], host):
+                return names[0]
     if host:
         return host  # "catchitkansas.com": said as a web address
     return None
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKD", text.lower()))
+
+
+def _names_host(name: str, host: str) -> bool:
+    """Whether a site name can be the name of the site at ``host``: it shares a word-sized run
+    of letters with the host's name ("Education Week", edweek.org; "Connecticut Post",
+    ctpost.com), or its initials start it ("Digital Preservation Coalition", dpconline.org).
+    A site name with nothing of the host ("Tech Blog" on emizentech.com, "Nutrition" on
+    cdc.gov) is a section's or a slogan's, and the host says better who published the story.
+    A host that serves many publications (a newsletter on substack.com) cannot say that."""
+    labels = [_letters(part) for part in host.split(".")[:-1]]
+    labels = [label.removeprefix("the") for label in labels if label not in _HOST_WORDS]
+    if len(labels) != 1 or _PLATFORMS.intersection(host.split(".")):
+        return True  # "addyo.substack.com": the platform's name, not the publication's
+    label, said = labels[0], _letters(name.removeprefix("The "))
+    if len(said) >= 3 and said in label:
+        return True  # "XDA", xda-developers.com
+    words = [w for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in _SMALL_WORDS]
+    initials = "".join(w[0] for w in words).lower()
+    return (
+        any(label[i : i + 4] in said for i in range(len(label) - 3))
+        or _in_order(label, said)
+        or (len(initials) >= 2 and (initials in label or label in initials))
+    )
+
+
+def _in_order(label: str, said: str) -> bool:
+    """The host's name as the name's letters in order, first with first: "latimes" in "Los
+    Angeles Times"."""
+    letters = iter(said)
+    return label[:1] == said[:1] and all(c in letters for c in label)
 
 
 # --- Times for the day it airs --------------------------------------------------------------
@@ -779,10 +818,11 @@ _PHRASE_START = re.compile(
 # not need ("with", "to", "for" often start what the verb needs: "come loaded with apps").
 _SAFE_PHRASE_START = re.compile(rf"\s+(?=(?:{_CIRCUMSTANCE})\s)")
 # A head that does not stand alone: it opens a clause it never finishes ("While AI tools ...
-# have contributed ...", "For those looking for ...") or stops on a word that leads on.
+# have contributed ...", "For those looking for ...", "Of the participants who ...") or stops on
+# a word that leads on.
 _OPENS_SUBORDINATE = re.compile(
     r"^(?:while|when|whereas|although|though|if|because|since|unless|until|for those|"
-    r"as long as|even if|whether)\b",
+    r"as long as|even if|whether|of the)\b",
     re.IGNORECASE,
 )
 # "Having recently carried out a purchase of the house in Braunau": a participle's phrase,
@@ -859,7 +899,8 @@ def _clipped(sentence: str, max_words: int, starts: re.Pattern[str] = _PHRASE_ST
 def _shortened(sentence: str) -> str:
     """A long sentence less an aside it can lose (``_TRAILING_ASIDE``, ``_NAME_APPOSITIVE``)."""
     trailing = _TRAILING_ASIDE.search(sentence)
-    if trailing and _words(sentence[: trailing.start()]) >= 8:
+    head = sentence[: trailing.start()] if trailing else ""
+    if trailing and _words(head) >= 8 and _stands_alone(head):  # not "While AI tools have ..."
         return said_first(sentence[: trailing.start()] + sentence[trailing.end() :])
     which = _WHICH_ASIDE.search(sentence)
     if which:
@@ -982,7 +1023,7 @@ def spoken_headline(title: str, lead: str | None) -> str | None:
     completely debunked."; "Does Marie Yovanovitch Have a Net Worth of $17 Million?" -> the
     lead.
     """
-    title = _un_shout(SPACE.sub(" ", title).strip())
+    title = _un_shout(written_out(SPACE.sub(" ", title).strip()))
     while (m := _PRINT_PREFIX.match(title)) is not None:
         title = title[m.end() :]
     said: str | None = title
@@ -1055,16 +1096,22 @@ _TO_THE_READER = re.compile(
     re.IGNORECASE,
 )
 # The page selling itself ("... powered by The Water Coolest", "... brought to you by Mashable
-# partners", "... this one's for you"), a byline ("19, 2025 · Niko Matsakis on behalf of ..."),
+# partners", "... this one's for you", "Deal pricing and availability subject to change ..."), a
+# byline ("19, 2025 · Niko Matsakis on behalf of ..."),
 # a question to the reader, and a photo's caption, dated as agencies date them ("An MSC cargo
 # ship leaves PortMiami, on Aug. 31, 2019.").
 _PAGE_ITSELF = re.compile(
     r"\b(?:powered|brought to you|sponsored|presented) by\b|\bthis newsletter\b|"
     r"\bthis one['’]s for you\b|\s·\s|\byou(?:r)?\b[^.!]*\?$|"
+    r"\b(?:pric(?:es|ing)|availability)\b[^.]*\bsubject to change\b|"
     rf",\s(?:on\s)?(?:(?:{'|'.join(w.title() for w in _WEEKDAYS)}),\s)?{_MONTHS}\.?\s\d{{1,2}},\s"
     r"(?:19|20)\d\d\.$",
     re.IGNORECASE,
 )
+
+
+# "1. AI Overviews to expand to all queries.": an item of a numbered list, not a sentence.
+_LIST_ITEM = re.compile(r"^\d{1,2}[.)](?:\s|$)")
 
 
 def _readable(piece: str) -> bool:
@@ -1075,21 +1122,35 @@ def _readable(piece: str) -> bool:
         and not _PAGE_ITSELF.search(_outside_quotes(piece))
         and not piece.rstrip(" .").endswith(":")
         and bool(re.match(r"[\w“‘\"']", piece))  # not "—silvery-white seed tufts", "*Note: ..."
+        and not _LIST_ITEM.match(piece)
+        and piece.count(" > ") < 2  # "miod > software > OpenBSD > stories > ...": breadcrumbs
     )
 
 
 def _about_itself(piece: str, names: Sequence[str | None]) -> bool:
     """Whether ``piece`` is the site describing itself: "Business.com aims to help business
-    owners ...", "The Water Coolest is the preferred bathroom stall reading material ..."."""
-    for name in filter(None, names):
-        bare = re.escape(re.sub(r"(?i)^the\s", "", name.strip()))
-        if bare and re.match(
-            rf"(?i)(?:the\s)?{bare}\s(?:is|aims|helps|offers|provides|brings|delivers|gives|"
-            r"covers|publishes)\b",
-            piece,
-        ):
-            return True
-    return False
+    owners ...", "The Water Coolest is the preferred bathroom stall reading material ..."; a
+    web address describing itself is a site's too, whatever the page is named."""
+    subjects = [re.escape(re.sub(r"(?i)^the\s", "", n.strip())) for n in filter(None, names)]
+    subject = "|".join([*filter(None, subjects), _WEB_ADDRESS])
+    return bool(re.match(rf"(?i)(?:the\s)?(?:{subject})\s{_SELF_DESCRIBING}\b", piece))
+
+
+_WEB_ADDRESS = r"[A-Za-z][\w-]*\.(?:com|org|net|io|co)"
+_SELF_DESCRIBING = r"(?:is|aims|helps|offers|provides|brings|delivers|gives|covers|publishes)"
+# Who a page says it is powered by is the page's own: "... powered by The Water Coolest".
+_POWERED_BY = re.compile(
+    r"\b(?:powered|brought to you|presented) by\s(?P<name>(?:The\s)?[A-Z][\w’'&-]*(?:\.\w+)*"
+    r"(?:\s[A-Z][\w’'&-]*(?:\.\w+)*){0,3})"
+)
+
+
+def _own_names(article: Article) -> list[str]:
+    """What the page calls itself: its site name and who it says it is powered by."""
+    return [
+        *filter(None, [article.source]),
+        *(m["name"] for p in article.body for m in _POWERED_BY.finditer(p)),
+    ]
 
 
 def _tabular(sentence: str) -> bool:
@@ -1158,12 +1219,15 @@ def radio_story(
     follows = {b: a for a, b in zip(context, context[1:], strict=False)}
     read: set[str] = set()  # the written sentences the copy reads from
     undated_old = _undated_old(article, edition)
+    own_names = [*filter(None, [outlet]), *_own_names(article)]
     for written in chosen:
         before = follows.get(written)  # None: the article's first, or an LLM's own sentence
         if out and before is not None and before not in read and _WHO_PRONOUN.match(written):
             dropped += 1  # "She said a top worry is low pay": but who is she?
             continue
-        sentence = retime(written, article.published, edition, lead=not out and not undated_old)
+        sentence = retime(
+            written_out(written), article.published, edition, lead=not out and not undated_old
+        )
         voiced = in_outlet_voice(sentence, outlet)
         if voiced is None:
             dropped += 1
@@ -1176,7 +1240,7 @@ def radio_story(
             if (
                 _words(piece) > (IDEAL_WORDS if out else MAX_WORDS)
                 or not _readable(piece)
-                or _about_itself(piece, (outlet, article.source))
+                or _about_itself(piece, own_names)
                 or _repeats(piece, seen)
                 or (not out and not can_lead(piece))
             ):

@@ -66,6 +66,8 @@ _AFTER_NAME = (
 _NAME_AHEAD = re.compile(
     rf"(?:The|An?|This)\s{_TITLE_RUN}(?={_AFTER_NAME})|[‘“]{_TITLE_RUN}[.,!?]?[”’](?![\w’])"
 )
+# A sentence opens on "It", "He" or "They" and a verb, never on a capital after them.
+_PRONOUN_NAME = re.compile(r"(?:It|He|She|They|We)\s[A-Z]")
 SPACE = re.compile(r"\s+")
 # A quotation that closes without punctuation of its own and runs on in lower case is a name
 # (a song, a slogan) inside the sentence; speech closes on a comma or stop ("... late,” he said).
@@ -86,6 +88,8 @@ _TITLE_END = re.compile(
     r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Jan|Feb|Mar|Apr|Aug|"
     r"Sept?|Oct|Nov|Dec)\.$"
 )
+# "a reflex and. . .it is often": an ellipsis set with spaces, which pysbd takes for full stops.
+_SPACED_ELLIPSIS = re.compile(r"\s?\.\s\.\s\.")
 # "... rest of the UK.The line was closed", "... in 2008.Inmates have ...": a full stop that
 # lost its space on the page.
 _LOST_SPACE = re.compile(r"(?:(?<=[A-Za-z]{2}[.!?])|(?<=\d{2}[.!?]))(?=[A-Z][a-z])")
@@ -119,6 +123,8 @@ def _split_fused(sentence: str) -> list[str]:
             continue  # '"... a sad song," Read said.': the speaker after the quotation
         if _QUOTED_NAME.match(sentence, match.end()):
             continue  # a title in quotes ("played “We’re Not Gonna Take It” from ..."), not speech
+        if _PRONOUN_NAME.match(sentence, match.end()):
+            continue  # "as the fitness It Girl to ...": a pronoun before a capital is a name
         if _NAME_AHEAD.match(sentence, match.end()) or re.search(r"\w['’]s$", words[-1]):
             continue  # "tells The Hollywood Reporter.", "Steven Covey’s The 7 Habits ..."
         out.append(before.strip())
@@ -136,6 +142,7 @@ def split_sentences(text: str) -> list[str]:
     out: list[str] = []
     for paragraph in text.splitlines():
         paragraph = _LOST_SPACE.sub(" ", SPACE.sub(" ", paragraph)).strip()
+        paragraph = _SPACED_ELLIPSIS.sub("...", paragraph)
         if not paragraph:
             continue
         pieces: list[str] = []

@@ -22,6 +22,7 @@ from bulletin.radio import (
     said_first,
     spoken_headline,
 )
+from bulletin.sentences import split_sentences
 
 EDITION = dt.date(2026, 12, 7)
 THURSDAY = dt.date(2019, 11, 14)
@@ -48,6 +49,19 @@ def _article(body: list[str], **facts: object) -> Article:
         ("Global Bpo, Bpa, Ai Services Company", "https://www.flatworldsolutions.com/x", None),
         ("Columbia Star - Columbia's locally owned weekly", "https://thecolumbiastar.com/", None),
         (None, "https://www.catchitkansas.com/content/news/x", "catchitkansas.com"),
+        # a name with nothing of the host is a section's: the host says who published it
+        ("Nutrition", "https://www.cdc.gov/nutrition/features/healthy-eating-tips.html", "cdc.gov"),
+        ("Blockchain Development Company", "https://www.infuy.com/blog/x/", "infuy.com"),
+        # ... but a name is the host's in short, in initials or in letters
+        ("Education Week", "https://www.edweek.org/leadership/x/2025/11", "Education Week"),
+        ("XDA", "https://www.xda-developers.com/x/", "XDA"),
+        (
+            "Digital Preservation Coalition",
+            "https://www.dpconline.org/blog/x",
+            "Digital Preservation Coalition",
+        ),
+        ("Connecticut Post", "https://www.ctpost.com/news/article/x.php", "Connecticut Post"),
+        ("Elevate", "https://addyo.substack.com/p/x", "Elevate"),  # a platform's host
         (None, None, None),
     ],
 )
@@ -254,6 +268,33 @@ def test_long_sentences_are_said_as_sentences_for_the_ear(written: str, said: li
     assert ear_sentences(written) == said
 
 
+def test_a_clause_is_not_read_without_its_main_clause() -> None:
+    # The page's own sentence has no main clause past its "While ...": it is read whole or not
+    # at all, never cut back to "While AI tools ... have contributed to ... AI content."
+    written = (
+        "While AI tools like ChatGPT have contributed to the web getting flooded with generic AI "
+        "content, making search engines prioritize more conversational language to avoid spam."
+    )
+    assert ear_sentences(written) == [written]
+
+
+def test_the_copy_writes_out_titles_and_months() -> None:
+    # Nothing a newsreader must expand at sight (RADIO.md): "Rep.", "Nov." are written out.
+    article = _article(
+        [
+            "A New York man pleaded guilty Monday to threatening to kill U.S. Rep. Ilhan Omar, "
+            "D-Minn., in March, prosecutors said. Sentencing is scheduled for Feb. 14."
+        ],
+        published=dt.date(2019, 11, 18),
+    )
+    copy = radio_story(article, split_sentences(article.body[0]), edition=dt.date(2019, 11, 19))
+    assert copy.sentences == [
+        "Prosecutors said a New York man pleaded guilty yesterday to threatening to kill U.S. "
+        "Representative Ilhan Omar, D-Minn., in March.",
+        "Sentencing is scheduled for February 14.",
+    ]
+
+
 def test_a_long_lead_is_cut_back_not_lost() -> None:
     lead = (
         "A New York woman running an alleged wife-for-hire immigration scheme pleaded not guilty "
@@ -450,9 +491,13 @@ def test_what_the_page_says_to_its_reader_or_of_itself_is_not_read() -> None:
         "An MSC cargo ship leaves PortMiami, on Aug. 31, 2019.",
         "Dec. 19, 2025 · Niko Matsakis on behalf of Vision Doc group.",
         "Business.com aims to help business owners make informed decisions.",
+        "The Water Coolest is the preferred bathroom stall reading material of finance pros.",
+        "1. AI Overviews to expand to all queries.",
+        "miod > software > OpenBSD > stories > The scariest boot loader code.",
+        "Deal pricing and availability subject to change after time of publication.",
         "The patients, a husband and wife, are from Inner Mongolia.",
     ]
-    article = _article(body, source="Business.com", published=THURSDAY)
+    article = _article(body, source="Dealbreaker", published=THURSDAY)
     assert radio_story(article, body, edition=EDITION).sentences == [
         "Officials said three cases of plague have been diagnosed in China.",
         "The patients, a husband and wife, are from Inner Mongolia.",

@@ -97,6 +97,10 @@ def _article(body: list[str], title: str = "A story") -> Article:
             ],
         ),
         # A full stop that lost its space on the page still ends the sentence.
+        (  # an ellipsis set with spaces is no full stop
+            "The qualifier has become almost a reflex and. . .it is often generalized.",
+            ["The qualifier has become almost a reflex and...it is often generalized."],
+        ),
         (
             "The line links Cornwall to the rest of the UK.The line was closed in 2014.",
             ["The line links Cornwall to the rest of the UK.", "The line was closed in 2014."],
@@ -131,6 +135,8 @@ def test_newlines_are_boundaries() -> None:
         "\"It's a natural home for it because people kept saying to me, 'it's such a good song', "
         "but it's such a sad song,\" Read said.",
         "The African champions will face Togo, Liberia and Djibouti in Group A on Saturday.",
+        "From Pilates continuing to lead as the fitness It Girl to music-themed classes having a "
+        "moment, the trends of 2024 give a glimpse at priorities in 2025.",
     ],
 )
 def test_a_name_or_title_is_no_glued_caption(sentence: str) -> None:
