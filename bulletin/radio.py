@@ -218,10 +218,17 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 # A weekday in a name ("Black Friday", "Super Tuesday", "Cyber Monday") is not a time.
-_NAMED_DAY = re.compile(
-    r"\b(?:black|cyber|super|good|ash|easter|boxing|giving|small business|maundy|holy|shrove|fat|"
-    r"palm|whit|bloody|manic|travel|election)\s$"
+_DAY_NAMES = (
+    r"black|cyber|super|good|ash|easter|boxing|giving|small business|maundy|holy|shrove|fat|"
+    r"palm|whit|bloody|manic|travel|election"
 )
+_NAMED_DAY = re.compile(rf"\b(?:{_DAY_NAMES})\s$")
+# "Black Friday is approaching" in a story of years ago is not this year's, and with no year in
+# the sentence radio cannot say which: such a sentence is not read.
+_NAMED_DAY_TIME = re.compile(
+    rf"\b(?:{_DAY_NAMES})\s(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE
+)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -1219,11 +1226,17 @@ def radio_story(
     follows = {b: a for a, b in zip(context, context[1:], strict=False)}
     read: set[str] = set()  # the written sentences the copy reads from
     undated_old = _undated_old(article, edition)
+    old = undated_old or bool(
+        article.published and (edition - article.published).days > _RECENT_DAYS
+    )
     own_names = [*filter(None, [outlet]), *_own_names(article)]
     for written in chosen:
         before = follows.get(written)  # None: the article's first, or an LLM's own sentence
         if out and before is not None and before not in read and _WHO_PRONOUN.match(written):
             dropped += 1  # "She said a top worry is low pay": but who is she?
+            continue
+        if old and _NAMED_DAY_TIME.search(written) and not _YEAR.search(written):
+            dropped += 1  # "several items have dropped to Black Friday levels": which year's?
             continue
         sentence = retime(
             written_out(written), article.published, edition, lead=not out and not undated_old

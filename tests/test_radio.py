@@ -524,6 +524,19 @@ def test_an_undated_story_on_a_years_old_page_says_no_weekday() -> None:
     ]
 
 
+def test_a_named_day_of_a_year_gone_is_not_read() -> None:
+    # "Black Friday" is no time retime can date; in a story of 2019 it is not this year's.
+    body = [
+        "The price of the DualShock controller has dropped to Black Friday levels.",
+        "The controller comes in turquoise.",
+        "Black Friday 2019 fell on 29 November.",
+    ]
+    old = _article(body, published=THURSDAY)
+    assert radio_story(old, body, edition=EDITION).sentences == body[1:]
+    fresh = _article(body, published=dt.date(2026, 12, 1))
+    assert radio_story(fresh, body, edition=EDITION).sentences == body
+
+
 def test_with_no_date_relative_times_stay_in_the_lead_alone() -> None:
     assert retime("Police arrested him on Tuesday.", None, EDITION, lead=True) == (
         "Police arrested him on Tuesday."
