@@ -517,6 +517,37 @@ def said_first(sentence: str) -> str:
     return sentence
 
 
+# A speaker by surname alone: "..., Harris said.", "Cooper said ...".
+_SURNAME_SAYS = re.compile(
+    r"(?<![\w.’'-]\s)(?<![\w.’'-])\b(?P<last>[A-Z][a-z][\w’'-]+)\s(?:said|says|told|added)\b"
+)
+_NAME_WORD = r"(?:[A-Z][\w’'-]*\.?|[A-Z]\.)"
+
+
+def _named_in_full(sentence: str, earlier: Sequence[str], body: Sequence[str]) -> str:
+    """``sentence`` with a speaker the listener has not heard of named as the article first
+    names them: "Harris said officers ..." is "Lieutenant Matt Harris said officers ..." where
+    the article wrote "said Lt. Matt Harris" and the copy has not named him yet (RADIO.md:
+    titles before names)."""
+    m = _SURNAME_SAYS.search(sentence)
+    if not m or m["last"] in _COMMON_OPENERS or any(m["last"] in e for e in earlier):
+        return sentence
+    if re.search(rf"\b{m['last']}\b", sentence[: m.start()]):
+        return sentence
+    full = re.compile(rf"\b(?P<full>(?:{_NAME_WORD}\s){{1,4}}){m['last']}\b")
+    for paragraph in body:
+        found = full.search(paragraph)
+        if found:
+            words = found["full"].split()
+            while words and words[0].lower() in _LOWERABLE:
+                words.pop(0)  # "The", "On": the sentence's first word, not the name's
+            if words:
+                first = written_out(" ".join(words))
+                return f"{sentence[: m.start()]}{first} {sentence[m.start() :]}"
+            return sentence
+    return sentence
+
+
 def _outside_quotes(sentence: str) -> str:
     return _QUOTED.sub(" ", sentence)
 
@@ -1259,6 +1290,9 @@ def radio_story(
             ):
                 dropped += 1
                 continue
+            full = _named_in_full(piece, out, article.body)
+            if _words(full) <= (IDEAL_WORDS if out else MAX_WORDS - room):
+                piece = full
             out.append(piece)
             seen.append(_content(piece))
             read.add(written)

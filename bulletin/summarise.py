@@ -34,6 +34,7 @@ from .radio import (
     not_for_the_ear,
     outlet_name,
     radio_story,
+    retime,
     spoken_headline,
 )
 from .sentences import (
@@ -336,10 +337,17 @@ _IDF_DOCUMENTS = 1000
 _TITLE_FURNITURE = re.compile(r"\s+(?:\||[-–—]\s)\s*[^|]{2,40}$")
 
 
-def _headline(article: Article, lead: str | None = None) -> str | None:
+def _headline(article: Article, date: dt.date, lead: str | None = None) -> str | None:
     """The title as a spoken headline (``radio.spoken_headline``), or the story's ``lead``
-    where the title cannot be said; None for a section label ("Opinion") or no title."""
+    where the title cannot be said; None for a section label ("Opinion") or no title.
+
+    Its relative times are said for the edition's ``date``; an old story's go ("WeWork
+    employees to be laid off this week" of 2019 is "WeWork employees to be laid off"): its
+    copy says when."""
     title = SPACE.sub(" ", article.title).strip()
+    if article.published:
+        old = (date - article.published).days > _RECENT_DAYS
+        title = retime(title, None if old else article.published, date, lead=not old)
     title = without_label(title) if not re.match(r"(?i)the latest\b", title) else title
     if "|" in title:  # "Story | Site name": the site is page furniture
         title = title.split("|")[0].strip()
@@ -665,7 +673,7 @@ def _story_segments(
     transitions = _transitions(
         cfg,
         [s[0] for s in summaries],
-        [_headline(a) or a.title for a, _ in chosen],
+        [_headline(a, date) or a.title for a, _ in chosen],
         [bool(a.published and (date - a.published).days > _RECENT_DAYS) for a, _ in chosen],
     )
     segments = []
@@ -743,7 +751,7 @@ def write_script(
     plan = _plan(
         [copies.of(i) for i in range(len(stories))],
         [
-            _seconds([h for h in [_headline(a, copies.copy(i, 1).lead)] if h], cfg)
+            _seconds([h for h in [_headline(a, date, copies.copy(i, 1).lead)] if h], cfg)
             for i, (a, _) in enumerate(stories)
         ],
         cfg,
@@ -754,7 +762,7 @@ def write_script(
     told = [(stories[i][0], copy) for (i, _), copy in zip(chosen, story_copies, strict=True)]
 
     segments = [ScriptSegment(kind="intro", title="Intro", sentences=intro)]
-    headlines = [h for a, copy in told if (h := _headline(a, copy.lead))]
+    headlines = [h for a, copy in told if (h := _headline(a, date, copy.lead))]
     if headlines:
         segments.append(ScriptSegment(kind="headlines", title="Headlines", sentences=headlines))
     segments.extend(_story_segments(told, cfg, common, date))

@@ -504,6 +504,21 @@ def test_what_the_page_says_to_its_reader_or_of_itself_is_not_read() -> None:
     ]
 
 
+def test_a_speaker_the_listener_has_not_heard_of_is_named_in_full() -> None:
+    # Titles before names: "Harris said" is who the article first named, "Lt. Matt Harris".
+    body = [
+        "Officers arrested Elizabeth A. Burton, 32, after locating methamphetamine in her car, "
+        "said Lt. Matt Harris, Columbus police spokesman.",
+        "Officers also arrested Christopher Tays, 32, of Franklin, Harris said.",
+        "A search of the vehicle yielded narcotics, Harris said.",
+    ]
+    article = _article(body, published=THURSDAY)
+    assert radio_story(article, body[1:], edition=EDITION).sentences == [
+        "Lieutenant Matt Harris said officers also arrested Christopher Tays, 32, of Franklin.",
+        "Harris said a search of the vehicle yielded narcotics.",  # named once is enough
+    ]
+
+
 def test_the_outlet_too_long_for_any_sentence_is_said_after_the_lead() -> None:
     lead = (
         "The merger of the big newspaper chains Gannett and GateHouse Media will create a "

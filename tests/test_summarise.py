@@ -597,6 +597,18 @@ def test_headline_loses_site_name() -> None:
     assert script.segments[1].sentences == ["Springfield passes school budget."]
 
 
+def test_headline_says_its_times_for_the_edition() -> None:
+    # An old story's "this week" is not this week: its copy says when; a fresh one's is retimed.
+    title = "Springfield passes school budget this week"
+    old = _article(NEWS, title=title).model_copy(update={"published": DATE - dt.timedelta(400)})
+    script = write_script([old], ScriptConfig(), edition="e", date=DATE)
+    assert script.segments[1].sentences == ["Springfield passes school budget."]
+    fresh = _article(NEWS, title="Springfield passes school budget today")
+    fresh = fresh.model_copy(update={"published": DATE})
+    script = write_script([fresh], ScriptConfig(), edition="e", date=DATE + dt.timedelta(days=1))
+    assert script.segments[1].sentences == ["Springfield passes school budget yesterday."]
+
+
 def test_headline_loses_its_column_label() -> None:
     article = _article(NEWS, title="Column: Springfield passes school budget")
     script = write_script([article], ScriptConfig(), edition="e", date=DATE)
