@@ -140,6 +140,8 @@ def _said_name(name: str) -> str:
         name = _CAMEL.sub(" ", name)  # "TheWaterCoolest", "CBSSports"; "PolitiFact" stays whole
     if name.isupper() and len(name) > 4 and " " not in name:
         name = name.title()  # "POLYGRAPH": a name in capitals, not letters to spell
+    if name.isalpha() and len(name) <= 3 and not re.search(r"[aeiouy]", name, re.I):
+        name = name.upper()  # "Nj" (nj.com): letters to spell, where "Vox" is a word
     return name
 
 
@@ -1130,11 +1132,12 @@ _NOTHING_FIRST = re.compile(r"^(?:there|here)\b", re.IGNORECASE)
 _TO_THE_READER = re.compile(
     r"^(?:check out|click|tap|subscribe|sign up|join|follow us|read more|read on|watch|"
     r"don['’]t miss|download|scroll|see (?:below|more|also)|start your|if you['’]re|"
-    r"was this \w+ forwarded)\b",
+    r"was this \w+ forwarded|share (?:it|this)\b)\b",
     re.IGNORECASE,
 )
 # The page selling itself ("... powered by The Water Coolest", "... brought to you by Mashable
-# partners", "... this one's for you", "Deal pricing and availability subject to change ..."), a
+# partners", "... this one's for you", "Deal pricing and availability subject to change ...", "in
+# the chart below"), a
 # byline ("19, 2025 · Niko Matsakis on behalf of ..."),
 # a question to the reader, and a photo's caption, dated as agencies date them ("An MSC cargo
 # ship leaves PortMiami, on Aug. 31, 2019.").
@@ -1142,12 +1145,15 @@ _PAGE_ITSELF = re.compile(
     r"\b(?:powered|brought to you|sponsored|presented) by\b|\bthis newsletter\b|"
     r"\bthis one['’]s for you\b|\s·\s|\byou(?:r)?\b[^.!]*\?$|"
     r"\b(?:pric(?:es|ing)|availability)\b[^.]*\bsubject to change\b|"
+    r"\b(?:chart|table|list|graph|map|video|image|photo|gallery)s? (?:below|above)\b|"
     rf",\s(?:on\s)?(?:(?:{'|'.join(w.title() for w in _WEEKDAYS)}),\s)?{_MONTHS}\.?\s\d{{1,2}},\s"
     r"(?:19|20)\d\d\.$",
     re.IGNORECASE,
 )
 
 
+# "Man arrested after 7 trafficking victims found in car: Police.": another story's headline.
+_HEADLINE_SPEAKER = re.compile(r":\s[A-Z][\w’'.-]*(?:\s[A-Z][\w’'.-]*)?\.?$")
 # "1. AI Overviews to expand to all queries.": an item of a numbered list, not a sentence.
 _LIST_ITEM = re.compile(r"^\d{1,2}[.)](?:\s|$)")
 
@@ -1162,6 +1168,7 @@ def _readable(piece: str) -> bool:
         and bool(re.match(r"[\w“‘\"']", piece))  # not "—silvery-white seed tufts", "*Note: ..."
         and not _LIST_ITEM.match(piece)
         and piece.count(" > ") < 2  # "miod > software > OpenBSD > stories > ...": breadcrumbs
+        and not _HEADLINE_SPEAKER.search(piece)
     )
 
 
@@ -1302,6 +1309,9 @@ def radio_story(
     return Copy(out, outlet if out and outlet else None, lead, dropped)
 
 
+_OWN_REPORT = re.compile(r"^(?:[A-Z][\w.’'-]*\s){1,4}(?:reports|reported)\b")
+
+
 def _named(copy: list[str], outlet: str, lower: Callable[[str], str]) -> list[str]:
     """The copy with its outlet named before its news: "X reports that ..." in the lead or the
     sentence after it where that stays within IDEAL_WORDS (the lead was cut to leave it room),
@@ -1315,6 +1325,8 @@ def _named(copy: list[str], outlet: str, lower: Callable[[str], str]) -> list[st
         for i, sentence in enumerate(copy[: None if last is None else last + 1]):
             if i and (not can_lead(sentence) or sentence.startswith(tuple(_QUOTE_MARKS))):
                 continue  # not "X reports that it came after ...", nor before a quotation
+            if _OWN_REPORT.match(sentence):
+                continue  # not "CBS News reports that CBS DFW reports ..."
             aside = "," if re.match(r"(?i)according to\b", sentence) else ""  # "that, according to"
             named = f"{said} reports that{aside} {lower(sentence)}"
             if _words(named) <= limit:
