@@ -351,6 +351,14 @@ def retime(sentence: str, published: dt.date | None, edition: dt.date, *, lead: 
             if lead:
                 return match.group(0)
             return "the" if owner else ""
+        if (
+            phrase.lower() == "today"
+            and not owner
+            and not sentence[: match.start()].strip()
+            and (edition - published).days > _RECENT_DAYS
+            and not _ANY_PAST.search(sentence)
+        ):
+            return ""  # "Today, tutoring programs are widely available": nowadays, not a day
         # "will vote on Tuesday" is the Tuesday to come; "will be turned into ..., the minister
         # said on Tuesday" the one gone: only the words just before the time decide (a past
         # verb among the last four: "warned that more rain forecast for Tuesday" is to come).
@@ -585,15 +593,20 @@ _SUBJECT = (
 _TIME_BEFORE = r"(?:days|weeks|months|years|hours|minutes|moments|shortly|soon|just|long)"
 # Where a long sentence can be cut into two that each stand alone, best first.
 # A clause that can stand alone: a subject, then a finite verb within a few words.
-_FINITE = (
-    r"(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does|"
-    r"do|said|says|told|remains?|[a-z]\w*ed|"
-    # the past of verbs that do not end in -ed
+# The past of verbs that do not end in -ed.
+_IRREGULAR_PAST = (
     r"took|won|ran|fell|went|came|made|got|gave|left|found|held|led|began|saw|met|hit|"
     r"kept|brought|thought|sent|lost|paid|built|became|rose|broke|spoke|wrote|drove|stood|"
     r"sat|knew|grew|threw|flew|fought|caught|taught|bought|sold|felt|heard|meant|struck|"
-    r"chose|stole|woke|wore|shot|fled|hid|ate|drew|swore|sank|sang|rang|forgave)"
+    r"chose|stole|woke|wore|shot|fled|hid|ate|drew|swore|sank|sang|rang|forgave"
 )
+_FINITE = (
+    r"(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does|"
+    rf"do|said|says|told|remains?|[a-z]\w*ed|{_IRREGULAR_PAST})"
+)
+# A sentence in the past: its "today" is a day; one in the present that opens on it ("Today,
+# tutoring programs are widely available") means nowadays.
+_ANY_PAST = re.compile(rf"\b(?:was|were|had|did|[a-z]+ed|{_IRREGULAR_PAST})\b")
 _CLAUSE = rf"(?=(?:{_SUBJECT})(?:\s[\w'’-]+){{0,3}}?\s{_FINITE}\b)"
 # Where a long sentence can be cut into two that each stand alone, best first.
 _CUTS: tuple[tuple[re.Pattern[str], str], ...] = (

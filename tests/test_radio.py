@@ -460,6 +460,8 @@ def test_one_event_is_told_once() -> None:
         ("More rain forecast for Tuesday could raise it.", THURSDAY, EDITION, "More rain forecast for 19 November 2019 could raise it."),
         ("The council said engineers would inspect the drains on Monday.", THURSDAY, EDITION, "The council said engineers would inspect the drains on 18 November 2019."),
         ("Prices dropped to Black Friday levels.", THURSDAY, EDITION, "Prices dropped to Black Friday levels."),
+        ("Today, tutoring programs are widely available.", THURSDAY, EDITION, "Tutoring programs are widely available."),
+        ("Today the council voted on the budget.", THURSDAY, EDITION, "On 14 November 2019 the council voted on the budget."),
         ("Users activated their accounts last Tuesday.", THURSDAY, EDITION, "Users activated their accounts on 12 November 2019."),
         ("He will speak next Tuesday.", THURSDAY, EDITION, "He will speak on 19 November 2019."),
         ("Tickets go on sale Friday, December 6, at 10 a.m.", THURSDAY, EDITION, "Tickets go on sale December 6, at 10 a.m."),
