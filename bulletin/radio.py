@@ -7,7 +7,10 @@ RADIO.md``), as text rules that are few and each tested on real sentences:
 - **who says so**: the story names its outlet ("The Detroit News reports that ...", or after a
   lead too long to carry it, "That's according to The Detroit News."), a trailing
   "..., police said." is said first ("Police said ..."), "we" in the outlet's voice is the
-  outlet's ("Snopes says it has found no evidence ..."), and a fact-check leads on its verdict;
+  outlet's ("Snopes says it has found no evidence ..."), a speaker by surname alone is named
+  as the article first names them ("Lieutenant Matt Harris said ..."), and a fact-check leads
+  on its verdict;
+- **nothing written for the eye**: "Rep.", "Sen.", "Nov. 18" are written out (``written_out``);
 - **sentences for the ear**: brackets and dash-asides dropped, long sentences split where a
   clause can stand alone ("; ", ", while ", ", but he ...", ", which ..."), a lead still over
   ``MAX_WORDS`` cut back to its main clause, any other sentence still over ``IDEAL_WORDS`` cut
@@ -15,11 +18,13 @@ RADIO.md``), as text rules that are few and each tested on real sentences:
 - **times for the day it airs**: "today", "yesterday", "on Tuesday", "last week" in the
   article are said as they stand on the edition's day ("on 12 November 2019" for an old one);
   with no published date they are kept in the lead alone (and not even there when the page's
-  copyright is years before the edition);
+  copyright is years before the edition); an old page's "Today, ..." in the present means
+  nowadays, and its "Black Friday" with no year is not read;
 - **one event, once**: a sentence that repeats one already read is dropped;
 - **what is not news**: words to the page's reader ("If you're ...", "Was this newsletter
   forwarded to you?"), the page selling itself ("... powered by X", "Business.com aims to ..."),
-  a byline and a dated photo caption are not read;
+  small print, a byline, a dated photo caption, another story's headline, a numbered list's
+  item and breadcrumbs are not read;
 - **what is not a story for the ear** (a box score, a table, a listicle) is named and left out,
   and a live-updates page is read from its top entry alone;
 - **headlines for the ear**: no "The Latest:", a colon attribution said as "X says ...", a
