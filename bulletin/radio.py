@@ -524,8 +524,14 @@ def said_first(sentence: str) -> str:
             who = m.group("who").strip()
             if who.lower() in ("he", "she", "they"):
                 who = who.lower()
-            who = who[:1].upper() + who[1:]
-            return f"{who} {m.group('verb')} {lower_first(m.group('claim'))}."
+            claim = m.group("claim")
+            conjunction = re.match(r"(?:But|And|Yet|So)\s(?=[a-z])", claim)
+            if conjunction:  # "But many are put off, the council said": "But the council said"
+                claim = claim[conjunction.end() :]
+                who = conjunction.group(0) + who
+            else:
+                who = who[:1].upper() + who[1:]
+            return f"{who} {m.group('verb')} {lower_first(claim)}."
     m = _TRAILING_ACCORDING.match(sentence)
     if m:
         return f"According to {m.group('who').strip()}, {lower_first(m.group('claim'))}."
@@ -1072,19 +1078,19 @@ def _un_shout(text: str) -> str:
     )
 
 
-def spoken_headline(title: str, lead: str | None) -> str | None:
+def spoken_headline(title: str | None, lead: str | None) -> str | None:
     """A print title as a headline for the ear, or the story's lead when the title cannot be
-    said (a question, a label and a quote); None for neither.
+    said (a question, a label and a quote) or there is none; None for neither.
 
     "The Latest: Man stabbed on BART train" -> "Man stabbed on BART train.";
     "Impeachment sham completely debunked: White House" -> "White House says impeachment sham
     completely debunked."; "Does Marie Yovanovitch Have a Net Worth of $17 Million?" -> the
     lead.
     """
-    title = _un_shout(written_out(SPACE.sub(" ", title).strip()))
+    title = _un_shout(written_out(SPACE.sub(" ", title or "").strip()))
     while (m := _PRINT_PREFIX.match(title)) is not None:
         title = title[m.end() :]
-    said: str | None = title
+    said: str | None = title or None
     if ":" in title:
         left, _, right = (p.strip() for p in title.partition(":"))
         right_bare = right.strip(_QUOTE_MARKS + ".!")

@@ -85,14 +85,15 @@ _CLOCK_DETAIL = re.compile(
 # "... as part of a trade deal, Mr. Lighthizer said", "on Nov. 19": pysbd ends a sentence at a
 # title or a month's abbreviation that a name or a day follows.
 _TITLE_END = re.compile(
-    r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Jan|Feb|Mar|Apr|Aug|"
+    r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Spc|Pvt|Pfc|Cpl|Maj|Adm|"
+    r"Cmdr|Det|Insp|Supt|Atty|Jan|Feb|Mar|Apr|Aug|"
     r"Sept?|Oct|Nov|Dec)\.$"
 )
 # "a reflex and. . .it is often": an ellipsis set with spaces, which pysbd takes for full stops.
 _SPACED_ELLIPSIS = re.compile(r"\s?\.\s\.\s\.")
-# "... rest of the UK.The line was closed", "... in 2008.Inmates have ...": a full stop that
-# lost its space on the page.
-_LOST_SPACE = re.compile(r"(?:(?<=[A-Za-z]{2}[.!?])|(?<=\d{2}[.!?]))(?=[A-Z][a-z])")
+# "... rest of the UK.The line was closed", "... in 2008.Inmates have ...", "(HMO).But": a
+# full stop that lost its space on the page.
+_LOST_SPACE = re.compile(r"(?:(?<=[A-Za-z]{2}[.!?])|(?<=\d{2}[.!?])|(?<=\)[.!?]))(?=[A-Z][a-z])")
 
 
 @lru_cache(maxsize=1)

@@ -345,6 +345,9 @@ def _headline(article: Article, date: dt.date, lead: str | None = None) -> str |
     employees to be laid off this week" of 2019 is "WeWork employees to be laid off"): its
     copy says when."""
     title = SPACE.sub(" ", article.title).strip()
+    first = SPACE.sub(" ", article.body[0]) if article.body else ""
+    if title.endswith("...") and first.startswith(title.removesuffix("...")):
+        return spoken_headline(None, lead)  # no title of its own: its first words, cut off
     if article.published:
         old = (date - article.published).days > _RECENT_DAYS
         title = retime(title, None if old else article.published, date, lead=not old)

@@ -83,6 +83,12 @@ def test_the_outlet_is_named_as_radio_says_it(
             "The fire started in the kitchen of the two-storey house, police said.",
             "Police said the fire started in the kitchen of the two-storey house.",
         ),
+        (  # the claim's "But" stays first
+            "But many are put off despite facing a fine of up to £20,000, Southampton City "
+            "Council said.",
+            "But Southampton City Council said many are put off despite facing a fine of up to "
+            "£20,000.",
+        ),
         (
             "The New York State Attorney General is investigating WeWork, according to two "
             "people familiar with the matter.",

@@ -97,6 +97,18 @@ def _article(body: list[str], title: str = "A story") -> Article:
             ],
         ),
         # A full stop that lost its space on the page still ends the sentence.
+        (
+            "Landlords need a licence for a House of Multiple Occupation (HMO).But many are put "
+            "off.",
+            [
+                "Landlords need a licence for a House of Multiple Occupation (HMO).",
+                "But many are put off.",
+            ],
+        ),
+        (  # a soldier's rank is no full stop
+            "She took her boyfriend, Army Spc. Caleb Barnes, to a concert, court documents say.",
+            ["She took her boyfriend, Army Spc. Caleb Barnes, to a concert, court documents say."],
+        ),
         (  # an ellipsis set with spaces is no full stop
             "The qualifier has become almost a reflex and. . .it is often generalized.",
             ["The qualifier has become almost a reflex and...it is often generalized."],
@@ -607,6 +619,14 @@ def test_headline_says_its_times_for_the_edition() -> None:
     fresh = fresh.model_copy(update={"published": DATE})
     script = write_script([fresh], ScriptConfig(), edition="e", date=DATE + dt.timedelta(days=1))
     assert script.segments[1].sentences == ["Springfield passes school budget yesterday."]
+
+
+def test_a_story_with_no_title_of_its_own_is_headlined_by_its_lead() -> None:
+    # A text file with no title line: its title is its first words, cut off, never read.
+    lead = "Lee Clark admitted Blackpool face a challenge to win back their stay-away fans."
+    article = _article([lead, *NEWS], title=" ".join(lead.split()[:12]) + "...")
+    script = write_script([article], ScriptConfig(), edition="e", date=DATE)
+    assert script.segments[1].sentences == [lead]
 
 
 def test_headline_loses_its_column_label() -> None:
