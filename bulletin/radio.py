@@ -1297,6 +1297,14 @@ def radio_story(
         if out and before is not None and before not in read and _WHO_PRONOUN.match(written):
             dropped += 1  # "She said a top worry is low pay": but who is she?
             continue
+        if (
+            not out
+            and before
+            and before.rstrip(_QUOTE_MARKS).endswith("?")
+            and _words(written) < 10
+        ):
+            dropped += 1  # "An avid interest in poker, as it turns out.": a question's answer
+            continue
         if old and _NAMED_DAY_TIME.search(written) and not _YEAR.search(written):
             dropped += 1  # "several items have dropped to Black Friday levels": which year's?
             continue

@@ -516,6 +516,17 @@ def test_what_the_page_says_to_its_reader_or_of_itself_is_not_read() -> None:
     ]
 
 
+def test_the_short_answer_to_a_question_never_leads() -> None:
+    body = [
+        "What does Republican senator Rand Paul have in common with a stripper-hurling playboy?",
+        "An avid interest in poker, as it turns out.",
+        "The senator shared a video of himself learning how to play poker from Dan Blizerian.",
+    ]
+    article = _article(body, published=THURSDAY)
+    copy = radio_story(article, body[1:], edition=EDITION, context=body)
+    assert copy.sentences == [body[2]]
+
+
 def test_a_speaker_the_listener_has_not_heard_of_is_named_in_full() -> None:
     # Titles before names: "Harris said" is who the article first named, "Lt. Matt Harris".
     body = [
