@@ -933,6 +933,14 @@ def _stands_alone(head: str) -> bool:
     )
 
 
+# Nouns that say nothing without what they are "to" do.
+_NEEDS_TO = re.compile(
+    r"\b(?:potential|ability|chance|right|power|plans?|bid|attempt|effort|opportunity|"
+    r"decision|need|way|desire|willingness|capacity|permission|failure|refusal|promise|"
+    r"threat|freedom|authority|motivation|incentive)$"
+)
+
+
 def _clipped(sentence: str, max_words: int, starts: re.Pattern[str] = _PHRASE_START) -> str:
     """A lead too long for any cut at a comma, cut back before the last phrase it can lose
     that leaves it whole and no longer than ``max_words``; the lead as it is when none does."""
@@ -948,6 +956,8 @@ def _clipped(sentence: str, max_words: int, starts: re.Pattern[str] = _PHRASE_ST
             continue  # "one in six", "3 to 2": a figure goes on
         if re.search(rf"\b{_TIME_BEFORE}$|\b(?:that|which|who)\s[\w'’-]+$", head):
             continue  # "struck days before her death", "a time frame that limits when ..."
+        if _NEEDS_TO.search(head) and sentence[m.end() :].startswith("to "):
+            continue  # "it is another loanee who has the potential": to do what?
         last = head.rsplit(None, 1)[-1]
         if re.match(rf"\s+\w+\s{re.escape(last)}\b", sentence[m.start() :]) or last.endswith("ing"):
             continue  # "fired round after round", "center around adapting to ..."
@@ -1223,12 +1233,18 @@ def _own_names(article: Article) -> list[str]:
 
 
 def _tabular(sentence: str) -> bool:
-    """A line of a box score or a table, not a sentence: "DL Myles Garrett 57 77% 1 tackle."."""
+    """A line of a box score, a table or a list, not a sentence: "DL Myles Garrett 57 77% 1
+    tackle."."""
     return bool(
         _RECORD.search(sentence)
         or _INGREDIENT.match(sentence)
         or len(_NUMBERS.findall(sentence)) >= max(3, _words(sentence) / 3)
+        or _LIST_OF_ITEMS.match(sentence) is not None
     )
+
+
+# "David Goodwillie, forward; Scott McKenna, defender; Lukas Culjak, defender.": a list.
+_LIST_OF_ITEMS = re.compile(r"^(?:[^;.]{3,40};\s){2,}[^;]{3,40}$")
 
 
 def can_lead(sentence: str) -> bool:
@@ -1326,6 +1342,7 @@ def radio_story(
                 or _about_itself(piece, own_names)
                 or _repeats(piece, seen)
                 or (not out and not can_lead(piece))
+                or (not out and written.rstrip(_QUOTE_MARKS).endswith("?"))  # a question, cut
             ):
                 dropped += 1
                 continue

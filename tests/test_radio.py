@@ -614,6 +614,39 @@ def test_a_box_score_or_a_listicle_is_not_read_as_a_story() -> None:
     assert "list" in (not_for_the_ear(listicle, prose) or "")
 
 
+def test_a_list_of_names_is_not_read_as_a_sentence() -> None:
+    body = [
+        "Celtic signed three players on the last day of the transfer window.",
+        "David Goodwillie, forward; Scott McKenna, defender; Lukas Culjak, defender.",
+    ]
+    article = _article(body, published=THURSDAY)
+    assert radio_story(article, body, edition=EDITION).sentences == body[:1]
+
+
+def test_a_lead_is_not_cut_before_what_it_needs() -> None:
+    # "... who has the potential." says nothing: the lead is read whole or not at all.
+    lead = (
+        "Whether or not either Turk will delight enough to be hits with their new clubs, it is "
+        "another loanee who has the potential to set Celtic Park alight if he lives up to his "
+        "market value."
+    )
+    assert ear_sentences(lead, lead=True) == [lead]
+
+
+def test_a_question_cut_short_never_leads() -> None:
+    body = [
+        "Why — especially — does it seem like certain people come out of nowhere and claim "
+        "their place in your area of expertise before you’ve had a chance to claim it yourself?",
+        "The course starts with a free lesson for beginners.",
+    ]
+    article = _article(body, published=THURSDAY)
+    # The room left for "BIG Brand System reports that" cuts the question short: still a question.
+    copy = radio_story(article, body, edition=EDITION, outlet="BIG Brand System")
+    assert copy.sentences == [
+        "BIG Brand System reports that the course starts with a free lesson for beginners."
+    ]
+
+
 def test_a_live_page_is_read_from_its_top_entry() -> None:
     article = _article(
         [
