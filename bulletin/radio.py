@@ -1279,6 +1279,7 @@ def radio_story(
     outlet: str | None = None,
     lower: Callable[[str], str] | None = None,
     context: Sequence[str] = (),
+    caption_leads: bool = False,
 ) -> Copy:
     """The chosen sentences of one story as radio copy (see the module's docstring).
 
@@ -1292,6 +1293,8 @@ def radio_story(
         context: the article's sentences in order, of which ``sentences`` are some: a sentence
             that opens on "He", "She" or "They" is read only after the sentence before it in
             the article, where the listener heard who that is.
+        caption_leads: whether a line with no full stop and no verb (a caption, a heading)
+            can lead; only when nothing else can, so that the story is not lost.
     """
     chosen = list(sentences)
     if _FACT_CHECK.search(article.title) or _FACT_CHECK.search(article.url or ""):
@@ -1343,6 +1346,7 @@ def radio_story(
                 or _repeats(piece, seen)
                 or (not out and not can_lead(piece))
                 or (not out and written.rstrip(_QUOTE_MARKS).endswith("?"))  # a question, cut
+                or (not out and not caption_leads and _caption_like(written, piece))
             ):
                 dropped += 1
                 continue
@@ -1355,9 +1359,22 @@ def radio_story(
     lead = out[0] if out else None
     if out and outlet:
         out = _named(out, outlet, lower or lower_first)
+    if not out and not caption_leads:
+        return radio_story(
+            article, sentences, edition=edition, outlet=outlet, lower=lower, context=context,
+            caption_leads=True,
+        )  # fmt: skip
     return Copy(out, outlet if out and outlet else None, lead, dropped)
 
 
+def _caption_like(written: str, piece: str) -> bool:
+    return not _ENDS_SENTENCE.search(written) and not _stands_alone(piece)
+
+
+# A written sentence's end. A lead without one that is no clause is a caption or a heading ("The
+# cherry picker collecting drugs from the roof of HMP Altcourse in Liverpool"); a caption that
+# says who did what ("Terry Martin, 48, shot his girlfriend ...") can lead.
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _OWN_REPORT = re.compile(r"^(?:[A-Z][\w.’'-]*\s){1,4}(?:reports|reported)\b")
 
 

@@ -614,6 +614,16 @@ def test_a_box_score_or_a_listicle_is_not_read_as_a_story() -> None:
     assert "list" in (not_for_the_ear(listicle, prose) or "")
 
 
+def test_a_caption_leads_only_when_nothing_else_can() -> None:
+    caption = "The cherry picker collecting drugs from the roof of HMP Altcourse in Liverpool"
+    news = (
+        "Warders have been forced to deploy a cherry picker to remove drugs thrown over the fence."
+    )
+    article = _article([caption, news], published=THURSDAY)
+    assert radio_story(article, [caption, news], edition=EDITION).sentences == [news]
+    assert radio_story(article, [caption], edition=EDITION).sentences == [caption + "."]
+
+
 def test_a_list_of_names_is_not_read_as_a_sentence() -> None:
     body = [
         "Celtic signed three players on the last day of the transfer window.",
