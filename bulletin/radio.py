@@ -958,6 +958,8 @@ def _clipped(sentence: str, max_words: int, starts: re.Pattern[str] = _PHRASE_ST
             continue  # "struck days before her death", "a time frame that limits when ..."
         if _NEEDS_TO.search(head) and sentence[m.end() :].startswith("to "):
             continue  # "it is another loanee who has the potential": to do what?
+        if re.match(r"(?:when\s)?compared\b", sentence[m.end() :]):
+            continue  # "rose by 23 percent": the news is the comparison that follows
         last = head.rsplit(None, 1)[-1]
         if re.match(rf"\s+\w+\s{re.escape(last)}\b", sentence[m.start() :]) or last.endswith("ing"):
             continue  # "fired round after round", "center around adapting to ..."

@@ -643,6 +643,15 @@ def test_a_lead_is_not_cut_before_what_it_needs() -> None:
     assert ear_sentences(lead, lead=True) == [lead]
 
 
+def test_a_figure_keeps_what_it_is_compared_with() -> None:
+    written = (
+        "In adults aged 26 or older, the number who said they had used cannabis in the past "
+        "month rose by 23 percent when compared with states where recreational use isn't "
+        "allowed."
+    )
+    assert ear_sentences(written) == [written]
+
+
 def test_a_question_cut_short_never_leads() -> None:
     body = [
         "Why — especially — does it seem like certain people come out of nowhere and claim "
