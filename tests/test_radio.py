@@ -422,6 +422,7 @@ def test_no_sentence_runs_past_the_limit() -> None:
         "But the council voted against it.",
         "There is currently somewhat of a debate in the interpretability community.",
         "Check out what's clicking in entertainment.",
+        "If that sounds all too familiar, here are five ways to enjoy Christmas online.",
     ],
 )
 def test_a_story_never_leads_on_what_leans_on_something_else(opening: str) -> None:
