@@ -977,7 +977,7 @@ def _shortened(sentence: str) -> str:
     trailing = _TRAILING_ASIDE.search(sentence)
     head = sentence[: trailing.start()] if trailing else ""
     if trailing and _words(head) >= 8 and _stands_alone(head):  # not "While AI tools have ..."
-        return said_first(sentence[: trailing.start()] + sentence[trailing.end() :])
+        return said_first(head + sentence[trailing.end() :])
     which = _WHICH_ASIDE.search(sentence)
     if which:
         return sentence[: which.start()] + " " + sentence[which.end() :]
@@ -1173,9 +1173,8 @@ _TO_THE_READER = re.compile(
     re.IGNORECASE,
 )
 # The page selling itself ("... powered by The Water Coolest", "... brought to you by Mashable
-# partners", "... this one's for you", "Deal pricing and availability subject to change ...", "in
-# the chart below"), a
-# byline ("19, 2025 · Niko Matsakis on behalf of ..."),
+# partners", "... this one's for you"), its small print ("Deal pricing and availability subject
+# to change ...", "in the chart below"), a byline ("19, 2025 · Niko Matsakis on behalf of ..."),
 # a question to the reader, and a photo's caption, dated as agencies date them ("An MSC cargo
 # ship leaves PortMiami, on Aug. 31, 2019.").
 _PAGE_ITSELF = re.compile(
@@ -1235,6 +1234,10 @@ def _own_names(article: Article) -> list[str]:
     ]
 
 
+# "David Goodwillie, forward; Scott McKenna, defender; Lukas Culjak, defender.": a list.
+_LIST_OF_ITEMS = re.compile(r"^(?:[^;.]{3,40};\s){2,}[^;]{3,40}$")
+
+
 def _tabular(sentence: str) -> bool:
     """A line of a box score, a table or a list, not a sentence: "DL Myles Garrett 57 77% 1
     tackle."."""
@@ -1244,10 +1247,6 @@ def _tabular(sentence: str) -> bool:
         or len(_NUMBERS.findall(sentence)) >= max(3, _words(sentence) / 3)
         or _LIST_OF_ITEMS.match(sentence) is not None
     )
-
-
-# "David Goodwillie, forward; Scott McKenna, defender; Lukas Culjak, defender.": a list.
-_LIST_OF_ITEMS = re.compile(r"^(?:[^;.]{3,40};\s){2,}[^;]{3,40}$")
 
 
 def can_lead(sentence: str) -> bool:
@@ -1347,9 +1346,7 @@ def radio_story(
                 or not _readable(piece)
                 or _about_itself(piece, own_names)
                 or _repeats(piece, seen)
-                or (not out and not can_lead(piece))
-                or (not out and written.rstrip(_QUOTE_MARKS).endswith("?"))  # a question, cut
-                or (not out and not caption_leads and _caption_like(written, piece))
+                or (not out and not _may_lead(written, piece, caption_leads))
             ):
                 dropped += 1
                 continue
@@ -1370,14 +1367,24 @@ def radio_story(
     return Copy(out, outlet if out and outlet else None, lead, dropped)
 
 
-def _caption_like(written: str, piece: str) -> bool:
-    return not _ENDS_SENTENCE.search(written) and not _stands_alone(piece)
-
-
 # A written sentence's end. A lead without one that is no clause is a caption or a heading ("The
 # cherry picker collecting drugs from the roof of HMP Altcourse in Liverpool"); a caption that
 # says who did what ("Terry Martin, 48, shot his girlfriend ...") can lead.
 _ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+
+def _may_lead(written: str, piece: str, caption_leads: bool) -> bool:
+    """Whether ``piece``, read from the written sentence ``written``, can open its story: it
+    can lead (``can_lead``), is not a question cut short, and is no caption or heading unless
+    ``caption_leads``."""
+    caption = not _ENDS_SENTENCE.search(written) and not _stands_alone(piece)
+    return (
+        can_lead(piece)
+        and not written.rstrip(_QUOTE_MARKS).endswith("?")
+        and (caption_leads or not caption)
+    )
+
+
 _OWN_REPORT = re.compile(r"^(?:[A-Z][\w.’'-]*\s){1,4}(?:reports|reported)\b")
 
 
