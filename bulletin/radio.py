@@ -487,7 +487,8 @@ _COMMON_OPENERS = frozenset(
 _LOWERABLE = (STOPWORDS - {"i", "us", "may", "will"}) | frozenset(
     "during earlier later since among despite following last next several many some more two "
     "three four five six seven eight nine ten twelve twenty thirty forty fifty sixty seventy "
-    "eighty ninety hundreds thousands dozens perhaps meanwhile instead still now".split()
+    "eighty ninety hundreds thousands dozens perhaps meanwhile instead still now everyone "
+    "everybody someone somebody anyone anybody nobody".split()
 )
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
 

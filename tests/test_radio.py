@@ -486,6 +486,7 @@ def test_the_first_word_is_lowered_unless_it_is_a_name() -> None:
         lower_first("Perhaps there are grounds for hope.") == "perhaps there are grounds for hope."
     )
     assert lower_first("Police said the road was closed.") == "police said the road was closed."
+    assert lower_first("Everyone's invited to log on.") == "everyone's invited to log on."
     assert lower_first("Stadia launched on Tuesday.") == "Stadia launched on Tuesday."
     assert lower_first("Rates rose.", common=frozenset({"rates"})) == "rates rose."
     assert lower_first("NASA said so.") == "NASA said so."
