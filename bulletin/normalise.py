@@ -42,7 +42,14 @@ from ._spoken_numbers import (
 from .errors import ConfigError
 from .models import FrozenModel, Script, SpeechSegment
 
-__all__ = ["Lexicon", "load_lexicon", "normalise_script", "normalise_text", "written_out"]
+__all__ = [
+    "TITLE_WORDS",
+    "Lexicon",
+    "load_lexicon",
+    "normalise_script",
+    "normalise_text",
+    "written_out",
+]
 
 
 # --- the data tables ---------------------------------------------------------------------------
@@ -489,6 +496,10 @@ def _abbreviation(spoken: str) -> _Handler:
 _READ_AT_SIGHT = frozenset({"Mr", "Mrs", "Ms", "Dr", "Messrs", "Mt", "Fr"})
 _SCRIPT_TITLE = re.compile(rf"\b(?P<t>{_alternation(set(_TITLES) - _READ_AT_SIGHT)})\.(?=\s+[A-Z])")
 _SCRIPT_MONTH = re.compile(rf"\b(?P<m>{_alternation(_MONTH_ABBR)})\.?(?=\s+\d)")
+
+
+TITLE_WORDS = frozenset(_TITLES.values())
+"""Titles before a name, written out ("Senator", "Lieutenant")."""
 
 
 def written_out(text: str) -> str:

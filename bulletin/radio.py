@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 
 from ._patterns import STOPWORDS
 from .models import Article
-from .normalise import written_out
+from .normalise import TITLE_WORDS, written_out
 from .sentences import SPACE, dangling
 
 __all__ = [
@@ -491,6 +491,11 @@ _LOWERABLE = (STOPWORDS - {"i", "us", "may", "will"}) | frozenset(
     "everybody someone somebody anyone anybody nobody".split()
 )
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
+# Titles before a name besides the abbreviated ones (``TITLE_WORDS``).
+_NAME_TITLES = frozenset(
+    "President Prime Chancellor King Queen Prince Princess Pope Judge Justice Mayor Sheriff "
+    "Chief Secretary Minister Speaker Coach Pastor Bishop Cardinal Dame Sir Lord Lady".split()
+)
 
 
 def lower_first(
@@ -508,6 +513,8 @@ def lower_first(
     lower = word.lower()
     if lower != "a" and (len(word) == 1 or not word[1:].islower()):
         return text
+    if (word in TITLE_WORDS or word in _NAME_TITLES) and re.match(r"\s[A-Z]", text[len(word) :]):
+        return text  # "Senator Ruth Calloway": a title before a name
     adverb = lower.endswith("ly") and text[len(word) : len(word) + 1] == ","  # "Ultimately, "
     if word not in _COMMON_OPENERS and lower not in _LOWERABLE and not adverb:
         inside = re.compile(rf"(?<=[a-z0-9,;] ){word}\b")  # "... told Business Insider"

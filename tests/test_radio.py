@@ -487,6 +487,8 @@ def test_the_first_word_is_lowered_unless_it_is_a_name() -> None:
     )
     assert lower_first("Police said the road was closed.") == "police said the road was closed."
     assert lower_first("Everyone's invited to log on.") == "everyone's invited to log on."
+    senator = "Senator Ruth Calloway opened her campaign."  # a title before a name
+    assert lower_first(senator, common=frozenset({"senator"})) == senator
     assert lower_first("Stadia launched on Tuesday.") == "Stadia launched on Tuesday."
     assert lower_first("Rates rose.", common=frozenset({"rates"})) == "rates rose."
     assert lower_first("NASA said so.") == "NASA said so."
