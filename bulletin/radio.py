@@ -1164,7 +1164,7 @@ _RUN_TOGETHER = re.compile(r"\b[a-z]{3,}\.\s[a-z]")
 _LEANS_BACK = re.compile(
     r"^(?:(?:it|that|this|there|here|he|she|they)['’](?:s|re)\b|(?:further|additionally|"
     r"in addition|in fact|well|okay|ok|plus|again|otherwise)\b|"
-    r"(?:if|when|as|because|since) (?:that|this|these|those|so)\b)",  # "If that sounds familiar"
+    r"if (?:that|this|these|those|so)\b)",  # "If that sounds all too familiar, ..."
     re.IGNORECASE,
 )
 
