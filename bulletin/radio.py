@@ -491,8 +491,8 @@ _LOWERABLE = (STOPWORDS - {"i", "us", "may", "will"}) | frozenset(
     "everybody someone somebody anyone anybody nobody".split()
 )
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
-# Titles before a name besides the abbreviated ones (``TITLE_WORDS``).
-_NAME_TITLES = frozenset(
+# Titles before a name: the abbreviated ones written out (``TITLE_WORDS``), and these.
+_NAME_TITLES = TITLE_WORDS | frozenset(
     "President Prime Chancellor King Queen Prince Princess Pope Judge Justice Mayor Sheriff "
     "Chief Secretary Minister Speaker Coach Pastor Bishop Cardinal Dame Sir Lord Lady".split()
 )
@@ -513,7 +513,7 @@ def lower_first(
     lower = word.lower()
     if lower != "a" and (len(word) == 1 or not word[1:].islower()):
         return text
-    if (word in TITLE_WORDS or word in _NAME_TITLES) and re.match(r"\s[A-Z]", text[len(word) :]):
+    if word in _NAME_TITLES and re.match(r"\s[A-Z]", text[len(word) :]):
         return text  # "Senator Ruth Calloway": a title before a name
     adverb = lower.endswith("ly") and text[len(word) : len(word) + 1] == ","  # "Ultimately, "
     if word not in _COMMON_OPENERS and lower not in _LOWERABLE and not adverb:
@@ -564,17 +564,13 @@ def _named_in_full(sentence: str, earlier: Sequence[str], body: Sequence[str]) -
     if re.search(rf"\b{m['last']}\b", sentence[: m.start()]):
         return sentence
     full = re.compile(rf"\b(?P<full>(?:{_NAME_WORD}\s){{1,4}}){m['last']}\b")
-    for paragraph in body:
-        found = full.search(paragraph)
-        if found:
-            words = found["full"].split()
-            while words and words[0].lower() in _LOWERABLE:
-                words.pop(0)  # "The", "On": the sentence's first word, not the name's
-            if words:
-                first = written_out(" ".join(words))
-                return f"{sentence[: m.start()]}{first} {sentence[m.start() :]}"
-            return sentence
-    return sentence
+    found = next((f for paragraph in body if (f := full.search(paragraph))), None)
+    words = found["full"].split() if found else []
+    while words and words[0].lower() in _LOWERABLE:
+        words.pop(0)  # "The", "On": the sentence's first word, not the name's
+    if not words:
+        return sentence
+    return f"{sentence[: m.start()]}{written_out(' '.join(words))} {sentence[m.start() :]}"
 
 
 def _outside_quotes(sentence: str) -> str:
