@@ -139,7 +139,7 @@ def _looks_like_name(text: str) -> bool:
 
 def _said_name(name: str) -> str:
     """A site name as it is said: no domain ending, words apart ("CBSSports.com": "CBS Sports")."""
-    name = _DOMAIN_SUFFIX.sub("", name.strip())
+    name = _DOMAIN_SUFFIX.sub("", name.strip()).replace(" & ", " and ")  # as it is said
     humps = _CAMEL.split(name)
     if " " not in name and not name.isupper() and (len(humps) >= 3 or humps[0].isupper()):
         name = _CAMEL.sub(" ", name)  # "TheWaterCoolest", "CBSSports"; "PolitiFact" stays whole
@@ -570,7 +570,39 @@ def _named_in_full(sentence: str, earlier: Sequence[str], body: Sequence[str]) -
         words.pop(0)  # "The", "On": the sentence's first word, not the name's
     if not words:
         return sentence
-    return f"{sentence[: m.start()]}{written_out(' '.join(words))} {sentence[m.start() :]}"
+    named = without_middle_initials(written_out(" ".join(words)) + " " + m["last"])
+    return f"{sentence[: m.start()]}{named.removesuffix(m['last'])}{sentence[m.start() :]}"
+
+
+# A middle initial, which broadcast copy leaves out ("Christopher L. Tays" is "Christopher
+# Tays"), unless the person is known by it.
+_MIDDLE_INITIAL = re.compile(r"\b(?P<first>[A-Z][a-z]{2,})\s[A-Z]\.\s(?P<last>[A-Z][a-z][\w’'-]*)")
+_KNOWN_BY_INITIAL = frozenset(
+    "George W. Bush|John F. Kennedy|Franklin D. Roosevelt|Harry S. Truman|Lyndon B. Johnson|"
+    "Dwight D. Eisenhower|Ulysses S. Grant|Michael J. Fox|Samuel L. Jackson|Philip K. Dick|"
+    "James T. Kirk|Mary J. Blige|Booker T. Washington|Susan B. Anthony|Solomon R. Guggenheim|"
+    "Martin L. King".split("|")
+)
+
+
+def without_middle_initials(sentence: str) -> str:
+    """``sentence`` with the middle initials of names left out, as broadcast copy does."""
+
+    def say(m: re.Match[str]) -> str:
+        if m[0] in _KNOWN_BY_INITIAL or {m["first"], m["last"]} & (_COMMON_OPENERS | _NOT_NAMES):
+            return m[0]  # "Group D. The day before ...": a sentence ends there
+        if m["last"].lower() in STOPWORDS:
+            return m[0]
+        return f"{m['first']} {m['last']}"
+
+    return _MIDDLE_INITIAL.sub(say, sentence)
+
+
+_NOT_NAMES = frozenset(
+    "Group Plan Vitamin Type Class Grade Section Part Category Option Appendix Exhibit Phase "
+    "Stage Level Model Series Route Unit Terminal Gate Block Zone Area Division Hepatitis Channel "
+    "Team Pool Row Lot Ward Wing Floor Room Lane Figure Table One".split()
+)
 
 
 def _outside_quotes(sentence: str) -> str:
@@ -752,6 +784,8 @@ def _cut(sentence: str, ideal_words: int = IDEAL_WORDS) -> list[str]:
                 # after ... It came after ..."
             if re.search(r",\s[A-Z][\w&.’'-]*(?:\s[A-Z][\w&.’'-]*)?$", head):
                 continue  # "... like Elevance Health, Centene, and Cigna have ...": a list
+            if m.group(0).split()[0] == "and" and re.search(rf",[^,]*\s{_FINITE}\b[^,]*$", head):
+                continue  # "the S&P was little changed, the Dow fell and the Nasdaq rose": a list
             return [_sentence(head), _sentence(opener + tail if opener else tail)]
     return [sentence]
 
@@ -858,6 +892,10 @@ def _main_clause(sentence: str, max_words: int = MAX_WORDS) -> str:
             continue  # "in a large, urban district", "of smaller, measurable AI projects"
         if not _stands_alone(head) or re.match(r"(?:and|or|nor|but|as well)\b", rest):
             continue
+        if re.search(r"\bto\s[a-z]+$", head) and re.match(
+            r"(?:the|a|an|his|her|their|its)\s", rest
+        ):
+            continue  # "it is important that you try to ascertain, the type of ...": its object
         if head[:1] in "\"“‘'" and re.search(r"\b(?:said|says|told|added|wrote)\b", rest):
             continue  # "'We're no heroes,' Makrus Åsberg, ..., told the New York Post": who said it
         if (
@@ -937,11 +975,23 @@ def _stands_alone(head: str) -> bool:
     )
 
 
-# Nouns that say nothing without what they are "to" do.
-_NEEDS_TO = re.compile(
-    r"\b(?:potential|ability|chance|right|power|plans?|bid|attempt|effort|opportunity|"
-    r"decision|need|way|desire|willingness|capacity|permission|failure|refusal|promise|"
-    r"threat|freedom|authority|motivation|incentive)$"
+# A phrase inside the subject, whose verb comes after it: "(the interview aired) at the weekend
+# was ...".
+_IN_SUBJECT = re.compile(
+    r"(?:at|on|in|with|over|during|for|to|from|by|without)\s(?:[\w'’-]+\s){1,4}?"
+    r"(?:is|are|was|were|has|have|had|will|would)\b"
+)
+# A head that ends on its verb in the active voice ("... began"): what the verb did is in the
+# phrase after it. A passive ("was arrested") says its news whole.
+_ENDS_ON_ACTIVE_VERB = re.compile(
+    rf"(?<!\bwas)(?<!\bwere)(?<!\bbeen)(?<!\bbe)(?<!\bis)(?<!\bare)(?<!\bbeing)[\s—–]"
+    rf"(?:[a-z]+ed|{_IRREGULAR_PAST})$"
+)
+_OPENS_CIRCUMSTANCE = re.compile(rf"(?:{_CIRCUMSTANCE})\s")
+# "to" and a verb: what the head's verb or noun needs ("the potential to", "try to").
+_INFINITIVE = re.compile(
+    r"to\s(?!(?:the|a|an|his|her|their|its|our|my|your|this|that|these|those|them|him|me|us)\b)"
+    r"[a-z]+\b"
 )
 
 
@@ -960,8 +1010,8 @@ def _clipped(sentence: str, max_words: int, starts: re.Pattern[str] = _PHRASE_ST
             continue  # "one in six", "3 to 2": a figure goes on
         if re.search(rf"\b{_TIME_BEFORE}$|\b(?:that|which|who)\s[\w'’-]+$", head):
             continue  # "struck days before her death", "a time frame that limits when ..."
-        if _NEEDS_TO.search(head) and sentence[m.end() :].startswith("to "):
-            continue  # "it is another loanee who has the potential": to do what?
+        if _INFINITIVE.match(sentence, m.end()):
+            continue  # "it is important that you try to ascertain ...": try what?
         if re.match(r"(?:when\s)?compared\b", sentence[m.end() :]):
             continue  # "rose by 23 percent": the news is the comparison that follows
         last = head.rsplit(None, 1)[-1]
@@ -971,6 +1021,10 @@ def _clipped(sentence: str, max_words: int, starts: re.Pattern[str] = _PHRASE_ST
             continue
         if head.count(",") % 2 and not _VERB.search(head.rsplit(",", 1)[1]):
             continue  # cut inside an aside: "Prince Andrew, the ... brother of heir"
+        if _IN_SUBJECT.match(sentence, m.end()):
+            continue  # "the interview aired at the weekend was a success": the verb follows
+        if _ENDS_ON_ACTIVE_VERB.search(head) and not _OPENS_CIRCUMSTANCE.match(sentence, m.end()):
+            continue  # "The festival began on an unorthodox foot": the phrase is the news
         if _stands_alone(head) and not _leaves_open(head):
             best = _sentence(head)
     return best
@@ -1198,9 +1252,27 @@ _HEADLINE_SPEAKER = re.compile(r":\s[A-Z][\w’'.-]*(?:\s[A-Z][\w’'.-]*)?\.?$"
 _LIST_ITEM = re.compile(r"^\d{1,2}[.)](?:\s|$)")
 
 
+# A credit line, a caption's or the page's: "Interior design by Fletcher Rhodes, Sonoma CA.",
+# "Fujifilm X-S20 being used by Joshua Waller.", "Hosted by Pressable."; no verb of its own.
+_CREDIT = re.compile(
+    r"^(?P<what>[^,;:]{3,80}?)\s(?:by|courtesy of)\s(?:[A-Z][\w.'’-]*\s?){1,4}"
+    r"(?:,\s(?:[A-Z][\w.'’-]*\s?){1,3})?\.$"
+)
+_OWN_VERB = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|said|says|do|does|did)\b"
+    r"|(?<!being\s)(?<!been\s)\b[a-z]+ed\b"
+)
+
+
+def _credit(piece: str) -> bool:
+    credit = _CREDIT.match(piece)
+    return bool(credit and not _OWN_VERB.search(credit["what"]))
+
+
 def _readable(piece: str) -> bool:
     return (
-        not _RUN_TOGETHER.search(piece)
+        not _credit(piece)
+        and not _RUN_TOGETHER.search(piece)
         and not _tabular(piece)
         and not _TO_THE_READER.match(piece)
         and not _PAGE_ITSELF.search(_outside_quotes(piece))
@@ -1334,7 +1406,10 @@ def radio_story(
             dropped += 1  # "several items have dropped to Black Friday levels": which year's?
             continue
         sentence = retime(
-            written_out(written), article.published, edition, lead=not out and not undated_old
+            without_middle_initials(written_out(written)),
+            article.published,
+            edition,
+            lead=not out and not undated_old,
         )
         voiced = in_outlet_voice(sentence, outlet)
         if voiced is None:

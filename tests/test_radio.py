@@ -63,6 +63,7 @@ def _article(body: list[str], **facts: object) -> Article:
         ),
         ("Connecticut Post", "https://www.ctpost.com/news/article/x.php", "Connecticut Post"),
         ("Elevate", "https://addyo.substack.com/p/x", "Elevate"),  # a platform's host
+        ("Camels & Chocolate", "https://www.camelsandchocolate.com/x/", "Camels and Chocolate"),
         (None, None, None),
     ],
 )
@@ -645,6 +646,66 @@ def test_a_lead_is_not_cut_before_what_it_needs() -> None:
         "market value."
     )
     assert ear_sentences(lead, lead=True) == [lead]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        # "at the weekend" is in the subject: "the interview aired" is not what he told them
+        "Elsewhere, Prince Andrew, the nearly 60-year-old younger brother of heir to the British "
+        "throne, Charles, has reportedly told friends and family that the interview aired at the "
+        "weekend was a “great success”.",
+        # "began." says nothing: how it began is the news
+        "The 15th edition of U.S. in Progress—an industry market cum post-production prize "
+        "competition held during the Polish-based Tauron American Film Festival—began on a "
+        "particularly unorthodox foot this year.",
+        # "try." and "try to ascertain." both want their object
+        "Therefore, when interviewing for a new position, it is very important that you try to "
+        "ascertain, the type of office culture your supervisor and his/her boss promote among the "
+        "relevant staff.",
+    ],
+)
+def test_a_lead_is_never_cut_to_a_sentence_that_says_otherwise(lead: str) -> None:
+    assert ear_sentences(lead, lead=True) == [lead]
+
+
+def test_a_list_of_clauses_is_not_cut_before_its_last() -> None:
+    # Not "The S&P was little changed, the Dow fell. The Nasdaq rose, all having ...".
+    written = (
+        "The U.S. benchmark S&P 500 index was little changed, the blue-chip Dow Jones Industrial "
+        "Average fell and the Nasdaq rose, all having hit record intraday highs earlier in the "
+        "session."
+    )
+    assert ear_sentences(written) == ["The U.S. benchmark S&P 500 index was little changed."]
+
+
+def test_middle_initials_are_left_out_unless_the_name_is_known_by_them() -> None:
+    body = [
+        "Lt. Matt Harris said officers also arrested Christopher L. Tays, 32, of Franklin.",
+        "A short time later, officers stopped a vehicle driven by Jonathan P. Blair, 29.",
+        "George W. Bush visited the school in Group D. The day before, he was in Texas.",
+    ]
+    copy = radio_story(_article(body, published=THURSDAY), body, edition=EDITION).sentences
+    assert copy == [
+        "Lieutenant Matt Harris said officers also arrested Christopher Tays, 32, of Franklin.",
+        "A short time later, officers stopped a vehicle driven by Jonathan Blair, 29.",
+        "George W. Bush visited the school in Group D. The day before, he was in Texas.",
+    ]
+
+
+def test_a_credit_line_is_not_read() -> None:
+    body = [
+        "Interior design by Fletcher Rhodes, Sonoma CA.",
+        "Fujifilm X-S20 being used by Joshua Waller.",
+        "Designers say a room starts with how it will be used.",
+        "Photograph courtesy of Refugia.",
+        "The plan was backed by Senator Ruth Calloway.",
+    ]
+    copy = radio_story(_article(body, published=THURSDAY), body, edition=EDITION).sentences
+    assert copy == [
+        "Designers say a room starts with how it will be used.",
+        "The plan was backed by Senator Ruth Calloway.",
+    ]
 
 
 def test_a_figure_keeps_what_it_is_compared_with() -> None:
