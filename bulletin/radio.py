@@ -796,7 +796,8 @@ def ear_sentences(
     """One written sentence as sentences for the ear: brackets and dash-asides dropped, cut
     where a clause can stand alone while it runs past ``ideal_words`` words, and, past
     ``max_words``, cut back to its main clause. A story's lead (``lead``) is never lost for
-    want of a comma: it is cut back before a phrase it can lose (``_clipped``)."""
+    want of a comma: it is cut back before a phrase it can lose (``_clipped``); any other
+    sentence only past ``max_words``, so that one a little long is read whole or not at all."""
     text = _un_shout(_BRACKETS.sub("", sentence))
     if _words(sentence) > ideal_words:
         text = _DASH_ASIDE.sub(" ", text)
@@ -818,7 +819,7 @@ def ear_sentences(
             pieces.insert(0, main)
         elif first and _words(piece) > most:
             done.append(_clipped(piece, most))
-        elif not first and _words(piece) > limit:
+        elif not first and _words(piece) > most:
             done.append(_clipped(piece, limit, _SAFE_PHRASE_START))
         else:
             done.append(piece)

@@ -648,6 +648,18 @@ def test_a_lead_is_not_cut_before_what_it_needs() -> None:
     assert ear_sentences(lead, lead=True) == [lead]
 
 
+def test_after_the_lead_a_long_sentence_is_read_whole_or_not_at_all() -> None:
+    # Not "... and were rightly repelled.": what repelled them is the news of the sentence.
+    body = [
+        "A radical minority of protesters have responded with unacceptable violence.",
+        "But many in Hong Kong will deplore that decision, and were rightly repelled when a man "
+        "was set on fire last week, apparently by a protester.",
+        "Another man died after he was hit by a brick during a clash.",
+    ]
+    copy = radio_story(_article(body, published=THURSDAY), body, edition=THURSDAY).sentences
+    assert copy == [body[0], body[2]]
+
+
 @pytest.mark.parametrize(
     "lead",
     [
