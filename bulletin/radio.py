@@ -1427,6 +1427,7 @@ def radio_story(
                 or _about_itself(piece, own_names)
                 or _repeats(piece, seen)
                 or (not out and not _may_lead(written, piece, caption_leads))
+                or (out and _caption(written, piece))
             ):
                 dropped += 1
                 continue
@@ -1457,12 +1458,17 @@ def _may_lead(written: str, piece: str, caption_leads: bool) -> bool:
     """Whether ``piece``, read from the written sentence ``written``, can open its story: it
     can lead (``can_lead``), is not a question cut short, and is no caption or heading unless
     ``caption_leads``."""
-    caption = not _ENDS_SENTENCE.search(written) and not _stands_alone(piece)
     return (
         can_lead(piece)
         and not written.rstrip(_QUOTE_MARKS).endswith("?")
-        and (caption_leads or not caption)
+        and (caption_leads or not _caption(written, piece))
     )
+
+
+def _caption(written: str, piece: str) -> bool:
+    """Whether ``piece`` is read from a caption or a heading: a line with no full stop whose
+    words are no clause ("Health Care Service Corporation", "High quality documentation")."""
+    return not _ENDS_SENTENCE.search(written) and not _stands_alone(piece)
 
 
 _OWN_REPORT = re.compile(r"^(?:[A-Z][\w.’'-]*\s){1,4}(?:reports|reported)\b")

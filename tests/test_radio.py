@@ -629,6 +629,17 @@ def test_a_caption_leads_only_when_nothing_else_can() -> None:
     assert radio_story(article, [caption], edition=EDITION).sentences == [caption + "."]
 
 
+def test_a_heading_is_not_read_after_the_lead() -> None:
+    body = [
+        "Blue Cross Blue Shield plans cover more Americans than any other insurer.",
+        "Health Care Service Corporation",
+        "The rise of generative AI: Rapid market growth and widespread adoption",
+        "HCSC operates plans in five states.",
+    ]
+    copy = radio_story(_article(body, published=THURSDAY), body, edition=EDITION).sentences
+    assert copy == [body[0], body[3]]
+
+
 def test_a_list_of_names_is_not_read_as_a_sentence() -> None:
     body = [
         "Celtic signed three players on the last day of the transfer window.",
