@@ -498,6 +498,14 @@ _NAME_TITLES = TITLE_WORDS | frozenset(
 )
 
 
+# A gerund that opens a sentence as its subject, with what it does after it; not a place
+# ("Beijing on Monday ...", "Reading in Berkshire").
+_GERUND_SUBJECT = re.compile(
+    r"[A-Z][a-z]{2,}ing\s(?:on|in|at|with|for|to|up|out|off|a|an|the|your|their|his|her|its|"
+    r"our|my|this|that|these|those|more|less)\s[a-z]"
+)
+
+
 def lower_first(
     text: str, *, common: frozenset[str] = frozenset(), body: Sequence[str] = ()
 ) -> str:
@@ -516,7 +524,8 @@ def lower_first(
     if word in _NAME_TITLES and re.match(r"\s[A-Z]", text[len(word) :]):
         return text  # "Senator Ruth Calloway": a title before a name
     adverb = lower.endswith("ly") and text[len(word) : len(word) + 1] == ","  # "Ultimately, "
-    if word not in _COMMON_OPENERS and lower not in _LOWERABLE and not adverb:
+    gerund = bool(_GERUND_SUBJECT.match(text))  # "Staying on top of your bookkeeping ..."
+    if word not in _COMMON_OPENERS and lower not in _LOWERABLE and not adverb and not gerund:
         inside = re.compile(rf"(?<=[a-z0-9,;] ){word}\b")  # "... told Business Insider"
         if lower not in common or any(inside.search(p) for p in body):
             return text

@@ -493,6 +493,9 @@ def test_the_first_word_is_lowered_unless_it_is_a_name() -> None:
     assert lower_first("Stadia launched on Tuesday.") == "Stadia launched on Tuesday."
     assert lower_first("Rates rose.", common=frozenset({"rates"})) == "rates rose."
     assert lower_first("NASA said so.") == "NASA said so."
+    staying = "Staying on top of your bookkeeping doesn’t have to be expensive."  # a gerund
+    assert lower_first(staying) == "s" + staying[1:]
+    assert lower_first("Beijing on Monday said no.") == "Beijing on Monday said no."
 
 
 def test_what_the_page_says_to_its_reader_or_of_itself_is_not_read() -> None:
