@@ -503,6 +503,9 @@ _NAME_TITLES = TITLE_WORDS | frozenset(
 _GERUND_SUBJECT = re.compile(
     r"[A-Z][a-z]{2,}ing\s(?:on|in|at|with|for|to|up|out|off|a|an|the|your|their|his|her|its|"
     r"our|my|this|that|these|those|more|less)\s[a-z]"
+    # ... or a participle's phrase, its subject after the comma: "Rebranded to resemble a
+    # fact-checking account, it posted ..."
+    r"|[A-Z][a-z]{3,}ed\s(?:to|by|as|in|with|for|from|on|at)\s[^,]{3,80},\s[a-z]"
 )
 
 
@@ -524,7 +527,7 @@ def lower_first(
     if word in _NAME_TITLES and re.match(r"\s[A-Z]", text[len(word) :]):
         return text  # "Senator Ruth Calloway": a title before a name
     adverb = lower.endswith("ly") and text[len(word) : len(word) + 1] == ","  # "Ultimately, "
-    gerund = bool(_GERUND_SUBJECT.match(text))  # "Staying on top of your bookkeeping ..."
+    gerund = bool(_GERUND_SUBJECT.match(text))  # "Staying on top of ...", "Rebranded to ..."
     if word not in _COMMON_OPENERS and lower not in _LOWERABLE and not adverb and not gerund:
         inside = re.compile(rf"(?<=[a-z0-9,;] ){word}\b")  # "... told Business Insider"
         if lower not in common or any(inside.search(p) for p in body):

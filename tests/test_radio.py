@@ -496,6 +496,8 @@ def test_the_first_word_is_lowered_unless_it_is_a_name() -> None:
     staying = "Staying on top of your bookkeeping doesn’t have to be expensive."  # a gerund
     assert lower_first(staying) == "s" + staying[1:]
     assert lower_first("Beijing on Monday said no.") == "Beijing on Monday said no."
+    rebranded = "Rebranded to resemble a fact-checking account, it posted a series of tweets."
+    assert lower_first(rebranded) == "r" + rebranded[1:]
 
 
 def test_what_the_page_says_to_its_reader_or_of_itself_is_not_read() -> None:
