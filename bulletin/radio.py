@@ -134,6 +134,8 @@ def _looks_like_name(text: str) -> bool:
     words = text.split()
     if not 1 <= len(words) <= 5 or text[:1].isdigit() or "," in text or "?" in text:
         return False
+    if words[0] in _SMALL_WORDS:
+        return False  # "by Addy Osmani": a byline
     return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL_WORDS for w in words)
 
 

@@ -63,6 +63,7 @@ def _article(body: list[str], **facts: object) -> Article:
         ),
         ("Connecticut Post", "https://www.ctpost.com/news/article/x.php", "Connecticut Post"),
         ("Elevate", "https://addyo.substack.com/p/x", "Elevate"),  # a platform's host
+        ("by Addy Osmani", None, None),  # a byline, not a name
         ("Camels & Chocolate", "https://www.camelsandchocolate.com/x/", "Camels and Chocolate"),
         (None, None, None),
     ],
