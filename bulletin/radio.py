@@ -1246,13 +1246,14 @@ _TO_THE_READER = re.compile(
     re.IGNORECASE,
 )
 # The page selling itself ("... powered by The Water Coolest", "... brought to you by Mashable
-# partners", "... this one's for you"), its small print ("Deal pricing and availability subject
-# to change ...", "in the chart below"), a byline ("19, 2025 · Niko Matsakis on behalf of ..."),
-# a question to the reader, and a photo's caption, dated as agencies date them ("An MSC cargo
+# partners", "... this one's for you", "... top headlines are here"), its small print ("Deal
+# pricing and availability subject to change ...", "in the chart below"), a byline ("19, 2025 ·
+# Niko Matsakis on behalf of ..."), a question to the reader, and a photo's caption, dated as
+# agencies date them ("An MSC cargo
 # ship leaves PortMiami, on Aug. 31, 2019.").
 _PAGE_ITSELF = re.compile(
     r"\b(?:powered|brought to you|sponsored|presented) by\b|\bthis newsletter\b|"
-    r"\bthis one['’]s for you\b|\s·\s|\byou(?:r)?\b[^.!]*\?$|"
+    r"\bthis one['’]s for you\b|\s·\s|\byou(?:r)?\b[^.!]*\?$|\bheadlines\b[^.]*\b(?:are|is) here\b|"
     r"\b(?:pric(?:es|ing)|availability)\b[^.]*\bsubject to change\b|"
     r"\b(?:chart|table|list|graph|map|video|image|photo|gallery)s? (?:below|above)\b|"
     rf",\s(?:on\s)?(?:(?:{'|'.join(w.title() for w in _WEEKDAYS)}),\s)?{_MONTHS}\.?\s\d{{1,2}},\s"
@@ -1485,6 +1486,12 @@ def _caption(written: str, piece: str) -> bool:
     return not _ENDS_SENTENCE.search(written) and not _stands_alone(piece)
 
 
+# A name that opens as a word leaning on what came before would ("IT Brief US" is heard as
+# "it ..."): said after "According to".
+_LEANS_BACK_BY_EAR = re.compile(
+    r"(?i)(?:he|she|they|it|this|that|these|those|his|her|their|its|but|and|however|also|"
+    r"still|yet|so|then|there|here|such)\b"
+)
 _OWN_REPORT = re.compile(r"^(?:[A-Z][\w.’'-]*\s){1,4}(?:reports|reported)\b")
 
 
@@ -1505,6 +1512,8 @@ def _named(copy: list[str], outlet: str, lower: Callable[[str], str]) -> list[st
                 continue  # not "CBS News reports that CBS DFW reports ..."
             aside = "," if re.match(r"(?i)according to\b", sentence) else ""  # "that, according to"
             named = f"{said} reports that{aside} {lower(sentence)}"
+            if _LEANS_BACK_BY_EAR.match(outlet) and not aside:
+                named = f"According to {outlet}, {lower(sentence)}"  # not "IT Brief reports"
             if _words(named) <= limit:
                 return [*copy[:i], named, *copy[i + 1 :]]
     return [copy[0], f"That's according to {outlet}.", *copy[1:]]

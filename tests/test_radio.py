@@ -516,6 +516,7 @@ def test_what_the_page_says_to_its_reader_or_of_itself_is_not_read() -> None:
         "miod > software > OpenBSD > stories > The scariest boot loader code.",
         "Deal pricing and availability subject to change after time of publication.",
         "Share it with a friend!",
+        "Fox News Flash top entertainment and celebrity headlines for November 19 are here.",
         "Man arrested after 7 trafficking victims found in car: Police.",
         "The ranking data for the top 20 programs can be found in the chart below.",
         "The patients, a husband and wife, are from Inner Mongolia.",
@@ -564,6 +565,17 @@ def test_the_outlet_is_not_named_into_a_report_of_another() -> None:
     assert radio_story(article, copy, edition=EDITION, outlet="CBS News").sentences == [
         f"CBS News reports that police {copy[0].removeprefix('Police ')}",
         copy[1],
+    ]
+
+
+def test_an_outlet_heard_as_a_pronoun_is_said_after_according_to() -> None:
+    # "IT Brief US reports that ..." is heard as "It ...": who is it?
+    lead = "Many enterprise buyers are set to pull back from large-scale AI deployments."
+    article = _article([lead], published=THURSDAY)
+    copy = radio_story(article, [lead], edition=EDITION, outlet="IT Brief US")
+    assert copy.sentences == [
+        "According to IT Brief US, many enterprise buyers are set to pull back "
+        "from large-scale AI deployments."
     ]
 
 
