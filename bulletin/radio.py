@@ -1249,8 +1249,7 @@ _TO_THE_READER = re.compile(
 # partners", "... this one's for you", "... top headlines are here"), its small print ("Deal
 # pricing and availability subject to change ...", "in the chart below"), a byline ("19, 2025 ·
 # Niko Matsakis on behalf of ..."), a question to the reader, and a photo's caption, dated as
-# agencies date them ("An MSC cargo
-# ship leaves PortMiami, on Aug. 31, 2019.").
+# agencies date them ("An MSC cargo ship leaves PortMiami, on Aug. 31, 2019.").
 _PAGE_ITSELF = re.compile(
     r"\b(?:powered|brought to you|sponsored|presented) by\b|\bthis newsletter\b|"
     r"\bthis one['’]s for you\b|\s·\s|\byou(?:r)?\b[^.!]*\?$|\bheadlines\b[^.]*\b(?:are|is) here\b|"
