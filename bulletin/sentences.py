@@ -334,12 +334,23 @@ def _caption(body: list[str], k: int) -> bool:
     return any(bare_credit(Line(p, False, len(p.split()), True)) for p in around)
 
 
+_CALL_TO_ACTION = re.compile(r"^(?:click|tap|subscribe|sign up)\b", re.IGNORECASE)
+
+
+def _promotion(paragraph: str) -> bool:
+    """Whether a paragraph of a few sentences ends by asking the reader to act: what it says
+    sells something else ("In each episode of his weekly YouTube show, Chris Cillizza will
+    delve ... Click to subscribe!")."""
+    sentences = split_sentences(paragraph)
+    return 2 <= len(sentences) <= 3 and bool(_CALL_TO_ACTION.match(sentences[-1]))
+
+
 def readable_sentences(article: Article) -> list[str]:
     """The body's first readable sentences (at most ``MAX_RANKED_SENTENCES``), without
     datelines, bylines and page furniture."""
     sentences: list[str] = []
     for k, paragraph in enumerate(article.body):
-        if _caption(article.body, k):
+        if _caption(article.body, k) or _promotion(paragraph):
             continue
         if len(sentences) >= MAX_RANKED_SENTENCES:
             logger.warning(

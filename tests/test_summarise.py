@@ -315,6 +315,9 @@ def test_a_label_with_its_speaker_is_kept() -> None:
         "Here’s why stepping into an online leadership role is crucial",
         "Nintendo Switch Lite with Pokemon Sword or Shield and Case for $238.99",
         "- Use code 50OFF699 to get it at Dell for $799.99",
+        # A paragraph that ends by asking the reader to act sells something else.
+        "In each episode of his weekly YouTube show, Chris Cillizza will delve a little deeper "
+        "into the surreal world of politics. Click to subscribe!",
     ],
 )
 def test_what_points_elsewhere_is_never_read(pointer: str) -> None:
