@@ -1095,6 +1095,12 @@ _LISTICLE = re.compile(
 )
 
 
+# "RESTAURANT Definition & Meaning", "Restaurant Definition & Meaning - Merriam-Webster"
+_DICTIONARY_ENTRY = re.compile(
+    r"\b(?:definition|meaning)\s(?:&|and)\s(?:meaning|definition)\b", re.I
+)
+
+
 def not_for_the_ear(article: Article, sentences: list[str]) -> str | None:
     """Why the article is not read as a story (a box score, a table, a recipe, a listicle),
     or None when it is prose a newsreader can read."""
@@ -1105,6 +1111,8 @@ def not_for_the_ear(article: Article, sentences: list[str]) -> str | None:
         return "reads as a table or a box score, not a story"
     if _LISTICLE.match(article.title.strip()):
         return "is a numbered list of items, not a story"
+    if _DICTIONARY_ENTRY.search(article.title):
+        return "is a dictionary entry, not a story"
     return None
 
 

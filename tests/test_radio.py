@@ -635,6 +635,8 @@ def test_a_box_score_or_a_listicle_is_not_read_as_a_story() -> None:
     assert not_for_the_ear(_article(prose), prose) is None
     listicle = _article(prose, title="15 Language Learning Apps Compared")
     assert "list" in (not_for_the_ear(listicle, prose) or "")
+    entry = _article(prose, title="RESTAURANT Definition & Meaning")
+    assert "dictionary" in (not_for_the_ear(entry, prose) or "")
 
 
 def test_a_caption_leads_only_when_nothing_else_can() -> None:
