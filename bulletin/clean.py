@@ -318,9 +318,23 @@ def _facts_with_metadata(facts: PageFacts, doc: Any) -> PageFacts:
     return PageFacts(
         title=facts.title or _without_site(_text_attr(doc, "title"), _text_attr(doc, "sitename")),
         published=_parse_iso_date(_text_attr(doc, "date")) or facts.published,
-        source=_text_attr(doc, "sitename") or facts.source,
+        source=_site_name(_text_attr(doc, "sitename"), facts.source),
         byline=_text_attr(doc, "author") or facts.byline,
     )
+
+
+def _site_name(metadata: str | None, title_part: str | None) -> str | None:
+    """The site's name from its metadata, or from the page's <title> where the metadata's is a
+    handle that only starts it ("@SputnikInt" for "... - Sputnik International")."""
+    if metadata and title_part and " " not in metadata and " " in title_part:
+        # A handle ends inside a word of the name: "SputnikInt" in "Sputnik International",
+        # where "EcoFlow" is a whole name beside "EcoFlow ZA".
+        handle, said = re.sub(r"\W", "", metadata).lower(), ""
+        for word in re.sub(r"[^\w\s]", "", title_part).lower().split():
+            if len(said) < len(handle) < len(said + word) and (said + word).startswith(handle):
+                return title_part
+            said += word
+    return metadata or title_part
 
 
 def _without_site(title: str | None, site: str | None) -> str | None:

@@ -163,6 +163,19 @@ def test_comments_media_labels_and_cookie_prompt_are_dropped() -> None:
     )
 
 
+def test_a_sites_handle_gives_way_to_the_name_it_shortens() -> None:
+    # Metadata naming the site by its handle only ("@SputnikInt"): the <title> names it whole.
+    page = (PAGES / "bakery-closes.html").read_text(encoding="utf-8")
+    page = page.replace(
+        '<meta property="og:site_name" content="Northfield Gazette">',
+        '<meta name="twitter:site" content="@NorthfieldGaz">',
+    )
+    raw = RawArticle(origin="bakery.html", name="bakery.html", kind="html", content=page)
+    article = clean_article(raw)
+    assert article is not None
+    assert article.source == "Northfield Gazette"
+
+
 def test_image_and_media_labels_share_bars_and_call_outs_are_dropped() -> None:
     article = _clean(PAGES / "storm-rail.txt")
     assert article.title == "Storm Ciara: Rail services cancelled as winds reach 90mph"
