@@ -1359,7 +1359,12 @@ def can_lead(sentence: str) -> bool:
     )
 
 
-_WHO_PRONOUN = re.compile(r"^(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
+_WHO_PRONOUN = re.compile(
+    r"^(?:(?:but|and|yet)\s)?(?:he|she|they|his|her|their|him|them|"
+    r"(?:this|these|those|such)(?!\s(?:year|week|month|morning|afternoon|evening|weekend|days|"
+    r"time|season|summer|winter|spring|autumn|fall|who|with)\b))\b",
+    re.IGNORECASE,
+)
 
 
 def _undated_old(article: Article, edition: dt.date) -> bool:
@@ -1392,8 +1397,8 @@ def radio_story(
         lower: the sentence with its first word in lower case unless that is a name,
             for "X reports that ..." (the summariser knows the bulletin's words).
         context: the article's sentences in order, of which ``sentences`` are some: a sentence
-            that opens on "He", "She" or "They" is read only after the sentence before it in
-            the article, where the listener heard who that is.
+            that opens on "He", "She", "They" or "But those ..." is read only after the
+            sentence before it in the article, where the listener heard who or what that is.
         caption_leads: whether a line with no full stop and no verb (a caption, a heading)
             can lead; only when nothing else can, so that the story is not lost.
     """
@@ -1415,7 +1420,7 @@ def radio_story(
     for written in chosen:
         before = follows.get(written)  # None: the article's first, or an LLM's own sentence
         if out and before is not None and before not in read and _WHO_PRONOUN.match(written):
-            dropped += 1  # "She said a top worry is low pay": but who is she?
+            dropped += 1  # "She said a top worry is low pay", "But those gains": whose, which?
             continue
         if (
             not out

@@ -839,3 +839,18 @@ def test_he_or_she_is_read_only_after_who_that_is() -> None:
     named = [body[0], "Angela Cooper said she left at 4:30 a.m. for the rally.", body[2]]
     copy = radio_story(article, named, edition=EDITION, context=named)
     assert copy.sentences == named
+
+
+def test_this_or_those_is_read_only_after_what_it_points_back_to() -> None:
+    body = [
+        "Oil prices fell sharply on Tuesday on oversupply concerns.",
+        "Stocks rose early on hopes of a trade deal with China.",
+        "But those gains were pared later in the session.",
+        "This year, output has risen in every month.",
+        "Those who sold early lost the most.",
+    ]
+    article = _article(body, published=EDITION)
+    # "those gains" are the ones the story did not read; "This year" and "Those who" point at
+    # nothing before them.
+    copy = radio_story(article, [body[0], *body[2:]], edition=EDITION, context=body)
+    assert copy.sentences == [body[0], *body[3:]]
