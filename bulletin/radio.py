@@ -336,6 +336,45 @@ def _article_time(phrase: str, published: dt.date, future: bool) -> tuple[str, d
 _OWN_PREPOSITION = re.compile(r"(?:from|until|till|by|for|since|before|after|through)\s", re.I)
 
 
+_MONTH_NUMBERS = {
+    name: number
+    for number, name in enumerate(
+        "January February March April May June July August September October November "
+        "December".split(),
+        start=1,
+    )
+}
+_MONTH_NAME = "|".join(_MONTH_NUMBERS)
+# A date without its year: "on March 19", "on 19 March" (not "March 19, 2023", "March 19-20").
+_YEARLESS_DATE = re.compile(
+    rf"\b(?:(?P<month>{_MONTH_NAME})\s(?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}})\s(?:of\s)?"
+    rf"(?P<month2>{_MONTH_NAME}))(?:st|nd|rd|th)?\b(?![\d–-])(?!,?\s(?:19|20)\d\d)"
+)
+
+
+def _with_year(sentence: str, published: dt.date, edition: dt.date) -> str:
+    """An old story's dates with their year where the edition's is another: "will be held on
+    March 19" in an article of 10 March 2023 is "on 19 March 2023", not the March to come."""
+
+    def dated(match: re.Match[str]) -> str:
+        month_name = match["month"] or match["month2"]
+        month, day = _MONTH_NUMBERS[month_name], int(match["day"] or match["day2"])
+        before = " ".join(sentence[: match.start()].split()[-6:])
+        try:
+            dates = [dt.date(published.year + k, month, day) for k in (-1, 0, 1)]
+        except ValueError:
+            return match[0]  # "February 29", "March 32": not a date to say
+        if _FUTURE.search(before) and not _PAST_VERB.search(before[-25:]):
+            date = next(d for d in dates if d >= published)  # "will be held on March 19"
+        elif _ANY_PAST.search(before):
+            date = [d for d in dates if (d - published).days <= _RECENT_DAYS][-1]  # "opened on"
+        else:
+            date = min(dates, key=lambda d: abs((d - published).days))  # "the vote is on"
+        return match[0] if date.year == edition.year else f"{day} {month_name} {date.year}"
+
+    return _YEARLESS_DATE.sub(dated, sentence)
+
+
 def retime(sentence: str, published: dt.date | None, edition: dt.date, *, lead: bool) -> str:
     """The sentence with its relative times said for the edition's day.
 
@@ -410,6 +449,8 @@ def retime(sentence: str, published: dt.date | None, edition: dt.date, *, lead: 
 
     if published is not None and (edition - published).days > _RECENT_DAYS:
         sentence = _DAY_BEFORE_DATE.sub("", sentence)  # "Friday, December 6" says its date
+        if not _YEAR.search(sentence):  # "Black Friday 2019 fell on 29 November" has its year
+            sentence = _with_year(sentence, published, edition)
     out = _RELATIVE.sub(said, sentence)
     out = SPACE.sub(" ", re.sub(r"\s+([,.;:!?])", r"\1", out)).strip()
     out = re.sub(r"^,\s*", "", out)

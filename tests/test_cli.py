@@ -398,10 +398,10 @@ def test_summarise_reads_what_clean_json_prints(tmp_path: Path, seed_path: Path)
     assert result.exit_code == 0, result.output
     assert result.stdout == direct.stdout
     # Title and text alone: the same story, the outlet named by the text's own attribution
-    # (", Kazinform reports."), said first.
+    # (", Kazinform reports."), said first; with no date, "March 19" cannot say its year.
     bare = runner.invoke(app, ["summarise", str(with_text)])
     assert bare.exit_code == 0, bare.output
-    assert bare.stdout == direct.stdout
+    assert bare.stdout == direct.stdout.replace("on 19 March 2023", "on March 19")
     assert direct.stdout.startswith(
         "Kazinform reports 1st Deputy Foreign Minister of Kazakhstan Kairat Umarov invited the UN"
         " representatives to take an active part in monitoring upcoming elections.\n"

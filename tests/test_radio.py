@@ -478,7 +478,12 @@ def test_one_event_is_told_once() -> None:
         ("Today the council voted on the budget.", THURSDAY, EDITION, "On 14 November 2019 the council voted on the budget."),
         ("Users activated their accounts last Tuesday.", THURSDAY, EDITION, "Users activated their accounts on 12 November 2019."),
         ("He will speak next Tuesday.", THURSDAY, EDITION, "He will speak on 19 November 2019."),
-        ("Tickets go on sale Friday, December 6, at 10 a.m.", THURSDAY, EDITION, "Tickets go on sale December 6, at 10 a.m."),
+        ("Tickets go on sale Friday, December 6, at 10 a.m.", THURSDAY, EDITION, "Tickets go on sale 6 December 2019, at 10 a.m."),
+        # a date without its year in an old story gets the year it meant
+        ("The elections will be held in Kazakhstan on March 19.", dt.date(2023, 3, 10), EDITION, "The elections will be held in Kazakhstan on 19 March 2023."),
+        ("The show opened on 12 December.", dt.date(2023, 3, 10), EDITION, "The show opened on 12 December 2022."),
+        ("The festival runs March 19-20, 2023.", dt.date(2023, 3, 10), EDITION, "The festival runs March 19-20, 2023."),
+        ("The vote is on March 19.", dt.date(2026, 11, 30), EDITION, "The vote is on 19 March 2027."),
         ("They testified before the Committee Tuesday.", THURSDAY, EDITION, "They testified before the Committee on 12 November 2019."),
     ],
 )  # fmt: skip
