@@ -625,7 +625,7 @@ def _named_in_full(sentence: str, earlier: Sequence[str], body: Sequence[str]) -
         words.pop(0)  # "The", "On": the sentence's first word, not the name's
     if not words:
         return sentence
-    named = without_middle_initials(written_out(" ".join(words)) + " " + m["last"])
+    named = _without_middle_initials(written_out(" ".join(words)) + " " + m["last"])
     return f"{sentence[: m.start()]}{named.removesuffix(m['last'])}{sentence[m.start() :]}"
 
 
@@ -640,24 +640,26 @@ _KNOWN_BY_INITIAL = frozenset(
 )
 
 
-def without_middle_initials(sentence: str) -> str:
-    """``sentence`` with the middle initials of names left out, as broadcast copy does."""
-
-    def say(m: re.Match[str]) -> str:
-        if m[0] in _KNOWN_BY_INITIAL or {m["first"], m["last"]} & (_COMMON_OPENERS | _NOT_NAMES):
-            return m[0]  # "Group D. The day before ...": a sentence ends there
-        if m["last"].lower() in STOPWORDS:
-            return m[0]
-        return f"{m['first']} {m['last']}"
-
-    return _MIDDLE_INITIAL.sub(say, sentence)
-
-
 _NOT_NAMES = frozenset(
     "Group Plan Vitamin Type Class Grade Section Part Category Option Appendix Exhibit Phase "
     "Stage Level Model Series Route Unit Terminal Gate Block Zone Area Division Hepatitis Channel "
     "Team Pool Row Lot Ward Wing Floor Room Lane Figure Table One".split()
 )
+
+
+def _without_middle_initials(sentence: str) -> str:
+    """``sentence`` with the middle initials of names left out, as broadcast copy does."""
+
+    def say(m: re.Match[str]) -> str:
+        if (
+            m[0] in _KNOWN_BY_INITIAL
+            or {m["first"], m["last"]} & (_COMMON_OPENERS | _NOT_NAMES)
+            or m["last"].lower() in STOPWORDS
+        ):
+            return m[0]  # "Group D. The day before ...": a sentence ends there
+        return f"{m['first']} {m['last']}"
+
+    return _MIDDLE_INITIAL.sub(say, sentence)
 
 
 def _outside_quotes(sentence: str) -> str:
@@ -1475,7 +1477,7 @@ def radio_story(
             dropped += 1  # "several items have dropped to Black Friday levels": which year's?
             continue
         sentence = retime(
-            without_middle_initials(written_out(written)),
+            _without_middle_initials(written_out(written)),
             article.published,
             edition,
             lead=not out and not undated_old,
