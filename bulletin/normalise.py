@@ -81,10 +81,11 @@ _STATES_ANYWHERE: dict[str, str] = _SPEECH["states"]["anywhere"]
 _STATES_AFTER_CITY: dict[str, str] = _SPEECH["states"]["after_city"]
 _PARTIES: dict[str, str] = _SPEECH["parties"]
 
-_MONTH_NAMES = (
+MONTH_NAMES = (
     "January February March April May June July August September October November December"
 ).split()
-_MONTHS = {m: m for m in _MONTH_NAMES} | _MONTH_ABBR
+"""The months by name, January first."""
+_MONTHS = {m: m for m in MONTH_NAMES} | _MONTH_ABBR
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -239,7 +240,7 @@ def _numeric_date(m: re.Match[str]) -> str:
     if not (1 <= day <= 31 and 1 <= month <= 12):
         return m[0]
     full_year = int(year) if len(year) == 4 else 2000 + int(year)
-    return f"the {say_ordinal(day)} of {_MONTH_NAMES[month - 1]} {say_year(full_year)}"
+    return f"the {say_ordinal(day)} of {MONTH_NAMES[month - 1]} {say_year(full_year)}"
 
 
 def _say_clock(hour: int, minute: int) -> str:

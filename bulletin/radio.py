@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 
 from ._patterns import STOPWORDS
 from .models import Article
-from .normalise import TITLE_WORDS, written_out
+from .normalise import MONTH_NAMES, TITLE_WORDS, written_out
 from .sentences import SPACE, dangling
 
 __all__ = [
@@ -336,20 +336,24 @@ def _article_time(phrase: str, published: dt.date, future: bool) -> tuple[str, d
 _OWN_PREPOSITION = re.compile(r"(?:from|until|till|by|for|since|before|after|through)\s", re.I)
 
 
-_MONTH_NUMBERS = {
-    name: number
-    for number, name in enumerate(
-        "January February March April May June July August September October November "
-        "December".split(),
-        start=1,
-    )
-}
-_MONTH_NAME = "|".join(_MONTH_NUMBERS)
+_MONTH_NAME = "|".join(MONTH_NAMES)
 # A date without its year: "on March 19", "on 19 March" (not "March 19, 2023", "March 19-20").
 _YEARLESS_DATE = re.compile(
     rf"\b(?:(?P<month>{_MONTH_NAME})\s(?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}})\s(?:of\s)?"
     rf"(?P<month2>{_MONTH_NAME}))(?:st|nd|rd|th)?\b(?![\d–-])(?!,?\s(?:19|20)\d\d)"
 )
+
+
+def _to_come(before: str) -> bool:
+    """Whether a time after the words ``before`` it is to come: "will vote on Tuesday" is the
+    Tuesday to come; "will be turned into ..., the minister said on Tuesday" the one gone. Only
+    the words just before the time decide (a past verb among the last four: "warned that more
+    rain forecast for Tuesday" is to come)."""
+    return (
+        bool(_FUTURE.search(before))
+        and not _PAST_SAYING.search(before[-25:])
+        and not _PAST_VERB.search(" ".join(before.split()[-4:]))
+    )
 
 
 def _with_year(sentence: str, published: dt.date, edition: dt.date) -> str:
@@ -358,13 +362,13 @@ def _with_year(sentence: str, published: dt.date, edition: dt.date) -> str:
 
     def dated(match: re.Match[str]) -> str:
         month_name = match["month"] or match["month2"]
-        month, day = _MONTH_NUMBERS[month_name], int(match["day"] or match["day2"])
-        before = " ".join(sentence[: match.start()].split()[-6:])
+        month, day = MONTH_NAMES.index(month_name) + 1, int(match["day"] or match["day2"])
         try:
             dates = [dt.date(published.year + k, month, day) for k in (-1, 0, 1)]
         except ValueError:
             return match[0]  # "February 29", "March 32": not a date to say
-        if _FUTURE.search(before) and not _PAST_VERB.search(before[-25:]):
+        before = " ".join(sentence[: match.start()].split()[-6:])
+        if _to_come(before):
             date = next(d for d in dates if d >= published)  # "will be held on March 19"
         elif _ANY_PAST.search(before):
             date = [d for d in dates if (d - published).days <= _RECENT_DAYS][-1]  # "opened on"
@@ -405,15 +409,7 @@ def retime(sentence: str, published: dt.date | None, edition: dt.date, *, lead: 
             and not _ANY_PAST.search(sentence)
         ):
             return ""  # "Today, tutoring programs are widely available": nowadays, not a day
-        # "will vote on Tuesday" is the Tuesday to come; "will be turned into ..., the minister
-        # said on Tuesday" the one gone: only the words just before the time decide (a past
-        # verb among the last four: "warned that more rain forecast for Tuesday" is to come).
-        before = " ".join(sentence[: match.start()].split()[-6:])
-        future = coming or (
-            bool(_FUTURE.search(before))
-            and not _PAST_SAYING.search(before[-25:])
-            and not _PAST_VERB.search(" ".join(before.split()[-4:]))
-        )
+        future = coming or _to_come(" ".join(sentence[: match.start()].split()[-6:]))
         kind, day, part = _article_time(phrase, published, future)
         if kind == "day":
             if owner:
@@ -543,7 +539,7 @@ _NAME_TITLES = TITLE_WORDS | frozenset(
 
 # A gerund that opens a sentence as its subject, with what it does after it; not a place
 # ("Beijing on Monday ...", "Reading in Berkshire").
-_GERUND_SUBJECT = re.compile(
+_VERB_FORM_OPENING = re.compile(
     r"[A-Z][a-z]{2,}ing\s(?:on|in|at|with|for|to|up|out|off|a|an|the|your|their|his|her|its|"
     r"our|my|this|that|these|those|more|less)\s[a-z]"
     # ... or a participle's phrase, its subject after the comma: "Rebranded to resemble a
@@ -570,8 +566,8 @@ def lower_first(
     if word in _NAME_TITLES and re.match(r"\s[A-Z]", text[len(word) :]):
         return text  # "Senator Ruth Calloway": a title before a name
     adverb = lower.endswith("ly") and text[len(word) : len(word) + 1] == ","  # "Ultimately, "
-    gerund = bool(_GERUND_SUBJECT.match(text))  # "Staying on top of ...", "Rebranded to ..."
-    if word not in _COMMON_OPENERS and lower not in _LOWERABLE and not adverb and not gerund:
+    verb_form = bool(_VERB_FORM_OPENING.match(text))  # "Staying on top of", "Rebranded to"
+    if word not in _COMMON_OPENERS and lower not in _LOWERABLE and not adverb and not verb_form:
         inside = re.compile(rf"(?<=[a-z0-9,;] ){word}\b")  # "... told Business Insider"
         if lower not in common or any(inside.search(p) for p in body):
             return text
@@ -1402,7 +1398,7 @@ def can_lead(sentence: str) -> bool:
     )
 
 
-_WHO_PRONOUN = re.compile(
+_POINTS_BACK = re.compile(
     r"^(?:(?:but|and|yet)\s)?(?:he|she|they|his|her|their|him|them|"
     r"(?:this|these|those|such)(?!\s(?:year|week|month|morning|afternoon|evening|weekend|days|"
     r"time|season|summer|winter|spring|autumn|fall|who|with)\b))\b",
@@ -1462,7 +1458,7 @@ def radio_story(
     own_names = [*filter(None, [outlet]), *_own_names(article)]
     for written in chosen:
         before = follows.get(written)  # None: the article's first, or an LLM's own sentence
-        if out and before is not None and before not in read and _WHO_PRONOUN.match(written):
+        if out and before is not None and before not in read and _POINTS_BACK.match(written):
             dropped += 1  # "She said a top worry is low pay", "But those gains": whose, which?
             continue
         if (
@@ -1541,12 +1537,6 @@ def _caption(written: str, piece: str) -> bool:
     return not _ENDS_SENTENCE.search(written) and not _stands_alone(piece)
 
 
-# A name that opens as a word leaning on what came before would ("IT Brief US" is heard as
-# "it ..."): said after "According to".
-_LEANS_BACK_BY_EAR = re.compile(
-    r"(?i)(?:he|she|they|it|this|that|these|those|his|her|their|its|but|and|however|also|"
-    r"still|yet|so|then|there|here|such)\b"
-)
 _OWN_REPORT = re.compile(r"^(?:[A-Z][\w.’'-]*\s){1,4}(?:reports|reported)\b")
 
 
@@ -1567,8 +1557,8 @@ def _named(copy: list[str], outlet: str, lower: Callable[[str], str]) -> list[st
                 continue  # not "CBS News reports that CBS DFW reports ..."
             aside = "," if re.match(r"(?i)according to\b", sentence) else ""  # "that, according to"
             named = f"{said} reports that{aside} {lower(sentence)}"
-            if _LEANS_BACK_BY_EAR.match(outlet) and not aside:
-                named = f"According to {outlet}, {lower(sentence)}"  # not "IT Brief reports"
+            if dangling(outlet) and not aside:  # "IT Brief US reports" is heard as "It ..."
+                named = f"According to {outlet}, {lower(sentence)}"
             if _words(named) <= limit:
                 return [*copy[:i], named, *copy[i + 1 :]]
     return [copy[0], f"That's according to {outlet}.", *copy[1:]]

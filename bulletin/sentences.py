@@ -337,11 +337,10 @@ def _caption(body: list[str], k: int) -> bool:
 _CALL_TO_ACTION = re.compile(r"^(?:click|tap|subscribe|sign up)\b", re.IGNORECASE)
 
 
-def _promotion(paragraph: str) -> bool:
-    """Whether a paragraph of a few sentences ends by asking the reader to act: what it says
-    sells something else ("In each episode of his weekly YouTube show, Chris Cillizza will
-    delve ... Click to subscribe!")."""
-    sentences = split_sentences(paragraph)
+def _promotion(sentences: list[str]) -> bool:
+    """Whether a paragraph of a few ``sentences`` ends by asking the reader to act: what it
+    says sells something else ("In each episode of his weekly YouTube show, Chris Cillizza
+    will delve ... Click to subscribe!")."""
     return 2 <= len(sentences) <= 3 and bool(_CALL_TO_ACTION.match(sentences[-1]))
 
 
@@ -350,7 +349,8 @@ def readable_sentences(article: Article) -> list[str]:
     datelines, bylines and page furniture."""
     sentences: list[str] = []
     for k, paragraph in enumerate(article.body):
-        if _caption(article.body, k) or _promotion(paragraph):
+        parts = split_sentences(paragraph)
+        if _caption(article.body, k) or _promotion(parts):
             continue
         if len(sentences) >= MAX_RANKED_SENTENCES:
             logger.warning(
@@ -359,7 +359,7 @@ def readable_sentences(article: Article) -> list[str]:
                 MAX_RANKED_SENTENCES,
             )
             break
-        for sentence in split_sentences(paragraph):
+        for sentence in parts:
             if not sentences:
                 if _BYLINE_PIECE.match(sentence):
                     continue
